@@ -1,0 +1,46 @@
+package dev.casey.api.common;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that decides what an e-mail address is: a pragmatic subset of RFC 5322 addr-spec
+ * (dot-atom local part, a domain of at least two labels), which is what mail servers accept from
+ * customers in practice. Addresses are compared case-insensitively.
+ */
+public final class EmailAddresses {
+
+    private static final String ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern ADDRESS = Pattern.compile(
+            ATOM + "(?:\\." + ATOM + ")*@" + LABEL + "(?:\\." + LABEL + ")+");
+
+    private EmailAddresses() {
+    }
+
+    /** True when the value is a syntactically valid address of at most 254 characters. */
+    public static boolean isValid(String value) {
+        return value != null && value.length() <= 254 && ADDRESS.matcher(value).matches()
+                && value.indexOf('@') <= 64;
+    }
+
+    /** The comparison key of an address: trimmed and lower-cased. */
+    public static String key(String address) {
+        return address.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The address trimmed, when valid. */
+    public static Optional<String> parse(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String trimmed = value.trim();
+        return isValid(trimmed) ? Optional.of(trimmed) : Optional.empty();
+    }
+
+    /** The domain part of a valid address. */
+    public static String domain(String address) {
+        return address.substring(address.lastIndexOf('@') + 1);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.casey.api.settings;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A bearer token allowed to call the HTTP API, with its scopes ({@code cases}, {@code admin}). */
+public record ApiToken(String name, String token, Set<String> scopes) {
+
+    public static final String SCOPE_CASES = "cases";
+    public static final String SCOPE_ADMIN = "admin";
+    private static final Set<String> SCOPES = Set.of(SCOPE_CASES, SCOPE_ADMIN);
+    private static final int MIN_TOKEN_LENGTH = 16;
+
+    public boolean allows(String scope) {
+        return scopes.contains(scope);
+    }
+
+    static ApiToken fromStored(Map<?, ?> stored) {
+        @SuppressWarnings("unchecked")
+        List<String> scopes = (List<String>) stored.get("scopes");
+        return new ApiToken((String) stored.get("name"), (String) stored.get("token"), Set.copyOf(scopes));
+    }
+
+    static List<Map<String, Object>> normalizeAll(Object raw, String key) {
+        if (!(raw instanceof List<?> list)) {
+            throw new IllegalArgumentException(key + " must be a list of {name, token, scopes}");
+        }
+        List<Map<String, Object>> tokens = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> secrets = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = key + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> entry)) {
+                throw new IllegalArgumentException(at + " must be an object {name, token, scopes}");
+            }
+            for (Object field : entry.keySet()) {
+                if (!Set.of("name", "token", "scopes").contains(field)) {
+                    throw new IllegalArgumentException(at + " has an unknown field " + field);
+                }
+            }
+            if (!(entry.get("name") instanceof String name) || name.isBlank()) {
+                throw new IllegalArgumentException(at + ".name must be a non-empty string");
+            }
+            if (!(entry.get("token") instanceof String token) || token.length() < MIN_TOKEN_LENGTH
+                    || token.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException(
+                        at + ".token must be a string of at least " + MIN_TOKEN_LENGTH + " characters without spaces");
+            }
+            if (!(entry.get("scopes") instanceof List<?> scopes) || scopes.isEmpty()
+                    || !scopes.stream().allMatch(SCOPES::contains)) {
+                throw new IllegalArgumentException(at + ".scopes must be a non-empty list of cases, admin");
+            }
+            if (!names.add(name) || !secrets.add(token)) {
+                throw new IllegalArgumentException(at + " repeats the name or token of another entry");
+            }
+            Map<String, Object> normalized = new LinkedHashMap<>();
+            normalized.put("name", name);
+            normalized.put("token", token);
+            normalized.put("scopes", List.copyOf(new java.util.TreeSet<>(scopes.stream().map(String::valueOf).toList())));
+            tokens.add(normalized);
+        }
+        return List.copyOf(tokens);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.casey.api.settings;
+
+/** Asks for the effective configuration; answered with {@link Settings}. */
+public record FetchSettingsQuery() {
+}

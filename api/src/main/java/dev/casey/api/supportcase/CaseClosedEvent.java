@@ -1,0 +1,14 @@
+package dev.casey.api.supportcase;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+/** A case was closed. */
+@Revision("1")
+public record CaseClosedEvent(UUID caseId, String reason, Actor actor, Source source) {
+}

@@ -1,0 +1,14 @@
+package dev.casey.api.supportcase;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+/** A case's tags changed; the event carries all tags after the change. */
+@Revision("1")
+public record CaseTagsChangedEvent(UUID caseId, List<String> tags, Actor actor, Source source) {
+}

@@ -1,0 +1,78 @@
+package dev.casey.command.person;
+
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.ErrorCode;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who is registered under which e-mail address, owned by the write side. The unique index on the
+ * address key settles races between two registrations of the same address: the second transaction
+ * fails and its command is refused.
+ */
+@Component
+public class PersonDirectory {
+
+    /** A registered person as the write side needs to know them. */
+    public record Entry(UUID personId, String email, String name, boolean team, boolean retired) {
+
+        public boolean activeTeamMember() {
+            return team && !retired;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public PersonDirectory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Entry> findByEmail(String email) {
+        List<Entry> found = jdbc.query(
+                "SELECT person_id, email, name, team, retired FROM person_directory WHERE email_key = ?",
+                (rs, i) -> new Entry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4), rs.getBoolean(5)),
+                EmailAddresses.key(email));
+        return found.stream().findFirst();
+    }
+
+    /** True when the address belongs to someone other than the given person (null: anyone). */
+    public boolean isTaken(String email, UUID exceptPersonId) {
+        return findByEmail(email).filter(e -> !e.personId().equals(exceptPersonId)).isPresent();
+    }
+
+    void insert(UUID personId, String email, String name, boolean team) {
+        try {
+            jdbc.update("INSERT INTO person_directory (person_id, email_key, email, name, team) VALUES (?, ?, ?, ?, ?)",
+                    personId, EmailAddresses.key(email), email, name, team);
+        } catch (DuplicateKeyException e) {
+            throw taken(email);
+        }
+    }
+
+    void update(UUID personId, String email, String name, boolean team) {
+        try {
+            jdbc.update("""
+                    UPDATE person_directory SET email_key = ?, email = ?, name = ?, team = ?,
+                           retired = CASE WHEN ? THEN FALSE ELSE retired END
+                     WHERE person_id = ?""",
+                    EmailAddresses.key(email), email, name, team, team, personId);
+        } catch (DuplicateKeyException e) {
+            throw taken(email);
+        }
+    }
+
+    void retire(UUID personId) {
+        jdbc.update("UPDATE person_directory SET team = FALSE, retired = TRUE WHERE person_id = ?", personId);
+    }
+
+    static CaseyRefusal taken(String email) {
+        return new CaseyRefusal(ErrorCode.EMAIL_ALREADY_REGISTERED,
+                "a person with the e-mail address " + email + " is already registered", "email");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.casey.command.settings;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.api.settings.ChangeSettingsCommand;
+import dev.casey.api.settings.RecordSettingsCommittedCommand;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.SettingsChangedEvent;
+import dev.casey.api.settings.SettingsCommittedEvent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * The runtime configuration as a history of changes: who changed which key when, and when the
+ * result was written back to the configuration file.
+ */
+@Aggregate
+class CaseyConfiguration {
+
+    @AggregateIdentifier
+    private String settingsId;
+
+    CaseyConfiguration() {
+        // for event sourcing and creation on first change
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(ChangeSettingsCommand command) {
+        if (command.changes() == null || command.changes().isEmpty()) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "no configuration keys given");
+        }
+        Map<String, Object> normalized = new LinkedHashMap<>();
+        command.changes().forEach((key, raw) -> {
+            Setting setting = Setting.byKey(key).orElseThrow(() -> new CaseyRefusal(ErrorCode.UNKNOWN_SETTING,
+                    "unknown configuration key " + key, key));
+            try {
+                normalized.put(key, setting.normalize(raw));
+            } catch (IllegalArgumentException e) {
+                throw new CaseyRefusal(ErrorCode.INVALID_VALUE, e.getMessage(), key);
+            }
+        });
+        apply(new SettingsChangedEvent(command.settingsId(), Collections.unmodifiableMap(normalized),
+                command.actor(), command.source()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(RecordSettingsCommittedCommand command) {
+        apply(new SettingsCommittedEvent(command.settingsId(), command.file(), command.actor(), command.source()));
+    }
+
+    @EventSourcingHandler
+    void on(SettingsChangedEvent event) {
+        settingsId = event.settingsId();
+    }
+
+    @EventSourcingHandler
+    void on(SettingsCommittedEvent event) {
+        settingsId = event.settingsId();
+    }
+}
