@@ -19,7 +19,8 @@ public enum ErrorCode {
     NOT_A_TEAM_MEMBER(Kind.CONFLICT),
     RESERVED_META_KEY(Kind.INVALID),
     INVALID_VALUE(Kind.INVALID),
-    UNKNOWN_SETTING(Kind.INVALID);
+    UNKNOWN_SETTING(Kind.INVALID),
+    NO_CONFIG_FILE(Kind.CONFLICT);
 
     /** How a refusal is to be understood by a caller. */
     public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE }

@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A bearer token allowed to call the HTTP API, with its scopes ({@code cases}, {@code admin}). */
+/**
+ * A bearer token allowed to call the HTTP API, with its scopes: {@code cases} (persons and cases),
+ * {@code mail} (inbound mail and the outbox relay), {@code admin} (configuration, and everything else).
+ */
 public record ApiToken(String name, String token, Set<String> scopes) {
 
     public static final String SCOPE_CASES = "cases";
+    public static final String SCOPE_MAIL = "mail";
     public static final String SCOPE_ADMIN = "admin";
-    private static final Set<String> SCOPES = Set.of(SCOPE_CASES, SCOPE_ADMIN);
+    private static final Set<String> SCOPES = Set.of(SCOPE_CASES, SCOPE_MAIL, SCOPE_ADMIN);
     private static final int MIN_TOKEN_LENGTH = 16;
 
     public boolean allows(String scope) {
@@ -52,7 +56,7 @@ public record ApiToken(String name, String token, Set<String> scopes) {
             }
             if (!(entry.get("scopes") instanceof List<?> scopes) || scopes.isEmpty()
                     || !scopes.stream().allMatch(SCOPES::contains)) {
-                throw new IllegalArgumentException(at + ".scopes must be a non-empty list of cases, admin");
+                throw new IllegalArgumentException(at + ".scopes must be a non-empty list of cases, mail, admin");
             }
             if (!names.add(name) || !secrets.add(token)) {
                 throw new IllegalArgumentException(at + " repeats the name or token of another entry");

@@ -174,7 +174,7 @@ class SupportCase {
 
     private static Participant participantFor(String email, String name, String nameField, PersonDirectory directory) {
         return directory.findByEmail(email)
-                .map(known -> new Participant(email, name == null || name.isBlank() ? known.name()
+                .map(known -> new Participant(known.email(), name == null || name.isBlank() ? known.name()
                         : Refusals.requireName(name, nameField), known.activeTeamMember(), known.personId()))
                 .orElseGet(() -> new Participant(email, Refusals.requireName(name, nameField), false, null));
     }

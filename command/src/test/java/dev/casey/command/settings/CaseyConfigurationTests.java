@@ -1,0 +1,74 @@
+package dev.casey.command.settings;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.api.common.Source;
+import dev.casey.api.settings.ChangeSettingsCommand;
+import dev.casey.api.settings.RecordSettingsCommittedCommand;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.settings.SettingsChangedEvent;
+import dev.casey.api.settings.SettingsCommittedEvent;
+import dev.casey.command.Refused;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CaseyConfigurationTests {
+
+    private static final Actor ADMIN = Actor.apiClient("admin");
+
+    private AggregateTestFixture<CaseyConfiguration> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(CaseyConfiguration.class);
+    }
+
+    @Test
+    void givenNoChanges_whenChangeSettings_thenChangedWithNormalizedValues() {
+        fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("smtpEncryption", " STARTTLS "), ADMIN, Source.HTTP))
+                .expectEvents(new SettingsChangedEvent(Settings.ID, Map.of("smtpEncryption", "starttls"), ADMIN,
+                        Source.HTTP));
+    }
+
+    @Test
+    void givenEarlierChanges_whenResetAKey_thenChangeRecordsTheReset() {
+        Map<String, Object> reset = new HashMap<>();
+        reset.put("mailSyncTimer", null);
+        fixture.given(new SettingsChangedEvent(Settings.ID, Map.of("mailSyncTimer", 120), ADMIN, Source.HTTP))
+                .when(new ChangeSettingsCommand(Settings.ID, reset, ADMIN, Source.HTTP))
+                .expectEvents(new SettingsChangedEvent(Settings.ID, reset, ADMIN, Source.HTTP));
+    }
+
+    @Test
+    void givenAnything_whenChangeAnUnknownKey_thenRefused() {
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("mailSyncTimr", 120), ADMIN, Source.HTTP)),
+                ErrorCode.UNKNOWN_SETTING, "mailSyncTimr");
+    }
+
+    @Test
+    void givenAnything_whenChangeToAnInvalidValue_thenRefusedNamingTheKey() {
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("caseCloseIdle", "soon"), ADMIN, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "caseCloseIdle");
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("caseConfirmation", "yes"), ADMIN, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "caseConfirmation");
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("apiTokens",
+                        List.of(Map.of("name", "x", "token", "short", "scopes", List.of("cases")))), ADMIN, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "apiTokens");
+    }
+
+    @Test
+    void givenChanges_whenCommitted_thenCommitRecorded() {
+        fixture.given(new SettingsChangedEvent(Settings.ID, Map.of("mailSyncTimer", 120), ADMIN, Source.HTTP))
+                .when(new RecordSettingsCommittedCommand(Settings.ID, "/etc/casey.json", ADMIN, Source.HTTP))
+                .expectEvents(new SettingsCommittedEvent(Settings.ID, "/etc/casey.json", ADMIN, Source.HTTP));
+    }
+}

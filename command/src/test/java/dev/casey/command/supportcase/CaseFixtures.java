@@ -1,0 +1,86 @@
+package dev.casey.command.supportcase;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.supportcase.CaseOpenedEvent;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.OpenCaseCommand;
+import dev.casey.api.supportcase.Participant;
+import dev.casey.command.person.PersonDirectory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Shared test data for the support case aggregate. */
+final class CaseFixtures {
+
+    static final UUID CASE_ID = UUID.fromString("00000000-0000-0000-0000-0000000000c1");
+    static final UUID FIRST_MESSAGE = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
+    static final UUID BEN_ID = UUID.fromString("00000000-0000-0000-0000-0000000000b1");
+    static final String REFERENCE = "K7QM-4XPD";
+    static final String CODE = "confirmation-code-1";
+    static final Actor CLIENT = Actor.apiClient("frontend");
+    static final Participant CUSTOMER = new Participant("some.user@other.tld", "Some User", false, null);
+    static final Participant BEN = new Participant("ben@domain.tld", "Ben Foo", true, BEN_ID);
+
+    private CaseFixtures() {
+    }
+
+    static OpenCaseCommand openCase() {
+        return new OpenCaseCommand(CASE_ID, "I found a bug", "Some User", "some.user@other.tld",
+                "There is a bug over there!", FIRST_MESSAGE, "support", List.of("bug"), Map.of("myOrder", "42"), null,
+                CLIENT, Source.HTTP);
+    }
+
+    static CaseOpenedEvent caseOpened(CaseStatus status) {
+        return new CaseOpenedEvent(CASE_ID, REFERENCE, "I found a bug", CUSTOMER, "support", List.of("bug"),
+                Map.of("myOrder", "42"), status, CLIENT, Source.HTTP);
+    }
+
+    static MessagePostedEvent firstMessage() {
+        return new MessagePostedEvent(CASE_ID, FIRST_MESSAGE, CUSTOMER, "There is a bug over there!", true, null,
+                CLIENT, Source.HTTP);
+    }
+
+    /** Keys that are the same every time, so that expected events can be written out. */
+    static final class FixedKeys implements CaseKeys {
+        @Override
+        public String newReference(UUID caseId) {
+            return REFERENCE;
+        }
+
+        @Override
+        public String newConfirmationCode(UUID caseId) {
+            return CODE;
+        }
+    }
+
+    /** Settings a test can change between commands. */
+    static final class TestSettings {
+        final AtomicReference<Settings> current = new AtomicReference<>(Settings.defaults());
+
+        CaseRules rules() {
+            return new CaseRules(current::get);
+        }
+
+        void set(String key, Object value) {
+            current.set(current.get().with(Map.of(key, value)));
+        }
+    }
+
+    /** A directory that knows Ben as an active team member, and nobody else. */
+    static PersonDirectory directoryWithBen() {
+        return new PersonDirectory(null) {
+            @Override
+            public Optional<Entry> findByEmail(String email) {
+                return email.equalsIgnoreCase(BEN.email())
+                        ? Optional.of(new Entry(BEN_ID, BEN.email(), BEN.name(), true, false))
+                        : Optional.empty();
+            }
+        };
+    }
+}

@@ -1,0 +1,277 @@
+package dev.casey.command.supportcase;
+
+import static dev.casey.command.supportcase.CaseFixtures.BEN;
+import static dev.casey.command.supportcase.CaseFixtures.CASE_ID;
+import static dev.casey.command.supportcase.CaseFixtures.CLIENT;
+import static dev.casey.command.supportcase.CaseFixtures.CODE;
+import static dev.casey.command.supportcase.CaseFixtures.CUSTOMER;
+import static dev.casey.command.supportcase.CaseFixtures.REFERENCE;
+import static dev.casey.command.supportcase.CaseFixtures.caseOpened;
+import static dev.casey.command.supportcase.CaseFixtures.firstMessage;
+import static dev.casey.command.supportcase.CaseFixtures.openCase;
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.matches;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.api.common.Source;
+import dev.casey.api.supportcase.CaseCategoryChangedEvent;
+import dev.casey.api.supportcase.CaseClosedEvent;
+import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
+import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseMetaChangedEvent;
+import dev.casey.api.supportcase.CaseOpenedEvent;
+import dev.casey.api.supportcase.CaseReopenedEvent;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.CaseTagsChangedEvent;
+import dev.casey.api.supportcase.CloseCaseCommand;
+import dev.casey.api.supportcase.ConfirmCaseCommand;
+import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.OpenCaseCommand;
+import dev.casey.api.supportcase.ParticipantAddedEvent;
+import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.ReopenCaseCommand;
+import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
+import dev.casey.command.Refused;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.ResultValidator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SupportCaseTests {
+
+    private static final UUID REPLY = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
+
+    private AggregateTestFixture<SupportCase> fixture;
+    private CaseFixtures.TestSettings settings;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(SupportCase.class);
+        settings = new CaseFixtures.TestSettings();
+        fixture.registerInjectableResource(new CaseFixtures.FixedKeys());
+        fixture.registerInjectableResource(settings.rules());
+        fixture.registerInjectableResource(CaseFixtures.directoryWithBen());
+    }
+
+    @Test
+    void givenNothing_whenOpenCase_thenCaseOpenedWithItsFirstMessage() {
+        fixture.givenNoPriorActivity()
+                .when(openCase())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(caseOpened(CaseStatus.OPEN), firstMessage());
+    }
+
+    @Test
+    void givenConfirmationRequired_whenOpenCase_thenCaseIsPendingWithACode() {
+        settings.set("caseConfirmation", true);
+        Instant now = fixture.currentTime();
+        fixture.givenNoPriorActivity()
+                .when(openCase())
+                .expectEvents(caseOpened(CaseStatus.PENDING),
+                        new CaseConfirmationRequestedEvent(CASE_ID, CODE, now.plus(Duration.ofDays(7)),
+                                Actor.CASEY, Source.SYSTEM),
+                        firstMessage());
+    }
+
+    @Test
+    void givenATeamMemberAsCreator_whenOpenCase_thenCreatorIsKnownAsTeam() {
+        OpenCaseCommand byBen = new OpenCaseCommand(CASE_ID, "Internal", null, "BEN@domain.tld", "Please look",
+                CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP);
+        fixture.givenNoPriorActivity()
+                .when(byBen)
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        matches((Object p) -> p instanceof CaseOpenedEvent e && e.creator().equals(BEN)),
+                        matches((Object p) -> p instanceof MessagePostedEvent e && e.author().equals(BEN)),
+                        andNoMore())));
+    }
+
+    @Test
+    void givenNothing_whenOpenCaseWithInvalidInput_thenRefusedNamingTheField() {
+        Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "not-an-address",
+                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "creator.email");
+        Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, " ", "n", "a@b.cd",
+                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "subject");
+        Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd",
+                "m", CaseFixtures.FIRST_MESSAGE, null, List.of("two words"), null, null, CLIENT, Source.HTTP)),
+                ErrorCode.INVALID_VALUE, "tags[0]");
+    }
+
+    @Test
+    void givenNothing_whenOpenCaseWithReservedMetaKey_thenRefused() {
+        Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd", "m",
+                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("caseyStatus", "x"), null, CLIENT, Source.HTTP)),
+                ErrorCode.RESERVED_META_KEY, "meta.caseyStatus");
+        Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd", "m",
+                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("_internal", "x"), null, CLIENT, Source.HTTP)),
+                ErrorCode.RESERVED_META_KEY, "meta._internal");
+    }
+
+    @Test
+    void givenPendingCase_whenConfirmWithItsCode_thenConfirmed() {
+        fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage())
+                .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP))
+                .expectEvents(new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenPendingCase_whenConfirmWithAnotherCode_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)))
+                .when(new ConfirmCaseCommand(CASE_ID, "guessed", CLIENT, Source.HTTP)),
+                ErrorCode.CONFIRMATION_CODE_INVALID, "code");
+    }
+
+    @Test
+    void givenPendingCaseWithExpiredCode_whenConfirm_thenRefusedAsExpired() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().minusSeconds(1)))
+                .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP)),
+                ErrorCode.CONFIRMATION_EXPIRED, "code");
+    }
+
+    @Test
+    void givenConfirmedCase_whenConfirmAgain_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)),
+                        new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP))
+                .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP)),
+                ErrorCode.ALREADY_CONFIRMED, null);
+    }
+
+    @Test
+    void givenOpenCase_whenTheCreatorPosts_thenMessagePosted() {
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, "Some.User@other.tld", null, "More detail", null, CLIENT,
+                        Source.HTTP))
+                .expectEvents(new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More detail", false, null, CLIENT,
+                        Source.HTTP));
+    }
+
+    @Test
+    void givenOpenCase_whenATeamMemberPostsForTheFirstTime_thenTheyJoinAndPost() {
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, "ben@domain.tld", null, "Tell us more", null, CLIENT,
+                        Source.HTTP))
+                .expectEvents(new ParticipantAddedEvent(CASE_ID, BEN, CLIENT, Source.HTTP),
+                        new MessagePostedEvent(CASE_ID, REPLY, BEN, "Tell us more", false, null, CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenOpenCase_whenAStrangerPosts_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, "stranger@else.where", null, "Hi", null, CLIENT,
+                        Source.HTTP)),
+                ErrorCode.NOT_A_PARTICIPANT, "from");
+    }
+
+    @Test
+    void givenPostedMessage_whenTheSameMessageArrivesAgain_thenNothingHappens() {
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(),
+                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More", false, "abc@mail.example", CLIENT,
+                                Source.MAIL))
+                .when(new PostMessageCommand(CASE_ID, UUID.randomUUID(), CUSTOMER.email(), null, "More",
+                        "abc@mail.example", CLIENT, Source.MAIL))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, CaseFixtures.FIRST_MESSAGE, CUSTOMER.email(), null, "retried",
+                        null, CLIENT, Source.HTTP))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPendingCase_whenPosting_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, CLIENT, Source.HTTP)),
+                ErrorCode.CASE_PENDING, null);
+    }
+
+    @Test
+    void givenClosedCaseAndReopeningAllowed_whenPosting_thenReopenedAndPosted() {
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), closed())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "Still broken", null, CLIENT,
+                        Source.HTTP))
+                .expectEvents(new CaseReopenedEvent(CASE_ID, "a message arrived", CLIENT, Source.HTTP),
+                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "Still broken", false, null, CLIENT,
+                                Source.HTTP));
+    }
+
+    @Test
+    void givenClosedCaseAndReopeningOff_whenPosting_thenRefused() {
+        settings.set("caseCanReopen", false);
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), closed())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, CLIENT, Source.HTTP)),
+                ErrorCode.CASE_CLOSED, null);
+    }
+
+    @Test
+    void givenOpenCase_whenClose_thenClosed() {
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new CloseCaseCommand(CASE_ID, "solved", CLIENT, Source.HTTP))
+                .expectEvents(closed());
+    }
+
+    @Test
+    void givenClosedCase_whenCloseAgain_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), closed())
+                .when(new CloseCaseCommand(CASE_ID, null, CLIENT, Source.HTTP)), ErrorCode.CASE_ALREADY_CLOSED, null);
+    }
+
+    @Test
+    void givenClosedCase_whenReopen_thenOpen() {
+        fixture.given(caseOpened(CaseStatus.OPEN), closed())
+                .when(new ReopenCaseCommand(CASE_ID, "not solved", CLIENT, Source.HTTP))
+                .expectEvents(new CaseReopenedEvent(CASE_ID, "not solved", CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenOpenCase_whenReopen_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new ReopenCaseCommand(CASE_ID, null, CLIENT, Source.HTTP)), ErrorCode.CASE_NOT_CLOSED, null);
+    }
+
+    @Test
+    void givenOpenCase_whenDetailsChange_thenOneEventPerChangedDetail() {
+        fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new UpdateCaseDetailsCommand(CASE_ID, "warranty", List.of("bug", "urgent", "bug"), null, CLIENT,
+                        Source.HTTP))
+                .expectEvents(new CaseCategoryChangedEvent(CASE_ID, "warranty", CLIENT, Source.HTTP),
+                        new CaseTagsChangedEvent(CASE_ID, List.of("bug", "urgent"), CLIENT, Source.HTTP));
+        fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new UpdateCaseDetailsCommand(CASE_ID, "", null, Map.of("b", "2", "a", "1"), CLIENT, Source.HTTP))
+                .expectEvents(new CaseCategoryChangedEvent(CASE_ID, null, CLIENT, Source.HTTP),
+                        new CaseMetaChangedEvent(CASE_ID, Map.of("a", "1", "b", "2"), CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenOpenCase_whenDetailsAreTheSame_thenNoEvents() {
+        fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new UpdateCaseDetailsCommand(CASE_ID, "support", List.of("bug"), Map.of("myOrder", "42"), CLIENT,
+                        Source.HTTP))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenOpenCase_whenMetaGetsAReservedKey_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new UpdateCaseDetailsCommand(CASE_ID, null, null, Map.of("CaseyRef", "x"), CLIENT, Source.HTTP)),
+                ErrorCode.RESERVED_META_KEY, "meta.CaseyRef");
+    }
+
+    private static CaseConfirmationRequestedEvent requested(Instant expiresAt) {
+        return new CaseConfirmationRequestedEvent(CASE_ID, CODE, expiresAt, Actor.CASEY,
+                Source.SYSTEM);
+    }
+
+    private static CaseClosedEvent closed() {
+        return new CaseClosedEvent(CASE_ID, "solved", CLIENT, Source.HTTP);
+    }
+}

@@ -1,0 +1,2 @@
+/** Events to outbound mail, inbound mail to commands. */
+package dev.casey.mailgateway;

@@ -1,0 +1,80 @@
+package dev.casey.query.supportcase;
+
+import dev.casey.api.supportcase.CaseHistory;
+import dev.casey.api.supportcase.CaseHistoryEntry;
+import dev.casey.api.supportcase.CasePage;
+import dev.casey.api.supportcase.CaseView;
+import dev.casey.api.supportcase.FetchCaseHistoryQuery;
+import dev.casey.api.supportcase.FetchCaseQuery;
+import dev.casey.api.supportcase.FindCasesQuery;
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import dev.casey.query.Documents;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+
+/** Answers the case queries: from the read model for the present, from the event store for the past. */
+@Component
+class CaseQueries {
+
+    /** Payload fields that are never shown in a history: secrets, and what the entry carries anyway. */
+    private static final Set<String> HIDDEN = Set.of("code", "caseId", "actor", "source");
+
+    private final CaseViewRepository views;
+    private final EventStore events;
+
+    CaseQueries(CaseViewRepository views, EventStore events) {
+        this.views = views;
+        this.events = events;
+    }
+
+    @QueryHandler
+    Optional<CaseView> handle(FetchCaseQuery query) {
+        if (query.asOf() == null) {
+            return views.find(query.caseId());
+        }
+        CaseView view = null;
+        for (DomainEventMessage<?> event : events.readEvents(query.caseId().toString()).asStream().toList()) {
+            if (event.getTimestamp().isAfter(query.asOf())) {
+                break;
+            }
+            view = CaseViewFold.apply(view, event.getPayload(), event.getTimestamp(), event.getSequenceNumber());
+        }
+        return Optional.ofNullable(view);
+    }
+
+    @QueryHandler
+    CasePage handle(FindCasesQuery query) {
+        return new CasePage(views.find(query), query.page(), query.size(), views.count(query));
+    }
+
+    @QueryHandler
+    Optional<CaseHistory> handle(FetchCaseHistoryQuery query) {
+        List<CaseHistoryEntry> entries = new ArrayList<>();
+        events.readEvents(query.caseId().toString()).asStream().forEach(event -> entries.add(entry(event)));
+        if (entries.isEmpty() || !"CaseOpenedEvent".equals(entries.get(0).type())) {
+            return Optional.empty(); // no case, or an aggregate of another kind under that id
+        }
+        return Optional.of(new CaseHistory(query.caseId(), List.copyOf(entries)));
+    }
+
+    private static CaseHistoryEntry entry(DomainEventMessage<?> event) {
+        Map<String, Object> payload = Documents.MAPPER.convertValue(event.getPayload(), new TypeReference<>() {
+        });
+        Actor actor = Documents.MAPPER.convertValue(payload.get("actor"), Actor.class);
+        Source source = Documents.MAPPER.convertValue(payload.get("source"), Source.class);
+        Map<String, Object> shown = new LinkedHashMap<>(payload);
+        shown.keySet().removeAll(HIDDEN);
+        return new CaseHistoryEntry(event.getSequenceNumber(), event.getPayloadType().getSimpleName(),
+                event.getTimestamp(), actor, source, shown);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.casey.query.supportcase;
+
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.supportcase.CaseSummary;
+import dev.casey.api.supportcase.CaseView;
+import dev.casey.api.supportcase.FindCasesQuery;
+import dev.casey.api.supportcase.MessageView;
+import dev.casey.query.Documents;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The case read model in PostgreSQL: one JSON document per case plus the columns lists filter on. */
+@Repository
+class CaseViewRepository {
+
+    private final JdbcTemplate jdbc;
+
+    CaseViewRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<CaseView> find(UUID caseId) {
+        return jdbc.query("SELECT document FROM case_view WHERE case_id = ?",
+                (rs, i) -> read(rs.getString(1)), caseId).stream().findFirst();
+    }
+
+    /** Stores the view after an event; previous is the view before it (null for a new case). */
+    void save(CaseView previous, CaseView next) {
+        String document = Documents.MAPPER.writeValueAsString(next);
+        if (previous == null) {
+            jdbc.update("""
+                    INSERT INTO case_view (case_id, reference, subject, status, category, creator_email, message_count,
+                                           opened_at, updated_at, version, search_text, document)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
+                    next.uuid(), next.reference(), next.subject(), status(next), next.category(),
+                    EmailAddresses.key(next.creator().email()), next.messages().size(), ts(next.openedAt()),
+                    ts(next.updatedAt()), next.version(), searchable(next.subject()), document);
+        } else {
+            String newText = next.messages().subList(previous.messages().size(), next.messages().size()).stream()
+                    .map(MessageView::body).map(CaseViewRepository::searchable).collect(Collectors.joining());
+            jdbc.update("""
+                    UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
+                                         search_text = search_text || ?, document = ?::jsonb
+                     WHERE case_id = ?""",
+                    status(next), next.category(), next.messages().size(), ts(next.updatedAt()), next.version(),
+                    newText, document, next.uuid());
+        }
+        if (previous == null || !previous.tags().equals(next.tags())) {
+            jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
+            jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)",
+                    next.tags().stream().map(t -> new Object[] {next.uuid(), t}).toList());
+        }
+        if (previous == null || !previous.participants().equals(next.participants())) {
+            jdbc.update("DELETE FROM case_view_participant WHERE case_id = ?", next.uuid());
+            jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    next.participants().stream().map(p -> new Object[] {next.uuid(), EmailAddresses.key(p.email())})
+                            .toList());
+        }
+    }
+
+    long count(FindCasesQuery query) {
+        Filter filter = Filter.of(query);
+        Long total = jdbc.queryForObject("SELECT count(*) FROM case_view c" + filter.where, Long.class,
+                filter.args.toArray());
+        return total == null ? 0 : total;
+    }
+
+    List<CaseSummary> find(FindCasesQuery query) {
+        Filter filter = Filter.of(query);
+        List<Object> args = new ArrayList<>(filter.args);
+        args.add(query.size());
+        args.add((long) query.page() * query.size());
+        return jdbc.query("SELECT c.document - 'messages', c.message_count FROM case_view c" + filter.where
+                        + " ORDER BY c.updated_at DESC, c.case_id LIMIT ? OFFSET ?",
+                CaseViewRepository::summary, args.toArray());
+    }
+
+    private static CaseSummary summary(ResultSet rs, int row) throws SQLException {
+        CaseView v = read(rs.getString(1));
+        return new CaseSummary(v.uuid(), v.reference(), v.subject(), v.status(), v.category(), v.tags(), v.creator(),
+                rs.getInt(2), v.openedAt(), v.updatedAt());
+    }
+
+    /** The WHERE clause of a list query and its arguments. */
+    private record Filter(String where, List<Object> args) {
+        static Filter of(FindCasesQuery q) {
+            List<String> conditions = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
+            if (q.status() != null) {
+                conditions.add("c.status = ?");
+                args.add(q.status().name());
+            }
+            if (q.category() != null) {
+                conditions.add("c.category = ?");
+                args.add(q.category());
+            }
+            if (q.tag() != null) {
+                conditions.add("EXISTS (SELECT 1 FROM case_view_tag t WHERE t.case_id = c.case_id AND t.tag = ?)");
+                args.add(q.tag());
+            }
+            if (q.participant() != null) {
+                conditions.add("EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id AND p.email_key = ?)");
+                args.add(EmailAddresses.key(q.participant()));
+            }
+            if (q.text() != null) {
+                conditions.add("strpos(c.search_text, ?) > 0");
+                args.add(q.text().toLowerCase(Locale.ROOT));
+            }
+            return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), args);
+        }
+    }
+
+    private static String status(CaseView view) {
+        return view.status().name();
+    }
+
+    private static String searchable(String text) {
+        return text.toLowerCase(Locale.ROOT) + "\n";
+    }
+
+    private static Timestamp ts(java.time.Instant instant) {
+        return Timestamp.from(instant);
+    }
+
+    private static CaseView read(String json) {
+        return Documents.MAPPER.readValue(json, CaseView.class);
+    }
+}

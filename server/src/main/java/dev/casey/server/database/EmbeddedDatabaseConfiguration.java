@@ -1,0 +1,40 @@
+package dev.casey.server.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The embedded default: with no database configured, Casey runs a real PostgreSQL of its own with
+ * its data under {@code casey.data-dir}, so that one command runs the service and data survives
+ * restarts.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoDatabaseConfigured.class)
+public class EmbeddedDatabaseConfiguration {
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(@Value("${casey.data-dir}") Path dataDir,
+                                      @Value("${casey.embedded-database.synchronous-commit:on}") String synchronousCommit)
+            throws IOException {
+        return EmbeddedPostgresServer.start(dataDir.resolve("postgres"), synchronousCommit);
+    }
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(EmbeddedPostgres postgres,
+                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("casey-embedded");
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.casey.server.http;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.api.common.Source;
+import dev.casey.api.supportcase.CaseHistory;
+import dev.casey.api.supportcase.CasePage;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.CaseView;
+import dev.casey.api.supportcase.CloseCaseCommand;
+import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
+import dev.casey.api.supportcase.FetchCaseHistoryQuery;
+import dev.casey.api.supportcase.FetchCaseQuery;
+import dev.casey.api.supportcase.FindCasesQuery;
+import dev.casey.api.supportcase.OpenCaseCommand;
+import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.ReopenCaseCommand;
+import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Cases over HTTP, on the seed's paths: {@code POST /cases} creates, {@code /case/{uuid}} is one
+ * case. An {@code Idempotency-Key} header makes a retried create or post a no-op.
+ */
+@RestController
+@RequestMapping(path = "/api/casey/v1", produces = "application/json")
+class CaseController {
+
+    static final int MAX_PAGE_SIZE = 200;
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** The creator of a new case. */
+    record Creator(@NotNull String name, @NotNull String email) {
+    }
+
+    /** Opens a case. */
+    record OpenRequest(@NotNull @Valid Creator creator, @NotNull String subject, @NotNull String message,
+                       String category, List<String> tags, Map<String, String> meta) {
+    }
+
+    /** Posts a message to a case. */
+    record MessageRequest(@NotNull String from, @NotNull String message) {
+    }
+
+    /** Closes or reopens a case, optionally saying why. */
+    record ReasonRequest(String reason) {
+    }
+
+    /** Changes category, tags or meta; absent fields stay as they are. */
+    record DetailsRequest(String category, List<String> tags, Map<String, String> meta) {
+    }
+
+    private final CommandSender commands;
+    private final QueryGateway queries;
+
+    CaseController(CommandSender commands, QueryGateway queries) {
+        this.commands = commands;
+        this.queries = queries;
+    }
+
+    @PostMapping(path = "/cases", consumes = "application/json")
+    ResponseEntity<Map<String, Object>> open(@Valid @RequestBody OpenRequest body,
+                                             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                             HttpServletRequest request) {
+        Actor actor = RequestActor.of(request);
+        UUID caseId = key == null ? UUID.randomUUID() : derived("case", actor.name(), key);
+        Optional<CaseView> existing = key == null ? Optional.empty() : find(caseId, null);
+        if (existing.isEmpty()) {
+            commands.send(new OpenCaseCommand(caseId, body.subject(), body.creator().name(), body.creator().email(),
+                    body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, actor,
+                    Source.HTTP), ErrorCode.CASE_NOT_FOUND, null);
+        }
+        CaseView opened = existing.orElseGet(() -> get(caseId, null));
+        Map<String, Object> created = new LinkedHashMap<>();
+        created.put("uuid", opened.uuid());
+        created.put("reference", opened.reference());
+        created.put("status", opened.status());
+        return ResponseEntity.created(location(caseId)).body(created);
+    }
+
+    @GetMapping("/case/{uuid}")
+    CaseView one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
+        return get(uuid, asOf);
+    }
+
+    @GetMapping("/case/{uuid}/history")
+    CaseHistory history(@PathVariable UUID uuid) {
+        return queries.query(new FetchCaseHistoryQuery(uuid), ResponseTypes.optionalInstanceOf(CaseHistory.class))
+                .join().orElseThrow(() -> notFound(uuid));
+    }
+
+    @PostMapping(path = "/case/{uuid}/messages", consumes = "application/json")
+    ResponseEntity<Map<String, Object>> post(@PathVariable UUID uuid, @Valid @RequestBody MessageRequest body,
+                                             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                             HttpServletRequest request) {
+        Actor actor = RequestActor.of(request);
+        UUID messageId = key == null ? UUID.randomUUID() : derived("message:" + uuid, actor.name(), key);
+        send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(), null, actor, Source.HTTP), uuid);
+        return ResponseEntity.created(location(uuid)).body(Map.of("uuid", messageId, "case", uuid));
+    }
+
+    @PostMapping("/case/{uuid}/close")
+    CaseView close(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
+                   HttpServletRequest request) {
+        send(new CloseCaseCommand(uuid, reason(body), RequestActor.of(request), Source.HTTP), uuid);
+        return get(uuid, null);
+    }
+
+    @PostMapping("/case/{uuid}/reopen")
+    CaseView reopen(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
+                    HttpServletRequest request) {
+        send(new ReopenCaseCommand(uuid, reason(body), RequestActor.of(request), Source.HTTP), uuid);
+        return get(uuid, null);
+    }
+
+    @PatchMapping(path = "/case/{uuid}", consumes = "application/json")
+    CaseView update(@PathVariable UUID uuid, @RequestBody DetailsRequest body, HttpServletRequest request) {
+        send(new UpdateCaseDetailsCommand(uuid, body.category(), body.tags(), body.meta(), RequestActor.of(request),
+                Source.HTTP), uuid);
+        return get(uuid, null);
+    }
+
+    @PostMapping("/confirm/{code}")
+    CaseView confirm(@PathVariable String code, HttpServletRequest request) {
+        UUID caseId = commands.send(new ConfirmCaseByCodeCommand(code, RequestActor.of(request), Source.HTTP),
+                ErrorCode.CONFIRMATION_CODE_INVALID, "no case waits for this confirmation code");
+        return get(caseId, null);
+    }
+
+    @GetMapping("/cases")
+    CasePage list(@RequestParam(required = false) String status, @RequestParam(required = false) String category,
+                  @RequestParam(required = false) String tag, @RequestParam(required = false) String participant,
+                  @RequestParam(required = false) String q, @RequestParam(defaultValue = "0") int page,
+                  @RequestParam(defaultValue = "20") int size) {
+        return queries.query(new FindCasesQuery(status(status), blankToNull(category), blankToNull(tag),
+                blankToNull(participant), blankToNull(q), page(page), size(size)), CasePage.class).join();
+    }
+
+    static int page(int page) {
+        if (page < 0) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "page must be 0 or more", "page");
+        }
+        return page;
+    }
+
+    static int size(int size) {
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "size must be between 1 and " + MAX_PAGE_SIZE, "size");
+        }
+        return size;
+    }
+
+    private static CaseStatus status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return CaseStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "status must be one of pending, open, closed", "status");
+        }
+    }
+
+    private void send(Object command, UUID caseId) {
+        commands.send(command, ErrorCode.CASE_NOT_FOUND, "no case " + caseId);
+    }
+
+    private CaseView get(UUID caseId, Instant asOf) {
+        return find(caseId, asOf).orElseThrow(() -> notFound(caseId));
+    }
+
+    private Optional<CaseView> find(UUID caseId, Instant asOf) {
+        return queries.query(new FetchCaseQuery(caseId, asOf), ResponseTypes.optionalInstanceOf(CaseView.class)).join();
+    }
+
+    private static CaseyRefusal notFound(UUID caseId) {
+        return new CaseyRefusal(ErrorCode.CASE_NOT_FOUND, "no case " + caseId);
+    }
+
+    private static URI location(UUID caseId) {
+        return URI.create("/api/casey/v1/case/" + caseId);
+    }
+
+    /** The same key from the same client always gives the same id. */
+    private static UUID derived(String kind, String client, String key) {
+        if (key.isBlank() || key.length() > 200) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "Idempotency-Key must be 1 to 200 characters", IDEMPOTENCY_KEY);
+        }
+        return UUID.nameUUIDFromBytes((kind + "\n" + client + "\n" + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String reason(ReasonRequest body) {
+        return body == null ? null : blankToNull(body.reason());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

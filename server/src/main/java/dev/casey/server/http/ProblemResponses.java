@@ -1,0 +1,190 @@
+package dev.casey.server.http;
+
+import dev.casey.api.common.CaseyRefusal;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidNullException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place where failures become HTTP answers: business refusals by their error code, bad
+ * input by what was wrong with which field, Spring MVC's own errors as problem+json.
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    @ExceptionHandler(CaseyRefusal.class)
+    ResponseEntity<ProblemDetail> refused(CaseyRefusal refusal) {
+        return answer(refusalProblem(refusal));
+    }
+
+    static ProblemDetail refusalProblem(CaseyRefusal refusal) {
+        HttpStatus status = switch (refusal.code().kind()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case GONE -> HttpStatus.GONE;
+        };
+        return Problems.problem(status, refusal.code().name(), refusal.getMessage(), refusal.field());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "a valid value" : switch (e.getRequiredType().getSimpleName()) {
+            case "UUID" -> "a UUID";
+            case "Instant" -> "an ISO-8601 instant such as 2026-11-23T12:00:00Z";
+            case "int", "Integer", "long", "Long" -> "a whole number";
+            case "boolean", "Boolean" -> "true or false";
+            default -> "a valid " + e.getRequiredType().getSimpleName();
+        };
+        return answer(Problems.problem(HttpStatus.BAD_REQUEST, "INVALID_VALUE", e.getName() + " must be " + expected,
+                e.getName()));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
+        if (refusal != null) {
+            return refused(refusal);
+        }
+        log.error("Unexpected failure", e);
+        return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+                "the request could not be completed; it has been logged", null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        RequestSizeFilter.RequestTooLargeException tooLarge = causeOf(e, RequestSizeFilter.RequestTooLargeException.class);
+        if (tooLarge != null) {
+            return withBody(RequestSizeFilter.tooLarge(tooLarge.max()));
+        }
+        return withBody(unreadable(e));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> Map.of("field", error.getField(), "message", error.getField() + " " + error.getDefaultMessage()))
+                .toList();
+        String detail = errors.stream().map(error -> error.get("message")).collect(Collectors.joining("; "));
+        return withBody(Problems.invalid("INVALID_REQUEST", detail, errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+                                                          WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getProperties() == null) {
+            problem.setProperty("code", HttpStatus.valueOf(status.value()).name());
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
+    private static ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        JacksonException json = causeOf(e, JacksonException.class);
+        if (json == null) {
+            return Problems.problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
+                    "the request body is missing or cannot be read", null);
+        }
+        String field = path(json);
+        if (json instanceof UnrecognizedPropertyException unknown) {
+            return Problems.invalid("UNKNOWN_FIELD", "unknown field " + field,
+                    List.of(Map.of("field", field, "message", "unknown field " + unknown.getPropertyName())));
+        }
+        if (json instanceof InvalidNullException) {
+            return Problems.invalid("INVALID_REQUEST", field + " must not be null",
+                    List.of(Map.of("field", field, "message", field + " must not be null")));
+        }
+        if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            String expected = typeName(mismatch.getTargetType());
+            if (field.isEmpty()) {
+                return Problems.problem(HttpStatus.BAD_REQUEST, "WRONG_TYPE", "the request body must be " + expected, null);
+            }
+            return Problems.invalid("WRONG_TYPE", field + " must be " + expected,
+                    List.of(Map.of("field", field, "message", field + " must be " + expected)));
+        }
+        if (json instanceof StreamReadException read && read.getLocation() != null) {
+            return Problems.problem(HttpStatus.BAD_REQUEST, "MALFORMED_JSON", "the request body is not valid JSON "
+                    + "(line " + read.getLocation().getLineNr() + ", column " + read.getLocation().getColumnNr() + ")",
+                    null);
+        }
+        return Problems.problem(HttpStatus.BAD_REQUEST, "MALFORMED_JSON",
+                "the request body does not have the expected shape", field.isEmpty() ? null : field);
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+        return "an object";
+    }
+
+    /** The JSON path of the failing value, such as {@code creator.email} or {@code tags[0]}. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static ResponseEntity<Object> withBody(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.casey.server;
+
+import static dev.casey.server.CaseyServiceTests.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casey.server.Api.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** Bearer tokens and scopes, with the tokens in a configuration file given at start. */
+class AuthenticationTests extends ServiceTest {
+
+    static final String CASES_TOKEN = "cases-token-0123456789";
+    static final String ADMIN_TOKEN = "admin-token-0123456789";
+    static final Path CONFIG = configFile();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("casey.data-dir", () -> newDataDir("auth").toString());
+        registry.add("casey.config-file", CONFIG::toString);
+    }
+
+    static Path configFile() {
+        try {
+            Path file = Files.createTempDirectory("casey-auth-config").resolve("casey.json");
+            Files.writeString(file, """
+                    {
+                      "apiTokens": [
+                        {"name": "frontend", "token": "%s", "scopes": ["cases"]},
+                        {"name": "ops", "token": "%s", "scopes": ["cases", "admin"]}
+                      ],
+                      "smtpPassword": "very-secret-password",
+                      "mailSubjectPrefix": "Acme"
+                    }""".formatted(CASES_TOKEN, ADMIN_TOKEN));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void withoutAValidTokenEveryRequestIs401() {
+        Response none = new Api(port).get("/cases");
+        assertProblem(none, 401, "UNAUTHENTICATED", null);
+        assertProblem(new Api(port, "wrong-token-0123456789").get("/cases"), 401, "UNAUTHENTICATED", null);
+        assertProblem(new Api(port, CASES_TOKEN + "x").openCase("A", "a@b.cd", "s", "m"), 401, "UNAUTHENTICATED", null);
+        assertThat(new Api(port, CASES_TOKEN).get("/cases").status()).isEqualTo(200);
+    }
+
+    @Test
+    void configurationNeedsTheAdminScope() {
+        assertProblem(new Api(port, CASES_TOKEN).get("/config"), 403, "FORBIDDEN", null);
+        assertProblem(new Api(port, CASES_TOKEN).post("/config", "[{\"mailSyncTimer\": 30}]"), 403, "FORBIDDEN", null);
+        assertThat(new Api(port, ADMIN_TOKEN).get("/config").status()).isEqualTo(200);
+    }
+
+    @Test
+    void secretsNeverLeaveTheService() {
+        Response config = new Api(port, ADMIN_TOKEN).get("/config");
+        assertThat(config.text()).doesNotContain("very-secret-password", CASES_TOKEN, ADMIN_TOKEN);
+        JsonNode json = config.json();
+        assertThat(json.get("smtpPassword").asString()).isEqualTo("********");
+        assertThat(json.get("imapPassword").isNull()).isTrue();
+        assertThat(json.get("apiTokens").get(0).get("name").asString()).isEqualTo("frontend");
+        assertThat(json.get("apiTokens").get(0).has("token")).isFalse();
+        assertThat(json.get("mailSubjectPrefix").asString()).isEqualTo("Acme");
+    }
+
+    @Test
+    void theActorOfAChangeIsTheTokensName() {
+        Api frontend = new Api(port, CASES_TOKEN);
+        String uuid = frontend.openCase("A", "actor@other.tld", "Who did it", "me").at("/uuid");
+        JsonNode first = frontend.get("/case/" + uuid + "/history").json().get("events").get(0);
+        assertThat(first.get("actor").get("name").asString()).isEqualTo("frontend");
+    }
+
+    @Test
+    void tokensChangedAtRuntimeApplyAtOnceAndCommitWritesTheFile() throws IOException {
+        Api ops = new Api(port, ADMIN_TOKEN);
+        String added = """
+                [{"apiTokens": [
+                   {"name": "frontend", "token": "%s", "scopes": ["cases"]},
+                   {"name": "ops", "token": "%s", "scopes": ["cases", "admin"]},
+                   {"name": "relay", "token": "relay-token-0123456789", "scopes": ["mail"]}]}]"""
+                .formatted(CASES_TOKEN, ADMIN_TOKEN);
+        assertThat(ops.post("/config", added).status()).isEqualTo(200);
+        Api relay = new Api(port, "relay-token-0123456789");
+        assertProblem(relay.get("/cases"), 403, "FORBIDDEN", null);
+
+        assertThat(ops.post("/config/commit").status()).isEqualTo(200);
+        assertThat(Files.readString(CONFIG)).contains("relay-token-0123456789", "very-secret-password", "Acme");
+        JsonNode history = Api.JSON.readTree(Files.readString(CONFIG));
+        assertThat(history.get("apiTokens")).hasSize(3);
+    }
+}

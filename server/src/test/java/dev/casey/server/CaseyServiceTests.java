@@ -1,0 +1,379 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casey.server.Api.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.SubscribingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The case service over real HTTP on the embedded PostgreSQL, without API tokens (loopback only). */
+class CaseyServiceTests extends ServiceTest {
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("casey.data-dir", () -> newDataDir("service").toString());
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TransactionManager transactionManager;
+    @Autowired
+    EventStorageEngine storageEngine;
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+        api.post("/config", "[{\"caseConfirmation\": false}, {\"caseCanReopen\": true}, {\"requestMaxBytes\": null}]");
+    }
+
+    @Test
+    void axonRunsOnPostgresWithSpringTransactionsAndSubscribingProjections() {
+        assertThat(transactionManager).isInstanceOf(SpringTransactionManager.class);
+        assertThat(storageEngine).isInstanceOf(JdbcEventStorageEngine.class);
+        assertThat(processing.eventProcessor("case-view")).get().isInstanceOf(SubscribingEventProcessor.class);
+        assertThat(processing.eventProcessor("person-directory")).get().isInstanceOf(SubscribingEventProcessor.class);
+    }
+
+    @Test
+    void theCaseyWalkThrough_createTeamCreateCasePostMessageRetrieveCase() {
+        String ben = api.person("Ben Foo", "ben." + unique() + "@domain.tld", true);
+        String benEmail = api.get("/persons/" + ben).at("/email");
+
+        Response created = api.post("/cases", """
+                {"creator": {"name": "Some User", "email": "some.user@other.tld"},
+                 "subject": "I found a bug", "message": "There is a bug over there!",
+                 "category": "support", "tags": ["bug"], "meta": {"myPlatformOrderNumber": "4711"}}""");
+        assertThat(created.status()).isEqualTo(201);
+        String uuid = created.at("/uuid");
+        assertThat(created.at("/status")).isEqualTo("open");
+        assertThat(created.at("/reference")).matches("[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}");
+        assertThat(created.location()).isEqualTo("/api/casey/v1/case/" + uuid);
+
+        Response posted = api.post("/case/" + uuid + "/messages", """
+                {"from": "%s", "message": "Hello Some User,\\n\\nWe are excited to hear about the bug. Can you tell us more?"}"""
+                .formatted(benEmail));
+        assertThat(posted.status()).isEqualTo(201);
+
+        JsonNode view = api.get("/case/" + uuid).json();
+        assertThat(view.get("subject").asString()).isEqualTo("I found a bug");
+        assertThat(view.get("status").asString()).isEqualTo("open");
+        assertThat(view.get("reference").asString()).isEqualTo(created.at("/reference"));
+        assertThat(view.get("category").asString()).isEqualTo("support");
+        assertThat(view.get("tags").toString()).isEqualTo("[\"bug\"]");
+        assertThat(view.get("meta").get("myPlatformOrderNumber").asString()).isEqualTo("4711");
+        assertThat(view.get("creator").get("email").asString()).isEqualTo("some.user@other.tld");
+        assertThat(view.get("participants")).hasSize(2);
+        assertThat(view.get("participants").get(1).get("team").asBoolean()).isTrue();
+        JsonNode messages = view.get("messages");
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(0).get("author").get("name").asString()).isEqualTo("Some User");
+        assertThat(messages.get(0).get("body").asString()).isEqualTo("There is a bug over there!");
+        assertThat(messages.get(0).get("source").asString()).isEqualTo("http");
+        assertThat(messages.get(1).get("uuid").asString()).isEqualTo(posted.at("/uuid"));
+        assertThat(messages.get(1).get("author").get("email").asString()).isEqualTo(benEmail);
+        assertThat(messages.get(1).get("body").asString()).startsWith("Hello Some User,\n\nWe are excited");
+        assertThat(Instant.parse(messages.get(1).get("postedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(messages.get(0).get("postedAt").asString()));
+    }
+
+    @Test
+    void everyWriteIsVisibleToTheNextRead() {
+        String uuid = api.openCase("Reader", "reader@other.tld", "Read your writes", "first").at("/uuid");
+        for (int i = 0; i < 20; i++) {
+            assertThat(api.post("/case/" + uuid + "/messages",
+                    "{\"from\": \"reader@other.tld\", \"message\": \"message " + i + "\"}").status()).isEqualTo(201);
+            assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(i + 2);
+        }
+    }
+
+    @Test
+    void historyListsEveryEventInOrderWithWhoAndHow() {
+        String uuid = api.openCase("Hist", "hist@other.tld", "History", "one").at("/uuid");
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"hist@other.tld\", \"message\": \"two\"}");
+        api.patch("/case/" + uuid, "{\"tags\": [\"a\", \"b\"]}");
+        api.post("/case/" + uuid + "/close", "{\"reason\": \"done\"}");
+
+        JsonNode events = api.get("/case/" + uuid + "/history").json().get("events");
+        List<String> types = new ArrayList<>();
+        events.forEach(e -> types.add(e.get("type").asString()));
+        assertThat(types).containsExactly("CaseOpenedEvent", "MessagePostedEvent", "MessagePostedEvent",
+                "CaseTagsChangedEvent", "CaseClosedEvent");
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).get("sequence").asLong()).isEqualTo(i);
+            assertThat(events.get(i).get("source").asString()).isEqualTo("http");
+            assertThat(events.get(i).get("actor").get("kind").asString()).isEqualTo("api_client");
+            assertThat(events.get(i).get("timestamp").asString()).isNotEmpty();
+        }
+        assertThat(events.get(4).get("payload").get("reason").asString()).isEqualTo("done");
+        assertThat(api.get("/case/" + UUID.randomUUID() + "/history").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aCaseCanBeViewedAsItStoodAtAnyInstant() throws InterruptedException {
+        String uuid = api.openCase("Asof", "asof@other.tld", "As of", "one").at("/uuid");
+        Thread.sleep(20);
+        Instant between = Instant.now();
+        Thread.sleep(20);
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"asof@other.tld\", \"message\": \"two\"}");
+        api.post("/case/" + uuid + "/close");
+
+        JsonNode then = api.get("/case/" + uuid + "?asOf=" + between).json();
+        assertThat(then.get("messages")).hasSize(1);
+        assertThat(then.get("status").asString()).isEqualTo("open");
+        JsonNode now = api.get("/case/" + uuid).json();
+        assertThat(now.get("status").asString()).isEqualTo("closed");
+        assertThat(api.get("/case/" + uuid + "?asOf=" + Instant.now()).json()).isEqualTo(now);
+        assertThat(api.get("/case/" + uuid + "?asOf=2000-01-01T00:00:00Z").status()).isEqualTo(404);
+        Response bad = api.get("/case/" + uuid + "?asOf=yesterday");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.at("/field")).isEqualTo("asOf");
+    }
+
+    @Test
+    void casesAreListedAndFiltered() {
+        String tag = "t" + unique();
+        String who = "lister." + unique() + "@other.tld";
+        String first = api.post("/cases", """
+                {"creator": {"name": "L", "email": "%s"}, "subject": "Printer on fire", "message": "Smoke everywhere",
+                 "category": "hardware", "tags": ["%s"]}""".formatted(who, tag)).at("/uuid");
+        String second = api.post("/cases", """
+                {"creator": {"name": "L", "email": "%s"}, "subject": "Invoice", "message": "Wrong amount",
+                 "category": "billing", "tags": ["%s"]}""".formatted(who, tag)).at("/uuid");
+        api.post("/case/" + second + "/close");
+
+        assertThat(uuids(api.get("/cases?tag=" + tag))).containsExactly(second, first);
+        assertThat(uuids(api.get("/cases?tag=" + tag + "&status=closed"))).containsExactly(second);
+        assertThat(uuids(api.get("/cases?tag=" + tag + "&status=OPEN"))).containsExactly(first);
+        assertThat(uuids(api.get("/cases?tag=" + tag + "&category=hardware"))).containsExactly(first);
+        assertThat(uuids(api.get("/cases?participant=" + who.toUpperCase()))).containsExactly(second, first);
+        assertThat(uuids(api.get("/cases?tag=" + tag + "&q=SMOKE"))).containsExactly(first);
+        assertThat(uuids(api.get("/cases?tag=" + tag + "&q=invoice"))).containsExactly(second);
+        Response page = api.get("/cases?tag=" + tag + "&size=1&page=1");
+        assertThat(uuids(page)).containsExactly(first);
+        assertThat(page.json().get("total").asLong()).isEqualTo(2);
+
+        assertProblem(api.get("/cases?status=sleeping"), 400, "INVALID_VALUE", "status");
+        assertProblem(api.get("/cases?size=0"), 400, "INVALID_VALUE", "size");
+        assertProblem(api.get("/cases?size=1000"), 400, "INVALID_VALUE", "size");
+        assertProblem(api.get("/cases?page=-1"), 400, "INVALID_VALUE", "page");
+        assertProblem(api.get("/cases?page=one"), 400, "INVALID_VALUE", "page");
+    }
+
+    @Test
+    void personsAreRegisteredOncePerAddressAndShowTheirCases() {
+        String email = "anna." + unique() + "@domain.tld";
+        String anna = api.person("Anna", email, true);
+        assertProblem(api.post("/persons", "{\"name\": \"Anna 2\", \"email\": \"" + email.toUpperCase()
+                + "\", \"team\": false}"), 409, "EMAIL_ALREADY_REGISTERED", "email");
+        assertThat(api.get("/persons/" + anna).at("/name")).isEqualTo("Anna");
+        assertThat(api.get("/persons").json().get("persons").toString()).contains(anna);
+        assertThat(api.get("/persons?team=true").json().get("persons").toString()).contains(anna);
+
+        String uuid = api.openCase("Anna", email, "Mine", "my case").at("/uuid");
+        assertThat(uuids(api.get("/persons/" + anna + "/cases"))).containsExactly(uuid);
+
+        assertThat(api.patch("/persons/" + anna, "{\"name\": \"Anna B.\"}").at("/name")).isEqualTo("Anna B.");
+        JsonNode retired = api.post("/persons/" + anna + "/retire").json();
+        assertThat(retired.get("team").asBoolean()).isFalse();
+        assertThat(retired.get("retired").asBoolean()).isTrue();
+        assertProblem(api.post("/persons/" + anna + "/retire"), 409, "NOT_A_TEAM_MEMBER", null);
+        assertProblem(api.get("/persons/" + UUID.randomUUID()), 404, "PERSON_NOT_FOUND", null);
+        assertProblem(api.patch("/persons/" + UUID.randomUUID(), "{\"name\": \"x\"}"), 404, "PERSON_NOT_FOUND", null);
+    }
+
+    @Test
+    void onlyParticipantsAndTheTeamPostToACase() {
+        String uuid = api.openCase("C", "c@other.tld", "Who may post", "hi").at("/uuid");
+        assertProblem(api.post("/case/" + uuid + "/messages", "{\"from\": \"stranger@else.where\", \"message\": \"x\"}"),
+                403, "NOT_A_PARTICIPANT", "from");
+        assertProblem(api.post("/case/" + UUID.randomUUID() + "/messages", "{\"from\": \"c@other.tld\", \"message\": \"x\"}"),
+                404, "CASE_NOT_FOUND", null);
+    }
+
+    @Test
+    void closingAndReopeningFollowTheRules() {
+        String uuid = api.openCase("C", "closer@other.tld", "Close me", "hi").at("/uuid");
+        assertThat(api.post("/case/" + uuid + "/close").at("/status")).isEqualTo("closed");
+        assertProblem(api.post("/case/" + uuid + "/close"), 409, "CASE_ALREADY_CLOSED", null);
+        assertThat(api.post("/case/" + uuid + "/reopen").at("/status")).isEqualTo("open");
+        assertProblem(api.post("/case/" + uuid + "/reopen"), 409, "CASE_NOT_CLOSED", null);
+
+        api.post("/case/" + uuid + "/close");
+        assertThat(api.post("/case/" + uuid + "/messages", "{\"from\": \"closer@other.tld\", \"message\": \"again\"}")
+                .status()).isEqualTo(201);
+        assertThat(api.get("/case/" + uuid).at("/status")).isEqualTo("open");
+
+        api.post("/config", "[{\"caseCanReopen\": false}]");
+        api.post("/case/" + uuid + "/close");
+        assertProblem(api.post("/case/" + uuid + "/messages", "{\"from\": \"closer@other.tld\", \"message\": \"x\"}"),
+                409, "CASE_CLOSED", null);
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(2);
+    }
+
+    @Test
+    void withConfirmationACaseWaitsForItsCode() {
+        api.post("/config", "[{\"caseConfirmation\": true}]");
+        Response created = api.openCase("P", "pending@other.tld", "Confirm me", "hi");
+        assertThat(created.at("/status")).isEqualTo("pending");
+        String uuid = created.at("/uuid");
+        String code = jdbc.queryForObject("SELECT code FROM case_confirmation_code WHERE case_id = ?", String.class,
+                UUID.fromString(uuid));
+        assertThat(api.get("/case/" + uuid + "/history").text()).doesNotContain(code);
+        assertProblem(api.post("/case/" + uuid + "/messages", "{\"from\": \"pending@other.tld\", \"message\": \"x\"}"),
+                409, "CASE_PENDING", null);
+        assertProblem(api.post("/confirm/not-the-code"), 404, "CONFIRMATION_CODE_INVALID", "code");
+
+        Response confirmed = api.post("/confirm/" + code);
+        assertThat(confirmed.status()).isEqualTo(200);
+        assertThat(confirmed.at("/status")).isEqualTo("open");
+        assertProblem(api.post("/confirm/" + code), 409, "ALREADY_CONFIRMED", null);
+    }
+
+    @Test
+    void categoryTagsAndMetaChange() {
+        String uuid = api.openCase("D", "details@other.tld", "Details", "hi").at("/uuid");
+        JsonNode changed = api.patch("/case/" + uuid, """
+                {"category": "warranty", "tags": ["x", "y"], "meta": {"shopOrder": "17"}}""").json();
+        assertThat(changed.get("category").asString()).isEqualTo("warranty");
+        assertThat(changed.get("tags").toString()).isEqualTo("[\"x\",\"y\"]");
+        assertThat(changed.get("meta").get("shopOrder").asString()).isEqualTo("17");
+        assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"caseyReference\": \"x\"}}"), 400, "RESERVED_META_KEY",
+                "meta.caseyReference");
+        assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"shopOrder\": 17}}"), 400, "WRONG_TYPE", "meta.shopOrder");
+    }
+
+    @Test
+    void anIdempotencyKeyMakesARetryANoOp() {
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"creator": {"name": "I", "email": "idem@other.tld"}, "subject": "Once", "message": "only once"}""";
+        Response first = api.send(api.request("/cases").header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+        Response again = api.send(api.request("/cases").header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.at("/uuid")).isEqualTo(first.at("/uuid"));
+        String uuid = first.at("/uuid");
+        for (int i = 0; i < 2; i++) {
+            api.send(api.request("/case/" + uuid + "/messages").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "reply-1").POST(java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{\"from\": \"idem@other.tld\", \"message\": \"retried\"}")));
+        }
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(2);
+    }
+
+    @Test
+    void badInputGetsAPreciseProblemAndNeverA500() {
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\""),
+                400, "MALFORMED_JSON", null);
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", "
+                + "\"message\": \"m\", \"priority\": 1}"), 400, "UNKNOWN_FIELD", "priority");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\", \"phone\": \"1\"}, "
+                + "\"subject\": \"s\", \"message\": \"m\"}"), 400, "UNKNOWN_FIELD", "creator.phone");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": 42, "
+                + "\"message\": \"m\"}"), 400, "WRONG_TYPE", "subject");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", "
+                + "\"message\": \"m\", \"tags\": \"bug\"}"), 400, "WRONG_TYPE", "tags");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", "
+                + "\"message\": \"m\", \"tags\": [1]}"), 400, "WRONG_TYPE", "tags[0]");
+        assertProblem(api.post("/persons", "{\"name\": \"X\", \"email\": \"x@y.z\", \"team\": \"yes\"}"),
+                400, "WRONG_TYPE", "team");
+        assertProblem(api.post("/persons", "{\"name\": \"X\", \"email\": \"x@y.z\", \"team\": 1}"),
+                400, "WRONG_TYPE", "team");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\"}, \"subject\": \"s\", \"message\": \"m\"}"),
+                400, "INVALID_REQUEST", "creator.email");
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"not an address\"}, "
+                + "\"subject\": \"s\", \"message\": \"m\"}"), 400, "INVALID_VALUE", "creator.email");
+        assertProblem(api.post("/persons", "{\"name\": \"X\", \"email\": \"x@localhost\", \"team\": false}"),
+                400, "INVALID_VALUE", "email");
+        assertProblem(api.post("/cases", "[]"), 400, "WRONG_TYPE", null);
+        assertProblem(api.post("/cases", ""), 400, "MALFORMED_REQUEST", null);
+        assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", "
+                + "\"subject\": \"t\", \"message\": \"m\"}"), 400, "MALFORMED_JSON", null);
+        assertProblem(api.post("/cases", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)),
+                415, "UNSUPPORTED_MEDIA_TYPE", null);
+        assertProblem(api.get("/case/not-a-uuid"), 400, "INVALID_VALUE", "uuid");
+        assertProblem(api.get("/case/" + UUID.randomUUID()), 404, "CASE_NOT_FOUND", null);
+        assertProblem(api.get("/nowhere"), 404, "NOT_FOUND", null);
+        assertProblem(api.send(api.request("/cases").DELETE()), 405, "METHOD_NOT_ALLOWED", null);
+    }
+
+    @Test
+    void oversizeBodiesAreRefusedWith413() {
+        api.post("/config", "[{\"requestMaxBytes\": 2000}]");
+        String big = "x".repeat(3000);
+        String body = "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", \"message\": \"" + big + "\"}";
+        assertProblem(api.post("/cases", body), 413, "REQUEST_TOO_LARGE", null);
+        // without Content-Length (chunked): refused while reading
+        Response chunked = api.send(api.request("/cases").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))));
+        assertProblem(chunked, 413, "REQUEST_TOO_LARGE", null);
+        assertThat(api.get("/cases?q=" + big.substring(0, 100)).json().get("total").asLong()).isZero();
+    }
+
+    @Test
+    void configurationIsReadAndChangedAtRuntime() {
+        JsonNode config = api.get("/config").json();
+        assertThat(config.get("caseCanReopen").asBoolean()).isTrue();
+        assertThat(config.get("teamInviteCount").asInt()).isZero();
+        assertThat(config.get("mailSubjectFormat").asString()).isEqualTo("[%prefix% %reference%] %subject%");
+        assertThat(config.get("mailEnable").asBoolean()).isFalse();
+
+        JsonNode changed = api.post("/config", "[{\"mailSyncTimer\": 120}, {\"caseCloseIdle\": \"12h\"}]").json();
+        assertThat(changed.get("mailSyncTimer").asInt()).isEqualTo(120);
+        assertThat(changed.get("caseCloseIdle").asString()).isEqualTo("12h");
+        assertThat(api.get("/config").json().get("mailSyncTimer").asInt()).isEqualTo(120);
+
+        assertProblem(api.post("/config", "[{\"mailSyncTimr\": 120}]"), 400, "UNKNOWN_SETTING", "mailSyncTimr");
+        assertProblem(api.post("/config", "[{\"caseCloseIdle\": \"soon\"}]"), 400, "INVALID_VALUE", "caseCloseIdle");
+        assertProblem(api.post("/config", "[{\"a\": 1, \"b\": 2}]"), 400, "INVALID_VALUE", "[0]");
+        assertProblem(api.post("/config", "{\"mailSyncTimer\": 120}"), 400, "WRONG_TYPE", null);
+        assertProblem(api.post("/config/commit"), 409, "NO_CONFIG_FILE", null);
+        api.post("/config", "[{\"mailSyncTimer\": null}, {\"caseCloseIdle\": null}]");
+    }
+
+    static List<String> uuids(Response page) {
+        List<String> uuids = new ArrayList<>();
+        page.json().get("cases").forEach(c -> uuids.add(c.get("uuid").asString()));
+        return uuids;
+    }
+
+    static void assertProblem(Response response, int status, String code, String field) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.isProblem()).as("problem+json: " + response.contentType()).isTrue();
+        assertThat(response.at("/code")).as(response.text()).isEqualTo(code);
+        if (field != null) {
+            assertThat(response.at("/field")).as(response.text()).isEqualTo(field);
+        }
+        assertThat(response.at("/detail")).isNotBlank();
+    }
+
+    static String unique() {
+        return Long.toString(System.nanoTime(), 36);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/** Data on the embedded default survives a restart, also after the service was killed. */
+class RestartTests {
+
+    static {
+        CaseyApplication.quietAxon();
+    }
+
+    @Test
+    void aRestartedServiceStillHasEveryCase() throws IOException {
+        Path dataDir = Files.createTempDirectory("casey-restart-");
+        String uuid;
+        JsonNode before;
+        try (ConfigurableApplicationContext first = start(dataDir)) {
+            Api api = new Api(port(first));
+            api.person("Ben", "ben@domain.tld", true);
+            uuid = api.openCase("Some User", "some.user@other.tld", "Survives", "before the restart").at("/uuid");
+            api.post("/case/" + uuid + "/messages", "{\"from\": \"ben@domain.tld\", \"message\": \"reply\"}");
+            before = api.get("/case/" + uuid).json();
+        }
+        try (ConfigurableApplicationContext second = start(dataDir)) {
+            Api api = new Api(port(second));
+            assertThat(api.get("/case/" + uuid).json()).isEqualTo(before);
+            assertThat(api.get("/case/" + uuid + "/history").json().get("events")).hasSize(4);
+            assertThat(api.post("/persons", "{\"name\": \"Ben\", \"email\": \"ben@domain.tld\", \"team\": true}")
+                    .status()).isEqualTo(409);
+        }
+    }
+
+    @Test
+    void aKilledServiceRestartsWithEveryAcknowledgedWrite() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-kill-");
+        int port = freePort();
+        List<String> acknowledged = new ArrayList<>();
+        Process service = launch(dataDir, port);
+        try {
+            Api api = new Api(port);
+            awaitUp(api, service);
+            for (int i = 0; i < 10; i++) {
+                Api.Response created = api.openCase("K", "killed@other.tld", "Case " + i, "message " + i);
+                assertThat(created.status()).isEqualTo(201);
+                acknowledged.add(created.at("/uuid"));
+            }
+        } finally {
+            service.destroyForcibly(); // SIGKILL: no shutdown hook runs, PostgreSQL is orphaned
+            service.waitFor();
+        }
+        Process restarted = launch(dataDir, port);
+        try {
+            Api api = new Api(port);
+            awaitUp(api, restarted);
+            for (String uuid : acknowledged) {
+                assertThat(api.get("/case/" + uuid).status()).isEqualTo(200);
+            }
+            assertThat(api.get("/cases?participant=killed@other.tld&size=100").json().get("total").asLong())
+                    .isEqualTo(acknowledged.size());
+        } finally {
+            restarted.destroy();
+            restarted.waitFor();
+        }
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        return new SpringApplicationBuilder(CaseyApplication.class).profiles("test")
+                .run("--casey.data-dir=" + dataDir, "--server.port=0");
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The service in a JVM of its own, so that it can be killed for real. */
+    private static Process launch(Path dataDir, int port) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = dataDir.resolve("service-" + Instant.now().toEpochMilli() + ".log");
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Daxoniq.update-checker.disabled=true", CaseyApplication.class.getName(),
+                "--casey.data-dir=" + dataDir, "--server.port=" + port, "--spring.profiles.active=test",
+                // each write is on disk when acknowledged, as in production
+                "--casey.embedded-database.synchronous-commit=on")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitUp(Api api, Process process) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(process.isAlive()).as("the service process died during start").isTrue();
+            try {
+                if (api.get("/cases").status() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // connection refused while starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the service did not start within 90 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
