@@ -38,7 +38,8 @@ class RestartTests {
         try (ConfigurableApplicationContext second = start(dataDir)) {
             Api api = new Api(port(second));
             assertThat(api.get("/case/" + uuid).json()).isEqualTo(before);
-            assertThat(api.get("/case/" + uuid + "/history").json().get("events")).hasSize(4);
+            // opened, first message, Ben invited, Ben joins, Ben's reply
+            assertThat(api.get("/case/" + uuid + "/history").json().get("events")).hasSize(5);
             assertThat(api.post("/persons", "{\"name\": \"Ben\", \"email\": \"ben@domain.tld\", \"team\": true}")
                     .status()).isEqualTo(409);
         }

@@ -20,10 +20,13 @@ public enum ErrorCode {
     RESERVED_META_KEY(Kind.INVALID),
     INVALID_VALUE(Kind.INVALID),
     UNKNOWN_SETTING(Kind.INVALID),
-    NO_CONFIG_FILE(Kind.CONFLICT);
+    NO_CONFIG_FILE(Kind.CONFLICT),
+    MAIL_NOT_FOUND(Kind.NOT_FOUND),
+    ATTACHMENT_NOT_FOUND(Kind.NOT_FOUND),
+    UNPROCESSABLE_MAIL(Kind.UNPROCESSABLE);
 
     /** How a refusal is to be understood by a caller. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE, UNPROCESSABLE }
 
     private final Kind kind;
 

@@ -29,6 +29,10 @@ public enum Setting {
     MAIL_ADDRESS("mailAddress", Type.EMAIL, "support@casey.localhost"),
     MAIL_SUPPORT_NAME("mailSupportName", Type.STRING, "Support"),
     MAIL_OPEN_CASES("mailOpenCases", Type.BOOLEAN, true),
+    MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30),
+    MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
+    MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024),
+    MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024),
     MAIN_DOMAIN("mainDomain", Type.STRING, null),
     SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp"),
     SMTP_SERVER("smtpServer", Type.STRING, null),
@@ -42,6 +46,9 @@ public enum Setting {
     IMAP_USERNAME("imapUsername", Type.STRING, null),
     IMAP_PASSWORD("imapPassword", Type.SECRET, null),
     IMAP_ENCRYPTION("imapEncryption", Type.ENCRYPTION, "tls"),
+    IMAP_FOLDER("imapFolder", Type.STRING, "INBOX"),
+    IMAP_PROCESSED_FOLDER("imapProcessedFolder", Type.STRING, "Casey/Processed"),
+    IMAP_QUARANTINE_FOLDER("imapQuarantineFolder", Type.STRING, "Casey/Quarantine"),
     API_TOKENS("apiTokens", Type.TOKENS, List.of()),
     REQUEST_MAX_BYTES("requestMaxBytes", Type.INTEGER, 10 * 1024 * 1024);
 

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A whole case as the read side shows it; version is the sequence number of its last event. */
+/**
+ * A whole case as the read side shows it: participants took part, invited team members were told of
+ * it; version is the sequence number of its last event.
+ */
 public record CaseView(UUID uuid, String reference, String subject, CaseStatus status, String category,
                        List<String> tags, Map<String, String> meta, Participant creator,
-                       List<Participant> participants, List<MessageView> messages, Instant openedAt,
+                       List<Participant> participants, List<Participant> invited, List<MessageView> messages, Instant openedAt,
                        Instant updatedAt, Instant closedAt, long version) {
 }

@@ -10,5 +10,5 @@ import org.axonframework.serialization.Revision;
 
 /** A message was added to a case; initial marks the message the case was opened with. */
 @Revision("1")
-public record MessagePostedEvent(UUID caseId, UUID messageId, Participant author, String body, boolean initial, String mailMessageId, Actor actor, Source source) {
+public record MessagePostedEvent(UUID caseId, UUID messageId, Participant author, String body, boolean initial, String mailMessageId, List<AttachmentRef> attachments, Actor actor, Source source) {
 }

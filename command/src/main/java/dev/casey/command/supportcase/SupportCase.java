@@ -7,6 +7,9 @@ import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.supportcase.AttachmentRef;
+import dev.casey.api.supportcase.AutomaticReplyReceivedEvent;
 import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
@@ -18,12 +21,18 @@ import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseTagsChangedEvent;
 import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
+import dev.casey.api.supportcase.MailBouncedEvent;
+import dev.casey.api.supportcase.MailDeliveryFailedEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
+import dev.casey.api.supportcase.RecordMailBounceCommand;
+import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.api.supportcase.ReopenCaseCommand;
+import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
 import dev.casey.command.Refusals;
 import dev.casey.command.person.PersonDirectory;
@@ -71,7 +80,8 @@ class SupportCase {
     }
 
     @CommandHandler
-    SupportCase(OpenCaseCommand command, CaseKeys keys, CaseRules rules, PersonDirectory directory) {
+    SupportCase(OpenCaseCommand command, CaseKeys keys, CaseRules rules, PersonDirectory directory,
+                TeamRoster roster) {
         String subject = Refusals.requireLine(command.subject(), "subject", MAX_SUBJECT_LENGTH);
         String body = Refusals.requireText(command.message(), "message", MAX_MESSAGE_LENGTH);
         String email = Refusals.requireEmail(command.creatorEmail(), "creator.email");
@@ -90,11 +100,16 @@ class SupportCase {
                     expiresAt, Actor.CASEY, Source.SYSTEM));
         }
         apply(new MessagePostedEvent(command.caseId(), command.messageId(), creator, body, true,
-                command.mailMessageId(), command.actor(), command.source()));
+                command.mailMessageId(), attachments(command.attachments()), command.actor(), command.source()));
+        if (status == CaseStatus.OPEN) {
+            // state is not applied yet inside a creating handler: pass what the invitation needs
+            inviteTeam(command.caseId(), Set.of(EmailAddresses.key(creator.email())),
+                    settings.integer(Setting.TEAM_INVITE_COUNT), roster);
+        }
     }
 
     @CommandHandler
-    void handle(ConfirmCaseCommand command) {
+    void handle(ConfirmCaseCommand command, CaseRules rules, TeamRoster roster) {
         if (status != CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.ALREADY_CONFIRMED, "this case was confirmed already");
         }
@@ -106,6 +121,15 @@ class SupportCase {
             throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
         }
         apply(new CaseConfirmedEvent(caseId, command.actor(), command.source()));
+        inviteTeam(caseId, participants.keySet(), rules.settings().integer(Setting.TEAM_INVITE_COUNT), roster);
+    }
+
+    /** Team members are told of a case once it is open: at once, or when its creator confirmed it. */
+    private static void inviteTeam(UUID caseId, Set<String> participantKeys, int count, TeamRoster roster) {
+        List<Participant> chosen = roster.invite(count, Set.copyOf(participantKeys));
+        if (!chosen.isEmpty()) {
+            apply(new TeamInvitedEvent(caseId, chosen, false, Actor.CASEY, Source.SYSTEM));
+        }
     }
 
     @CommandHandler
@@ -137,7 +161,7 @@ class SupportCase {
             apply(new ParticipantAddedEvent(caseId, author, command.actor(), command.source()));
         }
         apply(new MessagePostedEvent(caseId, command.messageId(), author, body, false, command.mailMessageId(),
-                command.actor(), command.source()));
+                attachments(command.attachments()), command.actor(), command.source()));
     }
 
     @CommandHandler
@@ -172,6 +196,31 @@ class SupportCase {
         }
     }
 
+    @CommandHandler
+    void handle(RecordAutomaticReplyCommand command) {
+        if (command.mailMessageId() != null && mailMessageIds.contains(command.mailMessageId())) {
+            return;
+        }
+        apply(new AutomaticReplyReceivedEvent(caseId, command.from(), command.subject(), command.reason(),
+                command.mailMessageId(), command.actor(), command.source()));
+    }
+
+    @CommandHandler
+    void handle(RecordMailBounceCommand command) {
+        apply(new MailBouncedEvent(caseId, command.recipient(), command.mailMessageId(), command.diagnostic(),
+                command.actor(), command.source()));
+    }
+
+    @CommandHandler
+    void handle(RecordMailDeliveryFailureCommand command) {
+        apply(new MailDeliveryFailedEvent(caseId, command.recipient(), command.mailMessageId(), command.reason(),
+                command.actor(), command.source()));
+    }
+
+    private static List<AttachmentRef> attachments(List<AttachmentRef> attachments) {
+        return attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
     private static Participant participantFor(String email, String name, String nameField, PersonDirectory directory) {
         return directory.findByEmail(email)
                 .map(known -> new Participant(known.email(), name == null || name.isBlank() ? known.name()
@@ -203,6 +252,13 @@ class SupportCase {
     void on(CaseConfirmedEvent event) {
         status = CaseStatus.OPEN;
         confirmationCode = null;
+    }
+
+    @EventSourcingHandler
+    void on(AutomaticReplyReceivedEvent event) {
+        if (event.mailMessageId() != null) {
+            mailMessageIds.add(event.mailMessageId());
+        }
     }
 
     @EventSourcingHandler

@@ -12,6 +12,7 @@ import dev.casey.command.person.PersonDirectory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -32,7 +33,7 @@ final class CaseFixtures {
 
     static OpenCaseCommand openCase() {
         return new OpenCaseCommand(CASE_ID, "I found a bug", "Some User", "some.user@other.tld",
-                "There is a bug over there!", FIRST_MESSAGE, "support", List.of("bug"), Map.of("myOrder", "42"), null,
+                "There is a bug over there!", FIRST_MESSAGE, "support", List.of("bug"), Map.of("myOrder", "42"), null, null,
                 CLIENT, Source.HTTP);
     }
 
@@ -42,7 +43,7 @@ final class CaseFixtures {
     }
 
     static MessagePostedEvent firstMessage() {
-        return new MessagePostedEvent(CASE_ID, FIRST_MESSAGE, CUSTOMER, "There is a bug over there!", true, null,
+        return new MessagePostedEvent(CASE_ID, FIRST_MESSAGE, CUSTOMER, "There is a bug over there!", true, null, List.of(),
                 CLIENT, Source.HTTP);
     }
 
@@ -69,6 +70,18 @@ final class CaseFixtures {
 
         void set(String key, Object value) {
             current.set(current.get().with(Map.of(key, value)));
+        }
+    }
+
+    /** A roster that invites whoever the test put in it, minus the excluded. */
+    static final class FixedRoster implements TeamRoster {
+        List<Participant> members = List.of();
+        int lastCount = -1;
+
+        @Override
+        public List<Participant> invite(int count, Set<String> excludedEmailKeys) {
+            lastCount = count;
+            return members.stream().filter(p -> !excludedEmailKeys.contains(p.email().toLowerCase())).toList();
         }
     }
 

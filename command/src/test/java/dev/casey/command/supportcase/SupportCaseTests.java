@@ -9,6 +9,7 @@ import static dev.casey.command.supportcase.CaseFixtures.REFERENCE;
 import static dev.casey.command.supportcase.CaseFixtures.caseOpened;
 import static dev.casey.command.supportcase.CaseFixtures.firstMessage;
 import static dev.casey.command.supportcase.CaseFixtures.openCase;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.axonframework.test.matchers.Matchers.andNoMore;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.matches;
@@ -17,6 +18,7 @@ import static org.axonframework.test.matchers.Matchers.payloadsMatching;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.supportcase.AutomaticReplyReceivedEvent;
 import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
@@ -28,11 +30,17 @@ import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseTagsChangedEvent;
 import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
+import dev.casey.api.supportcase.MailBouncedEvent;
+import dev.casey.api.supportcase.MailDeliveryFailedEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
+import dev.casey.api.supportcase.RecordMailBounceCommand;
+import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.api.supportcase.ReopenCaseCommand;
+import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
 import dev.casey.command.Refused;
 import java.time.Duration;
@@ -51,6 +59,7 @@ class SupportCaseTests {
 
     private AggregateTestFixture<SupportCase> fixture;
     private CaseFixtures.TestSettings settings;
+    private CaseFixtures.FixedRoster roster;
 
     @BeforeEach
     void setUp() {
@@ -59,6 +68,67 @@ class SupportCaseTests {
         fixture.registerInjectableResource(new CaseFixtures.FixedKeys());
         fixture.registerInjectableResource(settings.rules());
         fixture.registerInjectableResource(CaseFixtures.directoryWithBen());
+        roster = new CaseFixtures.FixedRoster();
+        fixture.registerInjectableResource(roster);
+    }
+
+    @Test
+    void givenATeam_whenOpenCase_thenTeamMembersAreInvitedAfterTheFirstMessage() {
+        roster.members = List.of(BEN);
+        settings.set("teamInviteCount", 2);
+        fixture.givenNoPriorActivity()
+                .when(openCase())
+                .expectEvents(caseOpened(CaseStatus.OPEN), firstMessage(),
+                        new TeamInvitedEvent(CASE_ID, List.of(BEN), false, Actor.CASEY, Source.SYSTEM));
+        assertThat(roster.lastCount).isEqualTo(2);
+    }
+
+    @Test
+    void givenAPendingCase_whenConfirmed_thenTheTeamIsInvitedOnlyThen() {
+        roster.members = List.of(BEN);
+        settings.set("caseConfirmation", true);
+        fixture.givenNoPriorActivity().when(openCase())
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        matches((Object p) -> p instanceof CaseOpenedEvent),
+                        matches((Object p) -> p instanceof CaseConfirmationRequestedEvent),
+                        matches((Object p) -> p instanceof MessagePostedEvent),
+                        andNoMore())));
+        fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage())
+                .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP))
+                .expectEvents(new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP),
+                        new TeamInvitedEvent(CASE_ID, List.of(BEN), false, Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenOpenCase_whenAnAutomaticReplyArrivesTwice_thenRecordedOnce() {
+        Actor mail = Actor.system("mail");
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(),
+                        new AutomaticReplyReceivedEvent(CASE_ID, CUSTOMER.email(), "Out of office", "auto-submitted",
+                                "ooo@other.tld", mail, Source.MAIL))
+                .when(new RecordAutomaticReplyCommand(CASE_ID, CUSTOMER.email(), "Out of office", "auto-submitted",
+                        "ooo@other.tld", mail, Source.MAIL))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new RecordAutomaticReplyCommand(CASE_ID, CUSTOMER.email(), "Out of office", "auto-submitted",
+                        "ooo@other.tld", mail, Source.MAIL))
+                .expectEvents(new AutomaticReplyReceivedEvent(CASE_ID, CUSTOMER.email(), "Out of office",
+                        "auto-submitted", "ooo@other.tld", mail, Source.MAIL));
+    }
+
+    @Test
+    void givenOpenCase_whenMailBouncesOrFails_thenRecordedInTheHistory() {
+        Actor mail = Actor.system("mail");
+        fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new RecordMailBounceCommand(CASE_ID, CUSTOMER.email(), "casey.x@d.tld", "550 no such user", mail,
+                        Source.MAIL))
+                .expectEvents(new MailBouncedEvent(CASE_ID, CUSTOMER.email(), "casey.x@d.tld", "550 no such user", mail,
+                        Source.MAIL));
+        fixture.given(caseOpened(CaseStatus.OPEN))
+                .when(new RecordMailDeliveryFailureCommand(CASE_ID, CUSTOMER.email(), "casey.x@d.tld", "554 refused",
+                        mail, Source.SYSTEM))
+                .expectEvents(new MailDeliveryFailedEvent(CASE_ID, CUSTOMER.email(), "casey.x@d.tld", "554 refused",
+                        mail, Source.SYSTEM));
     }
 
     @Test
@@ -84,7 +154,7 @@ class SupportCaseTests {
     @Test
     void givenATeamMemberAsCreator_whenOpenCase_thenCreatorIsKnownAsTeam() {
         OpenCaseCommand byBen = new OpenCaseCommand(CASE_ID, "Internal", null, "BEN@domain.tld", "Please look",
-                CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP);
+                CaseFixtures.FIRST_MESSAGE, null, null, null, null, null, CLIENT, Source.HTTP);
         fixture.givenNoPriorActivity()
                 .when(byBen)
                 .expectEventsMatching(payloadsMatching(exactSequenceOf(
@@ -96,23 +166,23 @@ class SupportCaseTests {
     @Test
     void givenNothing_whenOpenCaseWithInvalidInput_thenRefusedNamingTheField() {
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "not-an-address",
-                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP)),
+                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, null, CLIENT, Source.HTTP)),
                 ErrorCode.INVALID_VALUE, "creator.email");
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, " ", "n", "a@b.cd",
-                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, CLIENT, Source.HTTP)),
+                "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, null, CLIENT, Source.HTTP)),
                 ErrorCode.INVALID_VALUE, "subject");
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd",
-                "m", CaseFixtures.FIRST_MESSAGE, null, List.of("two words"), null, null, CLIENT, Source.HTTP)),
+                "m", CaseFixtures.FIRST_MESSAGE, null, List.of("two words"), null, null, null, CLIENT, Source.HTTP)),
                 ErrorCode.INVALID_VALUE, "tags[0]");
     }
 
     @Test
     void givenNothing_whenOpenCaseWithReservedMetaKey_thenRefused() {
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd", "m",
-                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("caseyStatus", "x"), null, CLIENT, Source.HTTP)),
+                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("caseyStatus", "x"), null, null, CLIENT, Source.HTTP)),
                 ErrorCode.RESERVED_META_KEY, "meta.caseyStatus");
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd", "m",
-                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("_internal", "x"), null, CLIENT, Source.HTTP)),
+                CaseFixtures.FIRST_MESSAGE, null, null, Map.of("_internal", "x"), null, null, CLIENT, Source.HTTP)),
                 ErrorCode.RESERVED_META_KEY, "meta._internal");
     }
 
@@ -148,25 +218,25 @@ class SupportCaseTests {
     @Test
     void givenOpenCase_whenTheCreatorPosts_thenMessagePosted() {
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
-                .when(new PostMessageCommand(CASE_ID, REPLY, "Some.User@other.tld", null, "More detail", null, CLIENT,
+                .when(new PostMessageCommand(CASE_ID, REPLY, "Some.User@other.tld", null, "More detail", null, null, CLIENT,
                         Source.HTTP))
-                .expectEvents(new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More detail", false, null, CLIENT,
+                .expectEvents(new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More detail", false, null, List.of(), CLIENT,
                         Source.HTTP));
     }
 
     @Test
     void givenOpenCase_whenATeamMemberPostsForTheFirstTime_thenTheyJoinAndPost() {
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
-                .when(new PostMessageCommand(CASE_ID, REPLY, "ben@domain.tld", null, "Tell us more", null, CLIENT,
+                .when(new PostMessageCommand(CASE_ID, REPLY, "ben@domain.tld", null, "Tell us more", null, null, CLIENT,
                         Source.HTTP))
                 .expectEvents(new ParticipantAddedEvent(CASE_ID, BEN, CLIENT, Source.HTTP),
-                        new MessagePostedEvent(CASE_ID, REPLY, BEN, "Tell us more", false, null, CLIENT, Source.HTTP));
+                        new MessagePostedEvent(CASE_ID, REPLY, BEN, "Tell us more", false, null, List.of(), CLIENT, Source.HTTP));
     }
 
     @Test
     void givenOpenCase_whenAStrangerPosts_thenRefused() {
         Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
-                .when(new PostMessageCommand(CASE_ID, REPLY, "stranger@else.where", null, "Hi", null, CLIENT,
+                .when(new PostMessageCommand(CASE_ID, REPLY, "stranger@else.where", null, "Hi", null, null, CLIENT,
                         Source.HTTP)),
                 ErrorCode.NOT_A_PARTICIPANT, "from");
     }
@@ -174,32 +244,32 @@ class SupportCaseTests {
     @Test
     void givenPostedMessage_whenTheSameMessageArrivesAgain_thenNothingHappens() {
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(),
-                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More", false, "abc@mail.example", CLIENT,
+                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More", false, "abc@mail.example", List.of(), CLIENT,
                                 Source.MAIL))
                 .when(new PostMessageCommand(CASE_ID, UUID.randomUUID(), CUSTOMER.email(), null, "More",
-                        "abc@mail.example", CLIENT, Source.MAIL))
+                        "abc@mail.example", null, CLIENT, Source.MAIL))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
                 .when(new PostMessageCommand(CASE_ID, CaseFixtures.FIRST_MESSAGE, CUSTOMER.email(), null, "retried",
-                        null, CLIENT, Source.HTTP))
+                        null, null, CLIENT, Source.HTTP))
                 .expectNoEvents();
     }
 
     @Test
     void givenPendingCase_whenPosting_thenRefused() {
         Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), firstMessage())
-                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, CLIENT, Source.HTTP)),
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, null, CLIENT, Source.HTTP)),
                 ErrorCode.CASE_PENDING, null);
     }
 
     @Test
     void givenClosedCaseAndReopeningAllowed_whenPosting_thenReopenedAndPosted() {
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), closed())
-                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "Still broken", null, CLIENT,
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "Still broken", null, null, CLIENT,
                         Source.HTTP))
                 .expectEvents(new CaseReopenedEvent(CASE_ID, "a message arrived", CLIENT, Source.HTTP),
-                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "Still broken", false, null, CLIENT,
+                        new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "Still broken", false, null, List.of(), CLIENT,
                                 Source.HTTP));
     }
 
@@ -207,7 +277,7 @@ class SupportCaseTests {
     void givenClosedCaseAndReopeningOff_whenPosting_thenRefused() {
         settings.set("caseCanReopen", false);
         Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), closed())
-                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, CLIENT, Source.HTTP)),
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, null, CLIENT, Source.HTTP)),
                 ErrorCode.CASE_CLOSED, null);
     }
 

@@ -2,6 +2,7 @@ package dev.casey.query.supportcase;
 
 import dev.casey.api.supportcase.CaseHistory;
 import dev.casey.api.supportcase.CaseHistoryEntry;
+import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CasePage;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
@@ -42,8 +43,12 @@ class CaseQueries {
         if (query.asOf() == null) {
             return views.find(query.caseId());
         }
+        List<? extends DomainEventMessage<?>> stream = events.readEvents(query.caseId().toString()).asStream().toList();
+        if (stream.isEmpty() || !(stream.get(0).getPayload() instanceof CaseOpenedEvent)) {
+            return Optional.empty(); // no case, or an aggregate of another kind under that id
+        }
         CaseView view = null;
-        for (DomainEventMessage<?> event : events.readEvents(query.caseId().toString()).asStream().toList()) {
+        for (DomainEventMessage<?> event : stream) {
             if (event.getTimestamp().isAfter(query.asOf())) {
                 break;
             }

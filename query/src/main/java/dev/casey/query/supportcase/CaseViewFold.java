@@ -14,6 +14,7 @@ import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.MessageView;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
+import dev.casey.api.supportcase.TeamInvitedEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class CaseViewFold {
         Instant at = timestamp.truncatedTo(ChronoUnit.MILLIS);
         if (event instanceof CaseOpenedEvent e) {
             return new CaseView(e.caseId(), e.reference(), e.subject(), e.status(), e.category(), e.tags(), e.meta(),
-                    e.creator(), List.of(e.creator()), List.of(), at, at, null, sequence);
+                    e.creator(), List.of(e.creator()), List.of(), List.of(), at, at, null, sequence);
         }
         if (current == null) {
             throw new IllegalStateException("event " + event.getClass().getSimpleName() + " before the case was opened");
@@ -48,7 +49,14 @@ final class CaseViewFold {
         if (event instanceof CaseConfirmedEvent) {
             v.status = CaseStatus.OPEN;
         } else if (event instanceof MessagePostedEvent e) {
-            v.messages.add(new MessageView(e.messageId(), e.author(), e.body(), e.source(), at, e.mailMessageId()));
+            v.messages.add(new MessageView(e.messageId(), e.author(), e.body(), e.source(), at, e.mailMessageId(),
+                    e.attachments() == null ? List.of() : e.attachments()));
+        } else if (event instanceof TeamInvitedEvent e) {
+            for (Participant p : e.invited()) {
+                String key = EmailAddresses.key(p.email());
+                v.invited.removeIf(known -> EmailAddresses.key(known.email()).equals(key));
+                v.invited.add(p);
+            }
         } else if (event instanceof ParticipantAddedEvent e) {
             String key = EmailAddresses.key(e.participant().email());
             v.participants.removeIf(p -> EmailAddresses.key(p.email()).equals(key));
@@ -79,6 +87,7 @@ final class CaseViewFold {
         private List<String> tags;
         private Map<String, String> meta;
         private final List<Participant> participants;
+        private final List<Participant> invited;
         private final List<MessageView> messages;
         private Instant updatedAt;
         private Instant closedAt;
@@ -90,6 +99,7 @@ final class CaseViewFold {
             tags = base.tags();
             meta = base.meta();
             participants = new ArrayList<>(base.participants());
+            invited = new ArrayList<>(base.invited());
             messages = new ArrayList<>(base.messages());
             updatedAt = at;
             closedAt = base.closedAt();
@@ -97,7 +107,7 @@ final class CaseViewFold {
 
         CaseView build(long sequence) {
             return new CaseView(base.uuid(), base.reference(), base.subject(), status, category, tags, meta,
-                    base.creator(), List.copyOf(participants), List.copyOf(messages), base.openedAt(), updatedAt,
+                    base.creator(), List.copyOf(participants), List.copyOf(invited), List.copyOf(messages), base.openedAt(), updatedAt,
                     closedAt, sequence);
         }
     }

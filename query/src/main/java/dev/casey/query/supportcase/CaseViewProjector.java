@@ -11,6 +11,7 @@ import dev.casey.api.supportcase.CaseTagsChangedEvent;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
+import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.query.ProcessingGroups;
 import java.time.Instant;
 import java.util.UUID;
@@ -53,6 +54,11 @@ class CaseViewProjector {
 
     @EventHandler
     void on(ParticipantAddedEvent event, @Timestamp Instant at, @SequenceNumber long sequence) {
+        project(event.caseId(), event, at, sequence);
+    }
+
+    @EventHandler
+    void on(TeamInvitedEvent event, @Timestamp Instant at, @SequenceNumber long sequence) {
         project(event.caseId(), event, at, sequence);
     }
 

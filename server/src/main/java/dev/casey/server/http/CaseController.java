@@ -4,12 +4,14 @@ import dev.casey.api.common.Actor;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.supportcase.AttachmentContent;
 import dev.casey.api.supportcase.CaseHistory;
 import dev.casey.api.supportcase.CasePage;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
+import dev.casey.api.supportcase.FetchAttachmentQuery;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
 import dev.casey.api.supportcase.FindCasesQuery;
@@ -31,6 +33,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -91,7 +97,7 @@ class CaseController {
         Optional<CaseView> existing = key == null ? Optional.empty() : find(caseId, null);
         if (existing.isEmpty()) {
             commands.send(new OpenCaseCommand(caseId, body.subject(), body.creator().name(), body.creator().email(),
-                    body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, actor,
+                    body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, List.of(), actor,
                     Source.HTTP), ErrorCode.CASE_NOT_FOUND, null);
         }
         CaseView opened = existing.orElseGet(() -> get(caseId, null));
@@ -113,13 +119,34 @@ class CaseController {
                 .join().orElseThrow(() -> notFound(uuid));
     }
 
+    @GetMapping(path = "/case/{uuid}/attachments/{attachment}", produces = MediaType.ALL_VALUE)
+    ResponseEntity<byte[]> attachment(@PathVariable UUID uuid, @PathVariable UUID attachment) {
+        AttachmentContent content = queries.query(new FetchAttachmentQuery(uuid, attachment),
+                        ResponseTypes.optionalInstanceOf(AttachmentContent.class)).join()
+                .orElseThrow(() -> new CaseyRefusal(ErrorCode.ATTACHMENT_NOT_FOUND, "no attachment " + attachment
+                        + " in case " + uuid));
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(content.contentType());
+        } catch (InvalidMediaTypeException e) {
+            type = MediaType.APPLICATION_OCTET_STREAM;
+        }
+        String filename = content.filename() == null ? "attachment" : content.filename();
+        return ResponseEntity.ok().contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(filename, StandardCharsets.UTF_8).build().toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(content.content());
+    }
+
     @PostMapping(path = "/case/{uuid}/messages", consumes = "application/json")
     ResponseEntity<Map<String, Object>> post(@PathVariable UUID uuid, @Valid @RequestBody MessageRequest body,
                                              @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
                                              HttpServletRequest request) {
         Actor actor = RequestActor.of(request);
         UUID messageId = key == null ? UUID.randomUUID() : derived("message:" + uuid, actor.name(), key);
-        send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(), null, actor, Source.HTTP), uuid);
+        send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(), null, List.of(), actor,
+                Source.HTTP), uuid);
         return ResponseEntity.created(location(uuid)).body(Map.of("uuid", messageId, "case", uuid));
     }
 

@@ -46,6 +46,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             case CONFLICT -> HttpStatus.CONFLICT;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case GONE -> HttpStatus.GONE;
+            case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         return Problems.problem(status, refusal.code().name(), refusal.getMessage(), refusal.field());
     }

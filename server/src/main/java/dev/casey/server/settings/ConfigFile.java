@@ -24,7 +24,7 @@ public class ConfigFile {
 
     private final Path path;
 
-    ConfigFile(@Value("${casey.config-file:}") String path) {
+    public ConfigFile(@Value("${casey.config-file:}") String path) {
         this.path = path == null || path.isBlank() ? null : Path.of(path);
     }
 
@@ -33,7 +33,7 @@ public class ConfigFile {
     }
 
     /** The keys in the file; none when there is no file (yet). */
-    Map<String, Object> read() {
+    public Map<String, Object> read() {
         if (path == null || !Files.exists(path)) {
             return Map.of();
         }

@@ -14,6 +14,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +32,15 @@ public class SettingsService {
     private final Settings fromFile;
     private volatile Settings current;
 
-    SettingsService(ConfigFile file, EventStore events) {
+    SettingsService(ConfigFile file, EventStore events, ObjectProvider<ServiceDefaults> serviceDefaults) {
         this.file = file;
         this.events = events;
         try {
-            this.fromFile = Settings.defaults().with(file.read());
+            Settings base = Settings.defaults();
+            for (ServiceDefaults defaults : serviceDefaults.orderedStream().toList()) {
+                base = base.with(defaults.values());
+            }
+            this.fromFile = base.with(file.read());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("The configuration file " + file.path().orElseThrow() + " is not valid: "
                     + e.getMessage(), e);

@@ -1,0 +1,7 @@
+package dev.casey.api.supportcase;
+
+import java.util.UUID;
+
+/** Asks for the content of one attachment of a case; answered with an optional {@link AttachmentContent}. */
+public record FetchAttachmentQuery(UUID caseId, UUID attachmentId) {
+}

@@ -1,0 +1,35 @@
+package dev.casey.api.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EmailAddressesTests {
+
+    @Test
+    void acceptsAddressesMailServersAccept() {
+        assertThat(EmailAddresses.isValid("some.user@other.tld")).isTrue();
+        assertThat(EmailAddresses.isValid("o'brien+casey@mail.example.co.uk")).isTrue();
+        assertThat(EmailAddresses.parse("  ben@domain.tld ")).contains("ben@domain.tld");
+    }
+
+    @Test
+    void refusesWhatIsNotAnAddress() {
+        assertThat(EmailAddresses.isValid(null)).isFalse();
+        assertThat(EmailAddresses.isValid("")).isFalse();
+        assertThat(EmailAddresses.isValid("ben")).isFalse();
+        assertThat(EmailAddresses.isValid("ben@localhost")).isFalse();
+        assertThat(EmailAddresses.isValid("ben@@domain.tld")).isFalse();
+        assertThat(EmailAddresses.isValid("ben smith@domain.tld")).isFalse();
+        assertThat(EmailAddresses.isValid("ben@domain.tld\r\nBcc: x@y.z")).isFalse();
+        assertThat(EmailAddresses.isValid("\"Ben\" <ben@domain.tld>")).isFalse();
+        assertThat(EmailAddresses.isValid(".ben@domain.tld")).isFalse();
+        assertThat(EmailAddresses.isValid("a".repeat(65) + "@domain.tld")).isFalse();
+    }
+
+    @Test
+    void comparesCaseInsensitively() {
+        assertThat(EmailAddresses.key(" Ben@Domain.TLD")).isEqualTo("ben@domain.tld");
+        assertThat(EmailAddresses.domain("ben@domain.tld")).isEqualTo("domain.tld");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.casey.command.supportcase;
+
+import dev.casey.api.supportcase.Participant;
+import java.util.List;
+import java.util.Set;
+
+/** Chooses which team members are invited to a case. */
+public interface TeamRoster {
+
+    /**
+     * Up to {@code count} active team members (0: all of them), least recently invited first, none
+     * of the excluded addresses (lower-case keys); the chosen ones count as invited now.
+     */
+    List<Participant> invite(int count, Set<String> excludedEmailKeys);
+}

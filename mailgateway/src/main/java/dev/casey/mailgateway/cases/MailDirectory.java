@@ -1,0 +1,186 @@
+package dev.casey.mailgateway.cases;
+
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.Participant;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What the mail gateway knows of cases, their participants, their messages and the team: enough to
+ * address, thread and authorise mail, kept from the events without asking the other modules.
+ */
+@Repository
+public class MailDirectory {
+
+    /** A case as mail sees it. */
+    public record CaseInfo(UUID caseId, String reference, String subject, CaseStatus status) {
+    }
+
+    /** Someone who gets the mail of a case: a participant, or a team member invited to it. */
+    public record Recipient(String email, String name, boolean team, boolean invitedOnly) {
+    }
+
+    /** A message of a case, for quoting it in later mails. */
+    public record PostedMessage(UUID messageId, String authorEmail, String authorName, String body, Instant postedAt,
+                                String mailMessageId) {
+    }
+
+    static final String TOOK_PART = "participant";
+    static final String INVITED = "invited";
+
+    private final JdbcTemplate jdbc;
+
+    public MailDirectory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void caseOpened(UUID caseId, String reference, String subject, CaseStatus status, Participant creator) {
+        jdbc.update("""
+                INSERT INTO mail_case (case_id, reference, subject, status, creator_key) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""", caseId, reference, subject, status.name(), EmailAddresses.key(creator.email()));
+        tookPart(caseId, creator);
+    }
+
+    public void statusChanged(UUID caseId, CaseStatus status) {
+        jdbc.update("UPDATE mail_case SET status = ? WHERE case_id = ?", status.name(), caseId);
+    }
+
+    /** Someone wrote to the case: from now on they take part (an invitation becomes participation). */
+    public void tookPart(UUID caseId, Participant participant) {
+        upsertParticipant(caseId, participant, TOOK_PART, "role = 'participant'");
+    }
+
+    public void invited(UUID caseId, Participant participant) {
+        upsertParticipant(caseId, participant, INVITED, "role = mail_participant.role");
+    }
+
+    private void upsertParticipant(UUID caseId, Participant p, String role, String onConflictRole) {
+        jdbc.update("""
+                INSERT INTO mail_participant (case_id, email_key, email, name, team, role) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (case_id, email_key) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team, """
+                        + onConflictRole,
+                caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role);
+    }
+
+    public void messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
+                              String mailMessageId) {
+        jdbc.update("""
+                INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at, mail_message_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                messageId, caseId, author.email(), author.name(), body, Timestamp.from(at), mailMessageId);
+    }
+
+    public void teamMember(UUID personId, String email, String name, boolean active) {
+        jdbc.update("""
+                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
+                       name = EXCLUDED.name, active = EXCLUDED.active""",
+                personId, EmailAddresses.key(email), email, name, active);
+    }
+
+    public void teamMemberLeft(UUID personId) {
+        jdbc.update("UPDATE mail_team SET active = FALSE WHERE person_id = ?", personId);
+    }
+
+    public Optional<CaseInfo> find(UUID caseId) {
+        return jdbc.query("SELECT case_id, reference, subject, status FROM mail_case WHERE case_id = ?",
+                MailDirectory::caseInfo, caseId).stream().findFirst();
+    }
+
+    public Optional<CaseInfo> byReference(String reference) {
+        return jdbc.query("SELECT case_id, reference, subject, status FROM mail_case WHERE reference = ?",
+                MailDirectory::caseInfo, reference).stream().findFirst();
+    }
+
+    /**
+     * Everyone who gets the mail of a case: its participants and invited team members, except team
+     * members who have since left the team.
+     */
+    public List<Recipient> recipients(UUID caseId) {
+        return jdbc.query("""
+                SELECT p.email, p.name, p.team, p.role FROM mail_participant p
+                  LEFT JOIN mail_team t ON t.email_key = p.email_key
+                 WHERE p.case_id = ? AND (NOT p.team OR t.active IS NULL OR t.active)
+                 ORDER BY p.role DESC, p.email_key""",
+                (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                        INVITED.equals(rs.getString(4))),
+                caseId);
+    }
+
+    /** The creator of a case. */
+    public Recipient creator(UUID caseId) {
+        return jdbc.query("""
+                SELECT p.email, p.name, p.team, p.role FROM mail_participant p
+                  JOIN mail_case c ON c.case_id = p.case_id AND c.creator_key = p.email_key
+                 WHERE p.case_id = ?""",
+                (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), rs.getBoolean(3), false), caseId)
+                .stream().findFirst().orElseThrow(() -> new IllegalStateException("no creator known for case " + caseId));
+    }
+
+    /** The message a case was opened with. */
+    public PostedMessage firstMessage(UUID caseId) {
+        return jdbc.query("""
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                  FROM mail_message WHERE case_id = ? ORDER BY posted_at, message_id LIMIT 1""",
+                MailDirectory::postedMessage, caseId).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("no message known for case " + caseId));
+    }
+
+    /** The participant (or invited team member) of a case with this address. */
+    public Optional<Recipient> recipient(UUID caseId, String email) {
+        String key = EmailAddresses.key(email);
+        return recipients(caseId).stream().filter(r -> EmailAddresses.key(r.email()).equals(key)).findFirst();
+    }
+
+    public boolean isActiveTeamMember(String email) {
+        return Boolean.TRUE.equals(jdbc.query("SELECT active FROM mail_team WHERE email_key = ?",
+                (rs, i) -> rs.getBoolean(1), EmailAddresses.key(email)).stream().findFirst().orElse(false));
+    }
+
+    /** The addresses of everyone who is or was in the team: never to be shown outside it. */
+    public List<String> teamAddresses() {
+        return jdbc.queryForList("SELECT email FROM mail_team m WHERE active OR EXISTS "
+                + "(SELECT 1 FROM mail_participant p WHERE p.email_key = m.email_key AND p.team)", String.class);
+    }
+
+    public Optional<PostedMessage> message(UUID messageId) {
+        return jdbc.query("""
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                  FROM mail_message WHERE message_id = ?""", MailDirectory::postedMessage, messageId)
+                .stream().findFirst();
+    }
+
+    /** Earlier messages of a case, newest first, for quoting below a new one. */
+    public List<PostedMessage> history(UUID caseId, Instant before, int limit) {
+        return jdbc.query("""
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                  FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?""",
+                MailDirectory::postedMessage, caseId, Timestamp.from(before), limit);
+    }
+
+    /** Message-IDs of mails this person sent into the case, oldest first (their client threads on them). */
+    public List<String> inboundMessageIds(UUID caseId, String authorEmail) {
+        return jdbc.queryForList("""
+                SELECT mail_message_id FROM mail_message
+                 WHERE case_id = ? AND lower(author_email) = ? AND mail_message_id IS NOT NULL ORDER BY posted_at""",
+                String.class, caseId, EmailAddresses.key(authorEmail));
+    }
+
+    private static CaseInfo caseInfo(ResultSet rs, int row) throws SQLException {
+        return new CaseInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                CaseStatus.valueOf(rs.getString(4)));
+    }
+
+    private static PostedMessage postedMessage(ResultSet rs, int row) throws SQLException {
+        return new PostedMessage(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getTimestamp(5).toInstant(), rs.getString(6));
+    }
+}

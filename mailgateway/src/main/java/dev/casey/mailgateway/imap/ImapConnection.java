@@ -1,0 +1,236 @@
+package dev.casey.mailgateway.imap;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.FolderNotFoundException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.event.MessageCountListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open IMAP connection: the store, the inbox opened read-write, the processed and quarantine
+ * folders (created if missing), and what the server can do. Used by the poller thread only, except
+ * for aborting IDLE (see {@link MailboxPoller}).
+ */
+final class ImapConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(ImapConnection.class);
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Replaced in place when only the timing changes. */
+    volatile MailboxSettings settings;
+    final IMAPStore store;
+    final IMAPFolder inbox;
+    final IMAPFolder processed;
+    final IMAPFolder quarantine;
+    final boolean idleSupported;
+    final boolean moveSupported;
+    final boolean uidPlusSupported;
+    final boolean userFlagsSupported;
+
+    private ImapConnection(MailboxSettings settings, IMAPStore store, IMAPFolder inbox, IMAPFolder processed,
+                           IMAPFolder quarantine, boolean idle, boolean move, boolean uidPlus, boolean userFlags) {
+        this.settings = settings;
+        this.store = store;
+        this.inbox = inbox;
+        this.processed = processed;
+        this.quarantine = quarantine;
+        this.idleSupported = idle;
+        this.moveSupported = move;
+        this.uidPlusSupported = uidPlus;
+        this.userFlagsSupported = userFlags;
+    }
+
+    /** Connects, creates the processed and quarantine folders if missing and opens the inbox read-write. */
+    static ImapConnection open(MailboxSettings settings, MessageCountListener newMail) throws MessagingException {
+        String protocol = settings.encryption() == MailboxSettings.Encryption.TLS ? "imaps" : "imap";
+        Session session = Session.getInstance(properties(settings, protocol)); // private: no System properties
+        IMAPStore store = (IMAPStore) session.getStore(protocol);
+        try {
+            store.connect(settings.host(), settings.port(), settings.username(), settings.password());
+            IMAPFolder inbox = (IMAPFolder) store.getFolder(serverName(store, settings.inboxFolder()));
+            if (!inbox.exists()) {
+                throw new FolderNotFoundException(inbox, "The inbox folder " + inbox.getFullName() + " does not exist");
+            }
+            IMAPFolder processed = existing(store, serverName(store, settings.processedFolder()));
+            IMAPFolder quarantine = existing(store, serverName(store, settings.quarantineFolder()));
+            inbox.open(Folder.READ_WRITE);
+            if (inbox.getMode() != Folder.READ_WRITE) {
+                throw new MessagingException("The inbox folder " + inbox.getFullName() + " opened read-only");
+            }
+            Flags permanent = inbox.getPermanentFlags();
+            boolean userFlags = permanent != null && permanent.contains(Flags.Flag.USER);
+            inbox.addMessageCountListener(newMail);
+            return new ImapConnection(settings, store, inbox, processed, quarantine, store.hasCapability("IDLE"),
+                    store.hasCapability("MOVE"), store.hasCapability("UIDPLUS"), userFlags);
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+    }
+
+    private static Properties properties(MailboxSettings settings, String protocol) {
+        String p = "mail." + protocol + ".";
+        Properties props = new Properties();
+        props.setProperty("mail.store.protocol", protocol);
+        props.setProperty(p + "host", settings.host());
+        props.setProperty(p + "port", Integer.toString(settings.port()));
+        props.setProperty(p + "connectiontimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
+        props.setProperty(p + "timeout", Long.toString(READ_TIMEOUT.toMillis()));
+        props.setProperty(p + "writetimeout", Long.toString(WRITE_TIMEOUT.toMillis()));
+        // a message left in the inbox after a temporary failure stays untouched (not \Seen)
+        props.setProperty(p + "peek", "true");
+        // the whole message in one FETCH BODY.PEEK[]: it ends up in one byte[] anyway
+        props.setProperty(p + "partialfetch", "false");
+        if (settings.encryption() == MailboxSettings.Encryption.STARTTLS) {
+            props.setProperty(p + "starttls.enable", "true");
+            props.setProperty(p + "starttls.required", "true");
+        }
+        if (settings.encryption() != MailboxSettings.Encryption.NONE) {
+            props.setProperty(p + "ssl.checkserveridentity", "true");
+        }
+        return props;
+    }
+
+    /**
+     * The server's name of a configured folder: {@code /} becomes the server's hierarchy separator,
+     * and a personal namespace prefix ({@code INBOX.} on some servers) is put in front.
+     */
+    static String serverName(IMAPStore store, String configured) throws MessagingException {
+        if (configured.equalsIgnoreCase("INBOX")) {
+            return "INBOX";
+        }
+        char separator = store.getDefaultFolder().getSeparator();
+        String name = separator != '/' && separator != '\0' ? configured.replace('/', separator) : configured;
+        Folder[] personal = store.getPersonalNamespaces();
+        if (personal.length > 0 && !personal[0].getFullName().isEmpty()) {
+            String prefix = personal[0].getFullName() + personal[0].getSeparator();
+            if (!name.toUpperCase(Locale.ROOT).startsWith(prefix.toUpperCase(Locale.ROOT))) {
+                name = prefix + name;
+            }
+        }
+        return name;
+    }
+
+    private static IMAPFolder existing(IMAPStore store, String name) throws MessagingException {
+        IMAPFolder folder = (IMAPFolder) store.getFolder(name);
+        if (folder.exists()) {
+            return folder;
+        }
+        if (!folder.create(Folder.HOLDS_MESSAGES) && !folder.exists()) {
+            throw new MessagingException("Could not create the IMAP folder " + name);
+        }
+        try {
+            folder.setSubscribed(true); // visible in mail clients
+        } catch (MessagingException | RuntimeException ignored) {
+            // not important
+        }
+        log.info("Created the IMAP folder {}", name);
+        return folder;
+    }
+
+    /** Still connected with the inbox open (may send a NOOP when idle for more than a second). */
+    boolean isAlive() {
+        try {
+            return store.isConnected() && inbox.isOpen();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Every message in the inbox in arrival (UID) order, with UID, flags and size fetched. */
+    Message[] messages() throws MessagingException {
+        Message[] messages = inbox.getMessages();
+        if (messages.length > 0) {
+            FetchProfile profile = new FetchProfile();
+            profile.add(UIDFolder.FetchProfileItem.UID);
+            profile.add(FetchProfile.Item.FLAGS);
+            profile.add(FetchProfile.Item.SIZE);
+            inbox.fetch(messages, profile);
+        }
+        return messages;
+    }
+
+    /** The exact bytes the server stores for the message, headers and body (FETCH BODY.PEEK[]). */
+    static byte[] raw(Message message) throws MessagingException, IOException {
+        int size = message.getSize();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 64 : 8192);
+        message.writeTo(out); // IMAPMessage: the server's bytes as they are, not a re-encoding
+        return out.toByteArray();
+    }
+
+    /** Sets {@code keyword} (if the server keeps user flags) and moves the message to {@code target}. */
+    void markAndMove(Message message, String keyword, IMAPFolder target, boolean preferMove)
+            throws MessagingException {
+        if (userFlagsSupported) {
+            message.setFlags(new Flags(keyword), true);
+        }
+        move(message, target, preferMove);
+    }
+
+    /** MOVE when the server has it, else COPY, {@code \Deleted} and (UID) EXPUNGE. */
+    void move(Message message, IMAPFolder target, boolean preferMove) throws MessagingException {
+        Message[] one = {message};
+        if (moveSupported && preferMove) {
+            inbox.moveMessages(one, target);
+            return;
+        }
+        inbox.copyMessages(one, target);
+        inbox.setFlags(one, new Flags(Flags.Flag.DELETED), true);
+        if (uidPlusSupported) {
+            inbox.expunge(one); // UID EXPUNGE: only this message
+        } else {
+            inbox.expunge();
+        }
+    }
+
+    /** Closes politely (inbox without expunge, then LOGOUT). */
+    void close() {
+        try {
+            if (inbox.isOpen()) {
+                inbox.close(false);
+            }
+        } catch (MessagingException | RuntimeException ignored) {
+            // closing the store below closes everything anyway
+        }
+        closeQuietly(store);
+    }
+
+    /** Drops a connection that failed, without waiting for the server where possible. */
+    void abandon() {
+        try {
+            inbox.forceClose();
+        } catch (MessagingException | RuntimeException ignored) {
+            // already closed
+        }
+        closeQuietly(store);
+    }
+
+    private static void closeQuietly(IMAPStore store) {
+        try {
+            store.close();
+        } catch (MessagingException | RuntimeException ignored) {
+            // nothing more to do
+        }
+    }
+
+    String capabilities() {
+        return "IDLE=" + idleSupported + ", MOVE=" + moveSupported + ", UIDPLUS=" + uidPlusSupported
+                + ", user flags=" + userFlagsSupported;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.casey.mailgateway.imap;
+
+/**
+ * Takes one raw inbound message (the exact bytes stored on the IMAP server, headers and body) and
+ * answers what became of it. The poller calls it on its own thread, one message at a time, in the
+ * order the messages arrived.
+ *
+ * <p>A {@link RuntimeException} means "temporary failure" (for example the database is down): the
+ * message stays in the inbox untouched and is offered again on a later cycle, before any message
+ * that arrived after it.
+ */
+@FunctionalInterface
+public interface InboundSink {
+
+    /**
+     * Handles one message.
+     *
+     * @param rawMessage the whole message as stored on the server (RFC 5322 bytes)
+     * @return the outcome, never {@code null} (a {@code null} answer is treated as a temporary failure)
+     * @throws RuntimeException on a temporary failure: the message is retried later
+     */
+    Outcome accept(byte[] rawMessage);
+
+    /** What became of a message. */
+    enum Outcome {
+        /** Its command is committed: the message is marked and moved to the processed folder. */
+        PROCESSED,
+        /** It was seen (and committed) before: also done, handled like {@link #PROCESSED}. */
+        DUPLICATE,
+        /** It cannot be parsed or is refused for good: moved to the quarantine folder. */
+        QUARANTINE
+    }
+}

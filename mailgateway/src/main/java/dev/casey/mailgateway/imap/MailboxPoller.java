@@ -1,0 +1,601 @@
+package dev.casey.mailgateway.imap;
+
+import jakarta.mail.Flags;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessageRemovedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
+import jakarta.mail.event.MessageCountAdapter;
+import jakarta.mail.event.MessageCountEvent;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the support mailbox over IMAP and hands each raw message to the {@link InboundSink}, on one
+ * background thread.
+ *
+ * <ul>
+ *   <li>Only one poller works at a time among all instances sharing the PostgreSQL database: the one
+ *       holding the session advisory lock {@link #LEADER_LOCK_KEY} on a dedicated connection. The
+ *       others retry every sync interval and take over when the leader's connection goes away.</li>
+ *   <li>Each cycle takes every message in the inbox in arrival (UID) order. After the sink answered
+ *       {@code PROCESSED} or {@code DUPLICATE} the message gets {@value #PROCESSED_KEYWORD} (when the
+ *       server keeps user flags) and is moved to the processed folder; after {@code QUARANTINE} it gets
+ *       {@value #QUARANTINED_KEYWORD} and goes to the quarantine folder. A message still carrying one of
+ *       these keywords (its move failed) is moved without asking the sink again.</li>
+ *   <li>When the sink throws, the message stays in the inbox untouched and the cycle ends: nothing
+ *       after it is handed over before it (replies must keep their order). The poller backs off
+ *       (exponentially, at most the sync interval) and tries again.</li>
+ *   <li>A message the server cannot deliver is retried; after {@value #MAX_FETCH_FAILURES} failures
+ *       in a row it is moved to the quarantine folder.</li>
+ *   <li>Between cycles it waits in IMAP IDLE when the server can (new mail is picked up at once),
+ *       at most one sync interval, else it sleeps one sync interval.</li>
+ *   <li>Failures are logged once per distinct problem; the thread never ends but by {@link #stop()}.</li>
+ * </ul>
+ * The settings are read again on every cycle: when they change the mailbox is reconnected; when they
+ * are absent or disabled the poller does nothing (and does not lead).
+ */
+public class MailboxPoller implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(MailboxPoller.class);
+    private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
+
+    /** The advisory lock key ("CaseyIMA"): one leader per database. */
+    public static final long LEADER_LOCK_KEY = 0x4361_7365_7949_4D41L;
+    /** Keyword set on a message whose outcome is processed or duplicate. */
+    public static final String PROCESSED_KEYWORD = "$CaseyProcessed";
+    /** Keyword set on a quarantined message. */
+    public static final String QUARANTINED_KEYWORD = "$CaseyQuarantined";
+    /** Failed reads of one message in a row after which it goes to quarantine. */
+    public static final int MAX_FETCH_FAILURES = 5;
+
+    /** How often absent or disabled settings are read again (or at once on {@link #wake()}). */
+    static final Duration SETTINGS_RECHECK = Duration.ofSeconds(5);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    /** RFC 2177: re-issue IDLE at least every 29 minutes. */
+    static final Duration MAX_IDLE = Duration.ofMinutes(25);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(4);
+
+    private final Supplier<Optional<MailboxSettings>> settings;
+    private final InboundSink sink;
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final ProblemLog problems = new ProblemLog(log);
+
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong quarantined = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile Instant lastSuccessfulCycle;
+    private volatile boolean leader;
+    private volatile boolean connected;
+    private volatile boolean idling;
+    /** Test hook: {@code false} uses COPY + EXPUNGE even when the server has MOVE. */
+    volatile boolean preferMove = true;
+    /** Test hook: how a message's bytes are read from the server. */
+    volatile RawReader rawReader = ImapConnection::raw;
+
+    /** Reads the raw bytes of a message from the server. */
+    @FunctionalInterface
+    interface RawReader {
+        byte[] read(Message message) throws MessagingException, IOException;
+    }
+
+    private final Object lifecycle = new Object();
+    private Worker worker;
+
+    /**
+     * @param settings   read on every cycle; empty (or disabled settings) = IMAP not configured: do nothing
+     * @param sink       takes each raw message
+     * @param dataSource the PostgreSQL database shared by all instances (leadership)
+     * @param clock      for {@link Stats#lastSuccessfulCycle()}
+     */
+    public MailboxPoller(Supplier<Optional<MailboxSettings>> settings, InboundSink sink, DataSource dataSource,
+                         Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public MailboxPoller(Supplier<Optional<MailboxSettings>> settings, InboundSink sink, DataSource dataSource) {
+        this(settings, sink, dataSource, Clock.systemUTC());
+    }
+
+    /** Starts the background thread (no-op when running). */
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (worker != null) {
+                return;
+            }
+            worker = new Worker(THREAD_NUMBERS.incrementAndGet());
+            worker.start();
+        }
+    }
+
+    /**
+     * Stops the background thread: interrupts a sleep or an IDLE and waits a few seconds for the
+     * current message to be finished. Returns within about {@link #STOP_TIMEOUT} plus one second.
+     */
+    @Override
+    public void stop() {
+        Worker stopping;
+        synchronized (lifecycle) {
+            stopping = worker;
+            worker = null;
+        }
+        if (stopping != null) {
+            stopping.shutdown();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return worker != null;
+        }
+    }
+
+    /** Re-reads the settings and checks the mailbox now instead of at the end of the current wait. */
+    public void wake() {
+        Worker current;
+        synchronized (lifecycle) {
+            current = worker;
+        }
+        if (current != null) {
+            current.wake();
+        }
+    }
+
+    /** Counters for metrics. */
+    public Stats stats() {
+        return new Stats(processed.get(), duplicates.get(), quarantined.get(), failures.get(), lastSuccessfulCycle,
+                leader, connected, idling);
+    }
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @param processed           messages the sink answered {@code PROCESSED} for
+     * @param duplicates          messages the sink answered {@code DUPLICATE} for
+     * @param quarantined         messages moved to quarantine (sink answer, or unreadable)
+     * @param failures            failures of any kind: mailbox, database, sink (temporary), unreadable message
+     * @param lastSuccessfulCycle end of the last cycle that emptied the inbox; {@code null} before the first
+     * @param leader              whether this instance holds the leadership
+     * @param connected           whether an IMAP connection is open
+     * @param idling              whether the poller is waiting in IMAP IDLE right now
+     */
+    public record Stats(long processed, long duplicates, long quarantined, long failures,
+                        Instant lastSuccessfulCycle, boolean leader, boolean connected, boolean idling) {
+    }
+
+    /** Outcome of emptying the inbox once. */
+    private enum Drain { DONE, BLOCKED, STOPPED }
+
+    /** One run of the background thread, from {@link #start()} to {@link #stop()}. */
+    private final class Worker implements Runnable {
+
+        private final Thread thread;
+        private final ScheduledExecutorService scheduler;
+        private final LeaderLock leaderLock = new LeaderLock(dataSource, LEADER_LOCK_KEY);
+        private final Sleeper sleeper = new Sleeper();
+        private final MessageCountAdapter newMailListener = new MessageCountAdapter() {
+            @Override
+            public void messagesAdded(MessageCountEvent e) {
+                requestIdleAbort(); // new mail: leave IDLE (or skip the next one) and run a cycle
+            }
+        };
+        private volatile boolean stopping;
+        /** Set by new mail, the IDLE watchdog and {@link #wake()}; cleared when a cycle starts reading. */
+        private volatile boolean abortRequested;
+        /** The folder this thread is (about to be) idling on, else {@code null}. */
+        private volatile IMAPFolder idlingFolder;
+
+        // poller thread only
+        private ImapConnection connection;
+        private int backoffAttempts;
+        private Boolean wasLeader;
+        private boolean wasConfigured = true;
+        private Duration lastSyncInterval = SETTINGS_RECHECK;
+        private long uidValidity = -1;
+        private final Map<Long, Integer> fetchFailures = new HashMap<>();
+
+        Worker(int number) {
+            thread = new Thread(this, "casey-imap-poller-" + number);
+            thread.setDaemon(true);
+            scheduler = Executors.newScheduledThreadPool(2, task -> {
+                Thread t = new Thread(task, "casey-imap-watchdog-" + number);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void wake() {
+            sleeper.wake();
+            requestIdleAbort();
+        }
+
+        void shutdown() {
+            stopping = true;
+            sleeper.wake();
+            if (Thread.currentThread() == thread) { // stop() called by the sink: ends after this message
+                scheduler.shutdown();
+                return;
+            }
+            ScheduledFuture<?> aborter = null;
+            try {
+                // repeatedly: an IDLE may be just about to start
+                aborter = scheduler.scheduleWithFixedDelay(this::abortIdle, 0, 100, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException ignored) {
+                // already shut down
+            }
+            try {
+                thread.join(STOP_TIMEOUT.toMillis());
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn("The IMAP poller thread did not stop within {}; it ends after its current operation",
+                        STOP_TIMEOUT);
+            }
+            if (aborter != null) {
+                aborter.cancel(true);
+            }
+            scheduler.shutdownNow();
+        }
+
+        @Override
+        public void run() {
+            log.info("IMAP poller started");
+            try {
+                while (!stopping) {
+                    Duration pause;
+                    try {
+                        pause = cycle();
+                    } catch (Throwable unexpected) { // never die, not even of a bug
+                        failures.incrementAndGet();
+                        problems.report("poller", "The IMAP poller cycle failed unexpectedly", unexpected, true);
+                        disconnect(false);
+                        pause = backoff(currentSyncInterval());
+                    }
+                    if (!stopping && !pause.isZero()) {
+                        sleeper.sleep(pause);
+                    }
+                }
+            } finally {
+                leaderLock.release(); // first: a standby may take over while the mailbox is closed
+                leader = false;
+                disconnect(true);
+                log.info("IMAP poller stopped");
+            }
+        }
+
+        /** One cycle; returns how long to pause before the next one. */
+        private Duration cycle() {
+            MailboxSettings current;
+            try {
+                current = Optional.ofNullable(settings.get()).flatMap(s -> s).filter(MailboxSettings::enabled)
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                problems.report("settings", "Cannot read the IMAP settings", e, true);
+                return SETTINGS_RECHECK;
+            }
+            problems.resolved("settings", "The IMAP settings can be read again");
+            if (current == null) {
+                if (wasConfigured) {
+                    log.info("IMAP is not configured or disabled: the mailbox is not polled");
+                    wasConfigured = false;
+                }
+                disconnect(true);
+                leaderLock.release();
+                leader = false;
+                wasLeader = null;
+                return SETTINGS_RECHECK;
+            }
+            wasConfigured = true;
+            lastSyncInterval = current.syncInterval();
+            if (!lead()) {
+                disconnect(true);
+                return current.syncInterval();
+            }
+            try {
+                connect(current);
+                Drain drained = drain();
+                if (drained == Drain.BLOCKED) {
+                    return backoff(current.syncInterval());
+                }
+                if (drained == Drain.STOPPED) {
+                    return Duration.ZERO;
+                }
+                backoffAttempts = 0;
+                lastSuccessfulCycle = clock.instant();
+                problems.resolved("imap", "The IMAP mailbox " + current.describe() + " works again");
+                problems.resolved("poller", "The IMAP poller works again");
+                awaitNewMail(current.syncInterval());
+                return Duration.ZERO;
+            } catch (MessagingException e) {
+                failures.incrementAndGet();
+                problems.report("imap", "The IMAP mailbox " + current.describe() + " is unavailable", e, false);
+                disconnect(false);
+                return backoff(current.syncInterval());
+            }
+        }
+
+        /** Keeps or takes the leadership; logs changes. */
+        private boolean lead() {
+            boolean now;
+            try {
+                now = leaderLock.holdOrAcquire();
+                problems.resolved("leadership", "The database answers the IMAP poller leadership check again");
+            } catch (SQLException | RuntimeException e) {
+                failures.incrementAndGet();
+                problems.report("leadership", "Cannot take or check the IMAP poller leadership in the database",
+                        e, false);
+                now = false;
+            }
+            if (wasLeader == null || now != wasLeader) {
+                if (now) {
+                    log.info("This instance polls the IMAP mailbox (leader)");
+                } else if (Boolean.TRUE.equals(wasLeader)) {
+                    log.warn("This instance lost the IMAP poller leadership; it stands by");
+                } else {
+                    log.info("Another instance polls the IMAP mailbox; this one stands by");
+                }
+                wasLeader = now;
+            }
+            leader = now;
+            return now;
+        }
+
+        private void connect(MailboxSettings current) throws MessagingException {
+            if (connection != null && (!connection.settings.sameMailbox(current) || !connection.isAlive())) {
+                boolean changed = !connection.settings.sameMailbox(current);
+                if (changed) {
+                    log.info("The IMAP settings changed: reconnecting to {}", current.describe());
+                }
+                disconnect(changed);
+            }
+            if (connection == null) {
+                connection = ImapConnection.open(current, newMailListener);
+                connected = true;
+                log.info("Connected to the IMAP mailbox {} ({})", current.describe(), connection.capabilities());
+            } else {
+                connection.settings = current; // same mailbox; the interval may have changed
+            }
+        }
+
+        /** Hands every message in the inbox to the sink, in order, until done or blocked. */
+        private Drain drain() throws MessagingException {
+            ImapConnection c = connection;
+            abortRequested = false; // mail that arrives from now on is seen by the listener
+            Message[] messages = c.messages();
+            long validity = c.inbox.getUIDValidity();
+            if (validity != uidValidity) {
+                fetchFailures.clear();
+                uidValidity = validity;
+            }
+            for (Message message : messages) {
+                if (stopping) {
+                    return Drain.STOPPED;
+                }
+                if (message.isExpunged()) {
+                    continue;
+                }
+                long uid = c.inbox.getUID(message);
+                Flags flags = message.getFlags();
+                if (flags.contains(PROCESSED_KEYWORD)) { // handled before, its move failed
+                    c.move(message, c.processed, preferMove);
+                    continue;
+                }
+                if (flags.contains(QUARANTINED_KEYWORD)) {
+                    c.move(message, c.quarantine, preferMove);
+                    continue;
+                }
+                byte[] raw;
+                try {
+                    raw = rawReader.read(message);
+                } catch (MessageRemovedException gone) {
+                    continue; // expunged by someone else meanwhile
+                } catch (MessagingException | IOException e) {
+                    failures.incrementAndGet();
+                    int failed = fetchFailures.merge(uid, 1, Integer::sum);
+                    if (failed >= MAX_FETCH_FAILURES) {
+                        log.error("The IMAP message UID {} could not be read {} times in a row ({}); moving it to {}",
+                                uid, failed, ProblemLog.describe(e), c.quarantine.getFullName());
+                        c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
+                        fetchFailures.remove(uid);
+                        quarantined.incrementAndGet();
+                        continue;
+                    }
+                    problems.report("fetch", "Cannot read a message from the IMAP inbox; it is retried", e, false);
+                    log.debug("IMAP message UID {} failed to be read {} time(s)", uid, failed);
+                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+                        throw (MessagingException) e; // reconnect
+                    }
+                    return Drain.BLOCKED;
+                }
+                fetchFailures.remove(uid);
+                problems.resolved("fetch", "Messages can be read from the IMAP inbox again");
+
+                InboundSink.Outcome outcome;
+                try {
+                    outcome = sink.accept(raw);
+                    if (outcome == null) {
+                        throw new IllegalStateException("the InboundSink answered null");
+                    }
+                } catch (Exception temporary) {
+                    failures.incrementAndGet();
+                    problems.report("sink", "An inbound message could not be handed over; it stays in the inbox "
+                            + "and is retried", temporary, true);
+                    log.debug("IMAP message UID {} stays in the inbox", uid);
+                    return Drain.BLOCKED;
+                }
+                problems.resolved("sink", "Inbound messages are handed over again");
+                switch (outcome) {
+                    case PROCESSED -> {
+                        processed.incrementAndGet();
+                        c.markAndMove(message, PROCESSED_KEYWORD, c.processed, preferMove);
+                    }
+                    case DUPLICATE -> {
+                        duplicates.incrementAndGet();
+                        c.markAndMove(message, PROCESSED_KEYWORD, c.processed, preferMove);
+                    }
+                    case QUARANTINE -> {
+                        quarantined.incrementAndGet();
+                        log.info("IMAP message UID {} refused by the sink: moved to {}", uid,
+                                c.quarantine.getFullName());
+                        c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
+                    }
+                }
+            }
+            return Drain.DONE;
+        }
+
+        /**
+         * Waits for new mail: IMAP IDLE when the server has it (left on new mail, {@link #wake()},
+         * {@link #stop()} or after {@code syncInterval}), else a sleep of {@code syncInterval}.
+         */
+        private void awaitNewMail(Duration syncInterval) throws MessagingException {
+            ImapConnection c = connection;
+            if (!c.idleSupported) {
+                sleeper.sleep(syncInterval);
+                return;
+            }
+            IMAPFolder inbox = c.inbox;
+            Duration longest = syncInterval.compareTo(MAX_IDLE) < 0 ? syncInterval : MAX_IDLE;
+            ScheduledFuture<?> watchdog = null;
+            idlingFolder = inbox; // then check the flags: see requestIdleAbort
+            try {
+                if (stopping || abortRequested) {
+                    return;
+                }
+                watchdog = scheduler.schedule(this::requestIdleAbort, longest.toMillis(), TimeUnit.MILLISECONDS);
+                idling = true;
+                inbox.idle(true); // returns on the first unsolicited response, or when aborted
+            } catch (RejectedExecutionException stopped) {
+                // shutting down
+            } finally {
+                idling = false;
+                idlingFolder = null;
+                if (watchdog != null) {
+                    watchdog.cancel(false);
+                }
+            }
+        }
+
+        /** Makes the poller leave IDLE (or not enter it) and run a cycle. Any thread. */
+        private void requestIdleAbort() {
+            abortRequested = true;
+            if (idlingFolder != null) {
+                try {
+                    scheduler.execute(this::abortIdle);
+                } catch (RejectedExecutionException ignored) {
+                    // shutting down
+                }
+            }
+        }
+
+        /**
+         * Ends the IDLE of the poller thread (on a helper thread): any command on the folder makes
+         * Angus send DONE and wait for the IDLE to end. Repeated while the poller is still about to
+         * idle, so a request that comes just before IDLE starts is not lost.
+         */
+        private void abortIdle() {
+            IMAPFolder folder = idlingFolder;
+            while (folder != null && folder == idlingFolder && (abortRequested || stopping)) {
+                try {
+                    folder.doCommand(protocol -> null); // waits for the IDLE to end, sends nothing more
+                } catch (MessagingException | RuntimeException e) {
+                    log.debug("Aborting IMAP IDLE failed", e);
+                    return;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void disconnect(boolean polite) {
+            ImapConnection c = connection;
+            connection = null;
+            connected = false;
+            if (c != null) {
+                if (polite) {
+                    c.close();
+                } else {
+                    c.abandon();
+                }
+            }
+        }
+
+        private Duration backoff(Duration syncInterval) {
+            int attempt = Math.min(backoffAttempts++, 20);
+            Duration delay = FIRST_BACKOFF.multipliedBy(1L << attempt);
+            return delay.compareTo(syncInterval) < 0 ? delay : syncInterval;
+        }
+
+        private Duration currentSyncInterval() {
+            return lastSyncInterval;
+        }
+    }
+
+    /** A sleep that {@link #wake()} ends early; a wake before the sleep makes the next sleep return at once. */
+    private static final class Sleeper {
+        private boolean woken;
+
+        synchronized void sleep(Duration duration) {
+            long deadline = System.nanoTime() + duration.toNanos();
+            try {
+                while (!woken) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                // only stop() interrupts, after setting the stop flag
+            } finally {
+                woken = false;
+            }
+        }
+
+        synchronized void wake() {
+            woken = true;
+            notifyAll();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.casey.mailgateway.inbound;
+
+import dev.casey.api.supportcase.AttachmentContent;
+import dev.casey.api.supportcase.AttachmentRef;
+import dev.casey.api.supportcase.FetchAttachmentQuery;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Attachments of inbound mail, kept in PostgreSQL and served by case. */
+@Repository
+class AttachmentStore {
+
+    private final JdbcTemplate jdbc;
+
+    AttachmentStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores an attachment under an id derived from the mail, so that a mail handled twice stores it once. */
+    AttachmentRef store(UUID caseId, UUID attachmentId, InboundAttachment attachment) {
+        jdbc.update("""
+                INSERT INTO mail_attachment (id, case_id, filename, content_type, size, content)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+                attachmentId, caseId, attachment.filename(), attachment.contentType(), attachment.size(),
+                attachment.content());
+        return new AttachmentRef(attachmentId, attachment.filename(), attachment.contentType(), attachment.size(),
+                attachment.omitted());
+    }
+
+    @QueryHandler
+    Optional<AttachmentContent> handle(FetchAttachmentQuery query) {
+        return jdbc.query("SELECT filename, content_type, content FROM mail_attachment WHERE id = ? AND case_id = ?",
+                (rs, i) -> new AttachmentContent(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+                query.attachmentId(), query.caseId()).stream().findFirst();
+    }
+}

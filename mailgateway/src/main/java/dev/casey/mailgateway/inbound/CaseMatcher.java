@@ -1,0 +1,104 @@
+package dev.casey.mailgateway.inbound;
+
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.mailgateway.cases.MailDirectory;
+import dev.casey.mailgateway.outbox.Outbox;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the case a mail belongs to: by our Message-IDs in In-Reply-To and References first, then by
+ * the case reference in the subject, then by a plus address ({@code support+TOKEN@…}). A match by
+ * reference is accepted only from someone who takes part in the case (or the team); a match by
+ * Message-ID or plus address carries our unguessable token and speaks for the mail's recipient.
+ */
+@Component
+class CaseMatcher {
+
+    /** How a mail was matched to a case, and on whose behalf it is posted. */
+    record Match(UUID caseId, MailDirectory.Recipient as, String how) {
+    }
+
+    static final Pattern REFERENCE = Pattern.compile("(?<![0-9A-Z])([2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z])");
+    private static final String OUR_PREFIX = "casey.";
+
+    private final Outbox outbox;
+    private final MailDirectory directory;
+
+    CaseMatcher(Outbox outbox, MailDirectory directory) {
+        this.outbox = outbox;
+        this.directory = directory;
+    }
+
+    Optional<Match> match(InboundMail mail, String supportAddress, String domain) {
+        String sender = mail.from().address();
+        List<String> ids = new ArrayList<>(mail.inReplyTo());
+        List<String> references = new ArrayList<>(mail.references());
+        java.util.Collections.reverse(references);
+        ids.addAll(references);
+        for (String id : ids) {
+            Optional<Outbox.Entry> ours = outbox.byMessageId(id);
+            if (ours.isPresent()) {
+                return Optional.of(onBehalf(ours.get(), sender, "thread"));
+            }
+        }
+        Matcher reference = REFERENCE.matcher(mail.subject().toUpperCase(Locale.ROOT));
+        while (reference.find()) {
+            Optional<MailDirectory.CaseInfo> found = directory.byReference(reference.group(1));
+            if (found.isPresent()) {
+                Optional<MailDirectory.Recipient> member = member(found.get().caseId(), sender);
+                if (member.isPresent()) {
+                    return Optional.of(new Match(found.get().caseId(), member.get(), "reference"));
+                }
+            }
+        }
+        for (String token : plusTokens(mail, supportAddress)) {
+            Optional<Outbox.Entry> ours = outbox.byMessageId(OUR_PREFIX + token + "@" + domain);
+            if (ours.isPresent()) {
+                return Optional.of(onBehalf(ours.get(), sender, "plus-address"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sender if they take part in the case, else the person our mail went to. */
+    private Match onBehalf(Outbox.Entry ours, String sender, String how) {
+        MailDirectory.Recipient as = member(ours.caseId(), sender).orElseGet(() -> member(ours.caseId(), ours.recipient())
+                .orElse(new MailDirectory.Recipient(ours.recipient(), ours.recipientName(), false, false)));
+        return new Match(ours.caseId(), as, how);
+    }
+
+    private Optional<MailDirectory.Recipient> member(UUID caseId, String sender) {
+        Optional<MailDirectory.Recipient> recipient = directory.recipient(caseId, sender);
+        if (recipient.isPresent() || !directory.isActiveTeamMember(sender)) {
+            return recipient;
+        }
+        return Optional.of(new MailDirectory.Recipient(sender, null, true, false));
+    }
+
+    /** Tokens from addresses like {@code support+TOKEN@domain} among the recipients of the mail. */
+    static List<String> plusTokens(InboundMail mail, String supportAddress) {
+        String local = supportAddress.substring(0, supportAddress.indexOf('@')).toLowerCase(Locale.ROOT);
+        String domain = EmailAddresses.domain(supportAddress).toLowerCase(Locale.ROOT);
+        List<String> tokens = new ArrayList<>();
+        List<MailAddress> recipients = new ArrayList<>(mail.to());
+        recipients.addAll(mail.cc());
+        String delivered = mail.headers().get("Delivered-To");
+        if (delivered != null && delivered.contains("@")) {
+            recipients.add(new MailAddress(delivered.trim(), null));
+        }
+        for (MailAddress address : recipients) {
+            String value = address.address().toLowerCase(Locale.ROOT);
+            if (value.startsWith(local + "+") && value.endsWith("@" + domain)) {
+                tokens.add(value.substring(local.length() + 1, value.length() - domain.length() - 1));
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,251 @@
+package dev.casey.mailgateway.inbound;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.Source;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.supportcase.AttachmentRef;
+import dev.casey.api.supportcase.OpenCaseCommand;
+import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
+import dev.casey.api.supportcase.RecordMailBounceCommand;
+import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.outbound.MailComposer;
+import dev.casey.mailgateway.outbox.Outbox;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one way in for mail, from IMAP and from HTTP alike: parse, drop duplicates, note bounces and
+ * automatic mail without answering them, hold back runaway senders, then post to the matching case
+ * or open a new one. The log entry and the command commit together, so a mail is either handled
+ * completely or not at all (and then handled again later).
+ */
+@Component
+public class InboundMailProcessor {
+
+    /** Where a mail came from. */
+    public enum Via { IMAP, HTTP }
+
+    /** What became of a mail. */
+    public enum Outcome {
+        POSTED, OPENED, DUPLICATE, AUTOMATIC, BOUNCE, RATE_LIMITED, REFUSED, QUARANTINED;
+
+        /** True when the mail is done with: it can be marked processed where it came from. */
+        public boolean handled() {
+            return this != QUARANTINED;
+        }
+    }
+
+    /** The outcome for one mail, with its case when there is one. */
+    public record Result(Outcome outcome, UUID caseId, String detail) {
+    }
+
+    private static final Duration RATE_WINDOW = Duration.ofHours(1);
+    private static final Pattern OUR_TAG = Pattern.compile("^\\[[^\\[\\]]*" + CaseMatcher.REFERENCE.pattern() + "[^\\[\\]]*\\]",
+            Pattern.CASE_INSENSITIVE);
+    private static final Actor MAIL = Actor.system("mail");
+    private static final Logger log = LoggerFactory.getLogger(InboundMailProcessor.class);
+
+    private final MailSettings settings;
+    private final InboundLog inbound;
+    private final CaseMatcher matcher;
+    private final AttachmentStore attachments;
+    private final Outbox outbox;
+    private final CommandGateway commands;
+    private final TransactionTemplate transactions;
+
+    InboundMailProcessor(MailSettings settings, InboundLog inbound, CaseMatcher matcher, AttachmentStore attachments,
+                         Outbox outbox, CommandGateway commands, TransactionTemplate transactions) {
+        this.settings = settings;
+        this.inbound = inbound;
+        this.matcher = matcher;
+        this.attachments = attachments;
+        this.outbox = outbox;
+        this.commands = commands;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Handles one raw mail. Throws only when it could not be handled now (the database is away):
+     * then nothing was recorded and the caller should offer it again later.
+     */
+    public Result receive(byte[] raw, Via via) {
+        Settings current = settings.current();
+        InboundMail mail;
+        try {
+            mail = new InboundMailParser(current.integer(Setting.MAIL_MAX_BYTES),
+                    current.integer(Setting.MAIL_ATTACHMENT_MAX_BYTES)).parse(raw);
+        } catch (UnparseableMailException e) {
+            return once("sha256:" + sha256(raw), () -> record("sha256:" + sha256(raw), null, null, null, via,
+                    Outcome.QUARANTINED, "unparseable: " + e.getMessage(), null, raw));
+        }
+        String key = mail.messageId() != null ? "id:" + mail.messageId() : "sha256:" + sha256(raw);
+        if (inbound.seen(key)) {
+            return new Result(Outcome.DUPLICATE, null, "seen before");
+        }
+        try {
+            return once(key, () -> decide(mail, raw, key, via, current));
+        } catch (RuntimeException e) {
+            CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
+            if (refusal == null) {
+                throw e;
+            }
+            String detail = refusal.code() + ": " + refusal.getMessage();
+            log.info("Mail {} from {} refused: {}", mail.messageId(), sender(mail), detail);
+            return once(key, () -> record(key, mail, via, Outcome.REFUSED, detail, null, raw));
+        }
+    }
+
+    private Result once(String key, java.util.function.Supplier<Result> work) {
+        try {
+            return transactions.execute(tx -> work.get());
+        } catch (DuplicateKeyException raced) {
+            return new Result(Outcome.DUPLICATE, null, "handled concurrently");
+        }
+    }
+
+    private Result decide(InboundMail mail, byte[] raw, String key, Via via, Settings current) {
+        if (mail.from() == null || !EmailAddresses.isValid(mail.from().address())) {
+            // nobody to answer or to attribute it to: a person has to look at it
+            return record(key, mail, via, Outcome.QUARANTINED, "no usable sender address"
+                    + (mail.from() == null ? "" : " (" + mail.from().address() + ")"), null, raw);
+        }
+        if (mail.deliveryReport() != null) {
+            return bounce(mail, raw, key, via);
+        }
+        String sender = mail.from().address();
+        if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= current.integer(Setting.MAIL_RATE_LIMIT)) {
+            log.warn("Mail from {} held back: more than {} mails in an hour", sender, current.integer(Setting.MAIL_RATE_LIMIT));
+            return record(key, mail, via, Outcome.RATE_LIMITED, "more than " + current.integer(Setting.MAIL_RATE_LIMIT)
+                    + " mails from this sender in an hour", null, raw);
+        }
+        Optional<CaseMatcher.Match> match = matcher.match(mail, current.mailAddress(), MailSettings.domain(current));
+        if (mail.autoReply() != AutoReply.NONE) {
+            match.ifPresent(m -> commands.sendAndWait(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
+                    mail.autoReply().name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
+            return record(key, mail, via, Outcome.AUTOMATIC, mail.autoReply().name(),
+                    match.map(CaseMatcher.Match::caseId).orElse(null), raw);
+        }
+        if (match.isPresent()) {
+            UUID caseId = match.get().caseId();
+            String as = match.get().as().email();
+            commands.sendAndWait(new PostMessageCommand(caseId, derived("message", key), as, match.get().as().name(),
+                    body(mail), mail.messageId(), store(caseId, key, mail), Actor.person(name(mail), sender),
+                    Source.MAIL));
+            return record(key, mail, via, Outcome.POSTED, "matched by " + match.get().how(), caseId, raw);
+        }
+        if (!current.bool(Setting.MAIL_OPEN_CASES)) {
+            return record(key, mail, via, Outcome.REFUSED, "matches no case, and mail does not open cases", null, raw);
+        }
+        UUID caseId = derived("case", key);
+        String subject = newCaseSubject(mail.subject());
+        commands.sendAndWait(new OpenCaseCommand(caseId, subject, name(mail), sender, body(mail), derived("message", key),
+                null, null, null, mail.messageId(), store(caseId, key, mail), Actor.person(name(mail), sender),
+                Source.MAIL));
+        return record(key, mail, via, Outcome.OPENED, null, caseId, raw);
+    }
+
+    private Result bounce(InboundMail mail, byte[] raw, String key, Via via) {
+        DeliveryReport report = mail.deliveryReport();
+        String diagnostic = report.toString();
+        Optional<Outbox.Entry> ours = report.originalMessageId() == null ? Optional.empty()
+                : outbox.bounced(report.originalMessageId(), diagnostic);
+        ours.ifPresent(entry -> commands.sendAndWait(new RecordMailBounceCommand(entry.caseId(), entry.recipient(),
+                entry.messageId(), diagnostic, MAIL, Source.MAIL)));
+        return record(key, mail, via, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
+                : "bounce of a mail that is not ours", ours.map(Outbox.Entry::caseId).orElse(null), raw);
+    }
+
+    private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail) {
+        List<AttachmentRef> refs = new ArrayList<>();
+        for (int i = 0; i < mail.attachments().size(); i++) {
+            refs.add(attachments.store(caseId, derived("attachment-" + i, key), mail.attachments().get(i)));
+        }
+        return refs;
+    }
+
+    private Result record(String key, InboundMail mail, Via via, Outcome outcome, String detail, UUID caseId, byte[] raw) {
+        return record(key, mail.messageId(), sender(mail), mail.subject(), via, outcome, detail, caseId, raw);
+    }
+
+    private Result record(String key, String messageId, String sender, String subject, Via via, Outcome outcome,
+                          String detail, UUID caseId, byte[] raw) {
+        inbound.record(key, messageId, sender, subject, via, outcome, detail, caseId, raw);
+        return new Result(outcome, caseId, detail);
+    }
+
+    /**
+     * A mail that opens a case may still carry the reply prefixes and tag of another case (a
+     * stranger answering a forwarded mail): the new case gets the subject without them.
+     */
+    static String newCaseSubject(String subject) {
+        String s = subject;
+        String before;
+        do {
+            before = s;
+            s = MailComposer.withoutReplyPrefixes(s);
+            s = OUR_TAG.matcher(s).replaceFirst("").strip();
+        } while (!s.equals(before));
+        return s.isBlank() ? MailComposer.NO_SUBJECT : s;
+    }
+
+    private static String body(InboundMail mail) {
+        String reply = mail.reply().strip();
+        if (!reply.isEmpty()) {
+            return reply;
+        }
+        return mail.attachments().isEmpty() ? "(empty message)" : "(no text; see the attachments)";
+    }
+
+    private static String name(InboundMail mail) {
+        String name = mail.from().name();
+        if (name != null && !name.isBlank()) {
+            return name.replaceAll("\\p{Cntrl}", " ").strip();
+        }
+        return mail.from().address().substring(0, mail.from().address().indexOf('@'));
+    }
+
+    private static String sender(InboundMail mail) {
+        return mail.from() == null ? null : mail.from().address();
+    }
+
+    /** Ids derived from the mail, so that handling it again (after a crash) gives the same ids. */
+    private static UUID derived(String kind, String key) {
+        return UUID.nameUUIDFromBytes((kind + "\n" + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.casey.mailgateway.inbound;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Message ids from Message-ID, In-Reply-To, References and Content-ID, without angle brackets. */
+final class MessageIds {
+
+    private static final Pattern BRACKETED = Pattern.compile("<([^<>]*)>");
+
+    private MessageIds() {
+    }
+
+    /**
+     * All ids in order. Ids are taken from angle brackets; a header without any (some mailers
+     * write bare ids) contributes its words that contain an "@". Comments and phrases such as
+     * "(John's message of ...)" are ignored.
+     */
+    static List<String> all(String header) {
+        List<String> ids = new ArrayList<>();
+        if (header == null) {
+            return ids;
+        }
+        Matcher bracketed = BRACKETED.matcher(header);
+        while (bracketed.find()) {
+            String id = bracketed.group(1).replaceAll("\\s+", "");
+            if (!id.isEmpty() && !ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            for (String word : header.replaceAll("\\([^)]*\\)", " ").split("[\\s,]+")) {
+                String id = word.replaceAll("^[<\"']+|[>\"']+$", "");
+                if (id.indexOf('@') > 0 && !ids.contains(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The first id; for Content-ID also a bare value without "@"; null when there is none. */
+    static String first(String header) {
+        List<String> ids = all(header);
+        if (!ids.isEmpty()) {
+            return ids.get(0);
+        }
+        if (header == null) {
+            return null;
+        }
+        String bare = header.trim().replaceAll("\\s.*", "").replaceAll("[<>]", "");
+        return bare.isEmpty() ? null : bare;
+    }
+}

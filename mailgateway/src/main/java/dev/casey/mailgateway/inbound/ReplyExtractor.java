@@ -1,0 +1,231 @@
+package dev.casey.mailgateway.inbound;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the new part of a reply: cuts our own "Reply above this line" marker, else the quoted
+ * history introduced by the usual client separators, then the signature. When cutting would
+ * leave nothing the whole text is the reply, so that no message ever looks empty.
+ */
+final class ReplyExtractor {
+
+    private static final Pattern OUR_MARKER = Pattern.compile("(?i).*reply above this line.*");
+
+    /** "On Mon, 1 Jan 2024 at 10:00, Jane <jane@example.com> wrote:" and its translations. */
+    private static final Pattern ATTRIBUTION = Pattern.compile("(?iu)^(?:"
+            + "(?:on|at)\\b.{1,300}\\bwrote\\s*:"
+            + "|am\\b.{1,300}\\bschrieb\\b.{0,300}:"
+            + "|le\\b.{1,300}\\ba\\s+[ée]crit\\s*:"
+            + "|op\\b.{1,300}\\bschreef\\b.{0,300}:"
+            + "|el\\b.{1,300}\\bescribi[óo]\\s*:"
+            + "|(?:den|på|d\\.)\\b.{1,300}\\bskrev\\b.{0,300}:"
+            + "|il\\b.{1,300}\\bha\\s+scritto\\s*:"
+            + "|em\\b.{1,300}\\bescreveu\\s*:"
+            + "|.{1,200}<[^<>\\s]+@[^<>\\s]+>\\s*(?:wrote|schrieb|a\\s+[ée]crit|schreef|escribi[óo]|skrev)\\s*:"
+            + ")\\s*$");
+
+    private static final Pattern ORIGINAL_MESSAGE = Pattern.compile("(?iu)^[\\s>]*-{2,}\\s*(?:"
+            + "original message|original-nachricht|urspr[üu]ngliche nachricht|originalnachricht"
+            + "|message d'origine|message original|oorspronkelijk bericht|origineel bericht|mensaje original"
+            + "|oprindelig meddelelse|original meddelelse|ursprungligt meddelande|messaggio originale"
+            + "|mensagem original|alkuper[äa]inen viesti|p[ůu]vodn[íi] zpr[áa]va|wiadomo[śs][ćc] oryginalna"
+            + ")\\s*-{2,}[-\\s]*$");
+
+    private static final Pattern OUTLOOK_WEB_LINE = Pattern.compile("^\\s*_{20,}\\s*$");
+
+    private static final String LABEL_END = "\\s*\\*?\\s*:\\s*\\*?\\s*";
+    private static final Pattern HEADER_FROM = Pattern.compile("(?iu)^\\s*\\*?\\s*(?:"
+            + "from|von|de|van|fra|fr[åa]n|da|od|l[äa]hett[äa]j[äa]|от|remitente|exp[ée]diteur"
+            + ")" + LABEL_END + "\\S.*");
+    private static final Pattern HEADER_DATE = Pattern.compile("(?iu)^\\s*\\*?\\s*(?:"
+            + "sent|date|gesendet|datum|envoy[ée]|verzonden|verstuurd|sendt|enviado(?: el)?|fecha|skickat"
+            + "|inviato|data|wys[łl]ano|l[äa]hetetty|отправлено|odesl[áa]no"
+            + ")" + LABEL_END + ".*");
+    private static final Pattern HEADER_TO_OR_SUBJECT = Pattern.compile("(?iu)^\\s*\\*?\\s*(?:"
+            + "to|an|[àa]|aan|til|para|subject|betreff|objet|onderwerp|emne|asunto|[äa]mne|oggetto|cc"
+            + "|temat|aihe|komu|p[řr]edm[ěe]t|кому|тема|do"
+            + ")" + LABEL_END + ".*");
+    private static final int OUTLOOK_BLOCK_LINES = 8;
+
+    private static final Pattern SIGNATURE_DELIMITER = Pattern.compile("^--\\s?$");
+    private static final Pattern MOBILE_SIGNATURE = Pattern.compile("(?iu)^\\s*(?:"
+            + "sent from my .{1,40}|sent from (?:outlook|mail|yahoo mail|gmail|samsung|my mobile).{0,40}"
+            + "|get outlook for (?:ios|android).{0,10}|sent from .{1,30} for (?:ios|android)"
+            + "|von meinem .{1,40} gesendet|gesendet von meinem .{1,40}|von meinem .{1,40} ges\\."
+            + "|envoy[ée] (?:de|depuis) mon .{1,40}|verzonden (?:vanaf|met) mijn .{1,40}"
+            + "|verstuurd (?:vanaf|met) mijn .{1,40}|enviado desde mi .{1,40}|sendt fra min .{1,40}"
+            + "|skickat från min .{1,40}|inviato da(?:l mio)? .{1,40}"
+            + ")\\.?\\s*$");
+    private static final int LONGEST_SEPARATOR_LINE = 400;
+
+    private ReplyExtractor() {
+    }
+
+    static String extract(String text) {
+        String full = PlainText.stripBlankEdges(text == null ? "" : text);
+        if (full.isBlank()) {
+            return "";
+        }
+        List<String> lines = List.of(full.split("\n", -1));
+        int cut = ourMarker(lines);
+        if (cut >= 0) {
+            cut = withoutAttributionAbove(lines, cut);
+        } else {
+            cut = firstClientSeparator(lines);
+        }
+        List<String> kept = cut >= 0 ? lines.subList(0, cut) : lines;
+        kept = withoutSignature(kept);
+        String reply = PlainText.stripBlankEdges(String.join("\n", kept));
+        return reply.isBlank() ? full : reply;
+    }
+
+    private static int ourMarker(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (OUR_MARKER.matcher(lines.get(i)).matches()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Moves the cut up over the "On ... wrote:" line a client put right above our quoted marker. */
+    private static int withoutAttributionAbove(List<String> lines, int cut) {
+        int above = cut - 1;
+        while (above >= 0 && isBlankOrEmptyQuote(lines.get(above))) {
+            above--;
+        }
+        if (above < 0) {
+            return cut;
+        }
+        if (isAttribution(lines.get(above))) {
+            return above;
+        }
+        if (above > 0 && isAttribution(lines.get(above - 1) + " " + lines.get(above).trim())) {
+            return above - 1;
+        }
+        return cut;
+    }
+
+    /**
+     * The earliest client separator that has some new text above it. A separator on top (bottom
+     * posting) is skipped: the reply is below it, and cutting there would leave nothing.
+     */
+    private static int firstClientSeparator(List<String> lines) {
+        boolean contentAbove = false;
+        int trailingQuote = trailingQuoteBlock(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            if (contentAbove && (i == trailingQuote || isSeparatorAt(lines, i))) {
+                return i;
+            }
+            String line = lines.get(i);
+            if (!line.isBlank() && !isQuoted(line)) {
+                contentAbove = true;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isSeparatorAt(List<String> lines, int i) {
+        String line = lines.get(i);
+        if (line.length() > LONGEST_SEPARATOR_LINE) {
+            return false;
+        }
+        if (ORIGINAL_MESSAGE.matcher(line).matches() || OUTLOOK_WEB_LINE.matcher(line).matches()) {
+            return true;
+        }
+        if (isAttribution(line)) {
+            return true;
+        }
+        // Gmail wraps long attributions: "On ..., Jane Doe <" / "jane@example.com> wrote:".
+        if (i + 1 < lines.size() && lines.get(i + 1).length() < LONGEST_SEPARATOR_LINE
+                && !line.isBlank() && !lines.get(i + 1).isBlank()
+                && isAttribution(line.trim() + " " + lines.get(i + 1).trim())) {
+            return true;
+        }
+        return isOutlookHeaderBlock(lines, i);
+    }
+
+    private static boolean isAttribution(String line) {
+        String trimmed = line.trim();
+        return trimmed.length() <= 2 * LONGEST_SEPARATOR_LINE && ATTRIBUTION.matcher(trimmed).matches();
+    }
+
+    /** "From: ..." followed, before the next blank line, by a date line and a to or subject line. */
+    private static boolean isOutlookHeaderBlock(List<String> lines, int i) {
+        if (!HEADER_FROM.matcher(stripQuote(lines.get(i))).matches()) {
+            return false;
+        }
+        boolean date = false;
+        boolean toOrSubject = false;
+        for (int k = i + 1; k < lines.size() && k <= i + OUTLOOK_BLOCK_LINES; k++) {
+            String line = stripQuote(lines.get(k));
+            if (line.isBlank()) {
+                break;
+            }
+            date |= HEADER_DATE.matcher(line).matches();
+            toOrSubject |= HEADER_TO_OR_SUBJECT.matcher(line).matches();
+        }
+        return date && toOrSubject;
+    }
+
+    /** First line of a block of quoted lines that ends the text, or -1. */
+    private static int trailingQuoteBlock(List<String> lines) {
+        int last = lines.size() - 1;
+        while (last >= 0 && lines.get(last).isBlank()) {
+            last--;
+        }
+        if (last < 0 || !isQuoted(lines.get(last))) {
+            return -1;
+        }
+        int start = last;
+        for (int k = last - 1; k >= 0; k--) {
+            if (isQuoted(lines.get(k))) {
+                start = k;
+            } else if (!lines.get(k).isBlank()) {
+                break;
+            }
+        }
+        return start;
+    }
+
+    private static List<String> withoutSignature(List<String> lines) {
+        boolean contentAbove = false;
+        List<String> kept = lines;
+        for (int i = 0; i < lines.size(); i++) {
+            if (contentAbove && SIGNATURE_DELIMITER.matcher(lines.get(i)).matches()) {
+                kept = lines.subList(0, i);
+                break;
+            }
+            if (!lines.get(i).isBlank()) {
+                contentAbove = true;
+            }
+        }
+        int last = lastContentLine(kept);
+        while (last > 0 && MOBILE_SIGNATURE.matcher(kept.get(last)).matches()) {
+            kept = kept.subList(0, last);
+            last = lastContentLine(kept);
+        }
+        return kept;
+    }
+
+    private static int lastContentLine(List<String> lines) {
+        int last = lines.size() - 1;
+        while (last >= 0 && lines.get(last).isBlank()) {
+            last--;
+        }
+        return last;
+    }
+
+    private static boolean isQuoted(String line) {
+        return line.stripLeading().startsWith(">");
+    }
+
+    private static boolean isBlankOrEmptyQuote(String line) {
+        return line.replace(">", "").isBlank();
+    }
+
+    private static String stripQuote(String line) {
+        return line.replaceFirst("^\\s*(?:>\\s?)+", "");
+    }
+}

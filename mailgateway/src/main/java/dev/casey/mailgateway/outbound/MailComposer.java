@@ -1,0 +1,352 @@
+package dev.casey.mailgateway.outbound;
+
+import jakarta.mail.Address;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Composes an {@link OutgoingMail} into the exact RFC 5322 bytes to send: a pure, deterministic function
+ * (same mail, same identity and templates: byte-identical result), safe to use from several threads.
+ *
+ * <p>Every mail is {@code multipart/alternative} (text/plain and text/html, UTF-8) and starts with the
+ * reply marker; {@code From} is always the support address, shown as {@code "<author> via <support name>"}
+ * for relayed messages ({@link MailKind#fromAuthor()}) and as {@code "<support name>"} otherwise; the
+ * only other address is the recipient's, in {@code To}, plus an optional plus-address of the support
+ * address in {@code Reply-To}. Display names and the subject are made single-line (no header injection)
+ * and lose anything that looks like an address.
+ */
+public final class MailComposer {
+
+    /** The words the inbound parser looks for: everything from the line containing them downwards is cut. */
+    public static final String REPLY_MARKER_TEXT = "Reply above this line";
+    /** Subject used when the case subject is empty. */
+    public static final String NO_SUBJECT = "(no subject)";
+
+    private static final String CHARSET = "UTF-8";
+    private static final Session SESSION = Session.getInstance(new Properties());
+    private static final DateTimeFormatter RFC_5322_DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter QUOTE_DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final Pattern PLACEHOLDER = Pattern.compile("%(prefix|reference|subject)%");
+    private static final Pattern REPLY_PREFIXES = Pattern.compile(
+            "^(?:(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> ADDRESS_HEADERS = Set.of("from", "to", "reply-to");
+
+    private final MailIdentity identity;
+    private final MailTemplates templates;
+
+    /**
+     * A composer for the given identity; {@code templateDir} (nullable) may hold files named like the
+     * built-in templates ({@code message.txt.mustache}, …) that replace them. Templates are read and
+     * checked here, once: IllegalStateException when one cannot be compiled or rendered.
+     */
+    public MailComposer(MailIdentity identity, Path templateDir) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.templates = new MailTemplates(templateDir);
+    }
+
+    /** A composer with the built-in templates. */
+    public MailComposer(MailIdentity identity) {
+        this(identity, null);
+    }
+
+    /** The identity this composer writes as. */
+    public MailIdentity identity() {
+        return identity;
+    }
+
+    /** The marker line at the top of every mail: {@code ##- Reply above this line to add to case <reference> -##}. */
+    public static String replyMarker(String caseReference) {
+        return "##- " + REPLY_MARKER_TEXT + " to add to case " + caseReference + " -##";
+    }
+
+    /**
+     * Composes the mail.
+     *
+     * @throws IllegalArgumentException when {@code replyTo} is not the support address or one of its plus-addresses
+     */
+    public ComposedMail compose(OutgoingMail mail) {
+        Objects.requireNonNull(mail, "mail");
+        String replyTo = null;
+        if (mail.replyTo() != null) {
+            replyTo = MailText.requireAddress(mail.replyTo(), "replyTo");
+            if (!identity.isSupportAddress(replyTo)) {
+                throw new IllegalArgumentException("replyTo must be the support address or one of its plus-addresses ("
+                        + identity.supportAddress() + "), not '" + replyTo + "'");
+            }
+        }
+        String authorName = MailText.name(mail.authorName());
+        String recipientName = MailText.name(mail.recipient().name());
+        String caseSubject = caseSubject(mail.caseSubject(), mail.caseReference());
+        String subject = subject(mail.caseReference(), caseSubject);
+        String fromName = mail.kind().fromAuthor() && authorName != null
+                ? authorName + " via " + identity.supportName()
+                : identity.supportName();
+
+        Map<String, Object> context = context(mail, authorName, recipientName, caseSubject);
+        String text = text(mail, context);
+        String html = html(mail, context);
+        try {
+            MimeMessage message = new FixedIdMimeMessage(mail.messageId());
+            message.setHeader("Date", RFC_5322_DATE.format(mail.date()));
+            message.setHeader("From", addressHeader("From", fromName, identity.supportAddress()));
+            if (replyTo != null) {
+                message.setHeader("Reply-To", addressHeader("Reply-To", null, replyTo));
+            }
+            message.setHeader("To", addressHeader("To", recipientName, mail.recipient().address()));
+            if (mail.inReplyTo() != null) {
+                message.setHeader("In-Reply-To", "<" + mail.inReplyTo() + ">");
+            }
+            List<String> references = mail.references().isEmpty() && mail.inReplyTo() != null
+                    ? List.of(mail.inReplyTo()) : mail.references();
+            if (!references.isEmpty()) {
+                message.setHeader("References", MimeUtility.fold("References: ".length(),
+                        String.join(" ", references.stream().map(id -> "<" + id + ">").toList())));
+            }
+            message.setSubject(subject, CHARSET);
+            if (mail.kind().autoSubmitted()) {
+                message.setHeader("Auto-Submitted", "auto-generated");
+            }
+            message.setHeader("X-Auto-Response-Suppress", "All");
+
+            MimeBodyPart textPart = new MimeBodyPart();
+            textPart.setText(crlf(text), CHARSET, "plain");
+            MimeBodyPart htmlPart = new MimeBodyPart();
+            htmlPart.setText(crlf(html), CHARSET, "html");
+            MimeMultipart alternative = new FixedBoundaryMultipart("alternative", boundary(mail.messageId(), text, html));
+            alternative.addBodyPart(textPart);
+            alternative.addBodyPart(htmlPart);
+            message.setContent(alternative);
+            message.saveChanges();
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+            message.writeTo(out);
+            byte[] raw = out.toByteArray();
+            return new ComposedMail(raw, subject, mail.messageId(), decodedHeaders(raw), text, html);
+        } catch (MessagingException | IOException e) {
+            throw new IllegalStateException("cannot compose mail " + mail.messageId(), e);
+        }
+    }
+
+    // --- subject ---------------------------------------------------------------------------------------------
+
+    /** The case subject as shown: one line, no addresses, no leading "Re:"/"Fwd:"/… nor our own tag, never empty. */
+    private static String caseSubject(String caseSubject, String reference) {
+        String s = MailText.maskAddresses(MailText.oneLine(caseSubject, Integer.MAX_VALUE));
+        s = MailText.oneLine(s == null ? "" : s, Integer.MAX_VALUE);
+        Pattern ownTag = Pattern.compile("^\\[[^\\[\\]]*\\b" + Pattern.quote(reference) + "\\b[^\\[\\]]*\\]\\s*",
+                Pattern.CASE_INSENSITIVE);
+        String before;
+        do {
+            before = s;
+            s = REPLY_PREFIXES.matcher(s).replaceFirst("");
+            s = ownTag.matcher(s).replaceFirst("");
+        } while (!s.equals(before));
+        s = MailText.oneLine(s, MailText.MAX_SUBJECT);
+        return s.isEmpty() ? NO_SUBJECT : s;
+    }
+
+    /** The subject without leading reply and forward prefixes ({@code Re:}, {@code AW:}, {@code Fwd:} …). */
+    public static String withoutReplyPrefixes(String subject) {
+        return REPLY_PREFIXES.matcher(subject.strip()).replaceFirst("");
+    }
+
+    private String subject(String reference, String caseSubject) {
+        Matcher m = PLACEHOLDER.matcher(identity.subjectFormat());
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String value = switch (m.group(1)) {
+                case "prefix" -> identity.subjectPrefix();
+                case "reference" -> reference;
+                default -> caseSubject;
+            };
+            m.appendReplacement(b, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(b);
+        return MailText.oneLine(b.toString(), Integer.MAX_VALUE);
+    }
+
+    // --- bodies ----------------------------------------------------------------------------------------------
+
+    /** What the templates get: names, reference, subject, texts, confirmation and reason; never an address. */
+    private Map<String, Object> context(OutgoingMail mail, String authorName, String recipientName, String subject) {
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (OutgoingMail.EarlierMessage earlier : mail.history()) {
+            Map<String, Object> entry = new HashMap<>();
+            entry.put("authorName", earlierAuthor(earlier));
+            entry.put("postedAt", QUOTE_DATE.format(earlier.postedAt()));
+            entry.put("body", MailText.multiLine(earlier.body()));
+            history.add(entry);
+        }
+        Map<String, Object> context = new HashMap<>();
+        context.put("kind", mail.kind().templateName());
+        context.put("supportName", identity.supportName());
+        context.put("recipientName", recipientName);
+        context.put("authorName", authorName);
+        context.put("reference", mail.caseReference());
+        context.put("subject", subject);
+        context.put("body", mail.body() == null ? null : MailText.multiLine(mail.body()));
+        context.put("history", Collections.unmodifiableList(history));
+        context.put("confirmUrl", mail.confirmUrl());
+        context.put("confirmCode", MailText.oneLine(mail.confirmCode(), 200));
+        context.put("reason", MailText.oneLine(mail.reason(), 500));
+        return context;
+    }
+
+    private static String earlierAuthor(OutgoingMail.EarlierMessage earlier) {
+        String name = MailText.name(earlier.authorName());
+        return name == null ? "Someone" : name;
+    }
+
+    /** Marker line, the kind's template, then the history, each line of it quoted with {@code "> "}. */
+    private String text(OutgoingMail mail, Map<String, Object> context) {
+        StringBuilder b = new StringBuilder();
+        b.append(replyMarker(mail.caseReference())).append("\n\n");
+        b.append(MailText.multiLine(templates.text(mail.kind(), context))).append('\n');
+        for (OutgoingMail.EarlierMessage earlier : mail.history()) {
+            b.append("\nOn ").append(QUOTE_DATE.format(earlier.postedAt())).append(", ")
+                    .append(earlierAuthor(earlier)).append(" wrote:\n");
+            String body = MailText.multiLine(earlier.body());
+            for (String line : body.split("\n", -1)) {
+                b.append(line.isEmpty() ? ">" : "> " + line).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** The same as an HTML document: the marker as first paragraph, the template, the history in blockquotes. */
+    private String html(OutgoingMail mail, Map<String, Object> context) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html>\n<head>\n")
+                .append("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">\n")
+                .append("</head>\n<body>\n")
+                .append("<p style=\"color:#888888;font-size:12px\">")
+                .append(MailTemplates.html(replyMarker(mail.caseReference()))).append("</p>\n");
+        b.append(MailText.multiLine(templates.html(mail.kind(), context))).append('\n');
+        for (OutgoingMail.EarlierMessage earlier : mail.history()) {
+            b.append("<p>On ").append(MailTemplates.html(QUOTE_DATE.format(earlier.postedAt()))).append(", ")
+                    .append(MailTemplates.html(earlierAuthor(earlier))).append(" wrote:</p>\n")
+                    .append("<blockquote style=\"margin:0 0 0 0.8ex;border-left:1px solid #cccccc;padding-left:1ex\">")
+                    .append(MailTemplates.html(MailText.multiLine(earlier.body()))).append("</blockquote>\n");
+        }
+        b.append("</body>\n</html>\n");
+        return b.toString();
+    }
+
+    // --- MIME ------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code "name" <address>}: ASCII names always as an RFC 5322 quoted-string, other names as RFC 2047
+     * encoded words (by Jakarta Mail); folded; just the address when there is no name.
+     */
+    private static String addressHeader(String header, String name, String address)
+            throws UnsupportedEncodingException, AddressException {
+        int used = header.length() + 2;
+        if (name == null) {
+            return address;
+        }
+        if (name.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            String quoted = "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            return MimeUtility.fold(used, quoted + " <" + address + ">");
+        }
+        return InternetAddress.toString(new Address[] {new InternetAddress(address, name, CHARSET)}, used);
+    }
+
+    /** A boundary derived from the Message-ID (so the same mail always gets the same one) that occurs in neither part. */
+    private static String boundary(String messageId, String text, String html) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+            String boundary = "=_casey_" + HexFormat.of().formatHex(hash, 0, 8);
+            String candidate = boundary;
+            for (int i = 1; text.contains(candidate) || html.contains(candidate); i++) {
+                candidate = boundary + "_" + i;
+            }
+            return candidate;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String crlf(String lf) {
+        return lf.replace("\n", "\r\n");
+    }
+
+    /** The top-level headers as they will be read: parsed back from the bytes, unfolded, decoded. */
+    private static Map<String, String> decodedHeaders(byte[] raw) throws MessagingException, IOException {
+        MimeMessage parsed = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : Collections.list(parsed.getAllHeaders())) {
+            String value = MimeUtility.unfold(h.getValue());
+            if (ADDRESS_HEADERS.contains(h.getName().toLowerCase(Locale.ROOT))) {
+                List<String> shown = new ArrayList<>();
+                for (InternetAddress a : InternetAddress.parseHeader(value, true)) {
+                    shown.add(a.getPersonal() == null ? a.getAddress()
+                            : "\"" + a.getPersonal().replace("\\", "\\\\").replace("\"", "\\\"") + "\" <"
+                                    + a.getAddress() + ">");
+                }
+                value = String.join(", ", shown);
+            } else {
+                value = MimeUtility.decodeText(value);
+            }
+            headers.put(h.getName(), value);
+        }
+        return headers;
+    }
+
+    /** A MimeMessage whose Message-ID is ours instead of one Jakarta Mail makes up. */
+    private static final class FixedIdMimeMessage extends MimeMessage {
+        private final String messageId;
+
+        FixedIdMimeMessage(String messageId) {
+            super(SESSION);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", "<" + messageId + ">");
+        }
+    }
+
+    /** A multipart with the boundary we give instead of a random one. */
+    private static final class FixedBoundaryMultipart extends MimeMultipart {
+        FixedBoundaryMultipart(String subtype, String boundary) {
+            super(subtype);
+            ContentType type = new ContentType("multipart", subtype, null);
+            type.setParameter("boundary", boundary);
+            contentType = type.toString();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.casey.mailgateway.outbound;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Sanitising of the texts and addresses that go into a mail (package-private helpers). */
+final class MailText {
+
+    /** Longest display name kept (code points); longer ones are cut and end in an ellipsis. */
+    static final int MAX_NAME = 100;
+    /** Longest case subject kept (code points). */
+    static final int MAX_SUBJECT = 200;
+
+    private static final String AT_SIGNS = "@\uFF20\uFE6B"; // @, fullwidth @, small @
+    private static final Pattern ADDRESS_LIKE = Pattern.compile(
+            "([^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]+)[" + AT_SIGNS + "][^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]*");
+    private static final Pattern STRAY_AT = Pattern.compile("[" + AT_SIGNS + "]");
+
+    /** An addr-spec as we accept it: dot-atom local part, host name domain, ASCII only. */
+    private static final Pattern ADDRESS = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
+    private MailText() {
+    }
+
+    /**
+     * One line of header-safe text: control characters (CR, LF, TAB, …), line and paragraph
+     * separators and any run of white space become a single space; bidirectional embedding and
+     * override characters are dropped (they could turn "X via Support" around); lone surrogates become
+     * U+FFFD; the result is trimmed, cut to {@code max} code points, and "=?" is broken up so that no
+     * mail reader decodes the text as an RFC 2047 encoded word. Null stays null.
+     */
+    static String oneLine(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (isBidiControl(cp)) {
+                continue;
+            }
+            if (Character.isISOControl(cp) || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                pendingSpace = true;
+                continue;
+            }
+            if (pendingSpace && b.length() > 0) {
+                b.append(' ');
+            }
+            pendingSpace = false;
+            b.appendCodePoint(Character.charCount(cp) == 1 && Character.isSurrogate((char) cp) ? 0xFFFD : cp);
+        }
+        String s = b.toString().replace("=?", "= ?");
+        if (s.codePointCount(0, s.length()) > max) {
+            s = s.substring(0, s.offsetByCodePoints(0, max - 1)).stripTrailing() + "\u2026";
+        }
+        return s;
+    }
+
+    /** A display name: {@link #oneLine} with anything that looks like an address cut to its local part; blank becomes null. */
+    static String name(String name) {
+        String s = maskAddresses(oneLine(name, Integer.MAX_VALUE));
+        if (s == null) {
+            return null;
+        }
+        s = oneLine(s, MAX_NAME);
+        return s.isEmpty() ? null : s;
+    }
+
+    /**
+     * Replaces every address-looking token ({@code local@domain}, also with a full-width at sign) by its
+     * local part and every remaining at sign by a space, so that no display name or subject carries an
+     * address.
+     */
+    static String maskAddresses(String text) {
+        if (text == null) {
+            return null;
+        }
+        String s = ADDRESS_LIKE.matcher(text).replaceAll("$1");
+        return STRAY_AT.matcher(s).replaceAll(" ");
+    }
+
+    /**
+     * A multi-line text (a message body): line breaks normalised to LF (also U+2028/U+2029/NEL), other
+     * control characters except TAB dropped, lone surrogates replaced, leading blank lines and trailing
+     * white space removed. The content itself (addresses included) is relayed as written. Null becomes "".
+     */
+    static String multiLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String s = text.replace("\r\n", "\n").replace('\r', '\n')
+                .replace('\u2028', '\n').replace('\u2029', '\n').replace('\u0085', '\n');
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\n' || cp == '\t') {
+                b.append((char) cp);
+            } else if (Character.isISOControl(cp)) {
+                continue;
+            } else if (Character.charCount(cp) == 1 && Character.isSurrogate((char) cp)) {
+                b.append('\uFFFD');
+            } else {
+                b.appendCodePoint(cp);
+            }
+        }
+        String r = b.toString().stripTrailing();
+        int start = 0;
+        for (int i = 0; i < r.length(); i++) {
+            char c = r.charAt(i);
+            if (c == '\n') {
+                start = i + 1;
+            } else if (c != ' ' && c != '\t') {
+                break;
+            }
+        }
+        return r.substring(start);
+    }
+
+    /** The address, trimmed, if it is a plain ASCII addr-spec ({@code local@domain}); else IllegalArgumentException. */
+    static String requireAddress(String address, String what) {
+        if (address == null) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+        String a = address.trim();
+        if (!ADDRESS.matcher(a).matches() || a.length() > 254) {
+            throw new IllegalArgumentException(what + " is not a plain e-mail address: '" + printable(a) + "'");
+        }
+        return a;
+    }
+
+    static String localPart(String address) {
+        return address.substring(0, address.lastIndexOf('@'));
+    }
+
+    static String domain(String address) {
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** For error messages: the text with control characters shown as {@code ?}, cut to 100 characters. */
+    static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String p = s.codePoints().map(cp -> Character.isISOControl(cp) ? '?' : cp)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return p.length() > 100 ? p.substring(0, 100) + "…" : p;
+    }
+
+    private static boolean isBidiControl(int cp) {
+        return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.casey.mailgateway.outbox;
+
+import dev.casey.api.person.PersonRegisteredEvent;
+import dev.casey.api.person.PersonRetiredFromTeamEvent;
+import dev.casey.api.person.PersonUpdatedEvent;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.supportcase.CaseClosedEvent;
+import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
+import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseOpenedEvent;
+import dev.casey.api.supportcase.CaseReopenedEvent;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.Participant;
+import dev.casey.api.supportcase.ParticipantAddedEvent;
+import dev.casey.api.supportcase.TeamInvitedEvent;
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.ProcessingGroups;
+import dev.casey.mailgateway.cases.MailDirectory;
+import dev.casey.mailgateway.outbound.MailKind;
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who gets which mail. The creator gets the first message back (with the reference) when
+ * {@code caseSendInitial}; invited team members get the new case; every later message goes to all
+ * who take part or were invited, except its author, who gets a copy only with {@code caseSendCopy}.
+ * A pending case first sends its creator the confirmation mail and nothing else.
+ */
+@Component
+@ProcessingGroup(ProcessingGroups.MAIL)
+class CaseMail {
+
+    private final MailDirectory directory;
+    private final MailPlanner planner;
+    private final MailSettings settings;
+
+    CaseMail(MailDirectory directory, MailPlanner planner, MailSettings settings) {
+        this.directory = directory;
+        this.planner = planner;
+        this.settings = settings;
+    }
+
+    @EventHandler
+    void on(PersonRegisteredEvent event) {
+        directory.teamMember(event.personId(), event.email(), event.name(), event.team());
+    }
+
+    @EventHandler
+    void on(PersonUpdatedEvent event) {
+        directory.teamMember(event.personId(), event.email(), event.name(), event.team());
+    }
+
+    @EventHandler
+    void on(PersonRetiredFromTeamEvent event) {
+        directory.teamMemberLeft(event.personId());
+    }
+
+    @EventHandler
+    void on(CaseOpenedEvent event) {
+        directory.caseOpened(event.caseId(), event.reference(), event.subject(), event.status(), event.creator());
+    }
+
+    @EventHandler
+    void on(ParticipantAddedEvent event) {
+        directory.tookPart(event.caseId(), event.participant());
+    }
+
+    @EventHandler
+    void on(CaseConfirmationRequestedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        MailDirectory.CaseInfo kase = kase(event.caseId());
+        planner.write(kase, directory.creator(event.caseId()), new MailPlanner.Letter(MailKind.CONFIRMATION_REQUEST, null, event.code(), null),
+                message.getIdentifier(), at);
+    }
+
+    @EventHandler
+    void on(CaseConfirmedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        directory.statusChanged(event.caseId(), CaseStatus.OPEN);
+        sendInitialToCreator(event.caseId(), message.getIdentifier(), at);
+    }
+
+    @EventHandler
+    void on(MessagePostedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        directory.messagePosted(event.caseId(), event.messageId(), event.author(), event.body(), at,
+                event.mailMessageId());
+        directory.tookPart(event.caseId(), event.author());
+        MailDirectory.CaseInfo kase = kase(event.caseId());
+        if (event.initial()) {
+            if (kase.status() == CaseStatus.OPEN) {
+                sendInitialToCreator(event.caseId(), message.getIdentifier(), at);
+            }
+            return;
+        }
+        Settings current = settings.current();
+        MailDirectory.PostedMessage posted = directory.message(event.messageId()).orElseThrow();
+        String author = EmailAddresses.key(event.author().email());
+        for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
+            boolean isAuthor = EmailAddresses.key(recipient.email()).equals(author);
+            if (!isAuthor || current.bool(Setting.CASE_SEND_COPY)) {
+                planner.write(kase, recipient, MailPlanner.Letter.about(MailKind.MESSAGE, posted),
+                        message.getIdentifier(), at);
+            }
+        }
+    }
+
+    @EventHandler
+    void on(TeamInvitedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        MailDirectory.CaseInfo kase = kase(event.caseId());
+        MailDirectory.PostedMessage first = directory.firstMessage(event.caseId());
+        for (Participant invited : event.invited()) {
+            directory.invited(event.caseId(), invited);
+            MailDirectory.Recipient to = new MailDirectory.Recipient(invited.email(), invited.name(), true, true);
+            planner.write(kase, to, MailPlanner.Letter.about(event.reminder() ? MailKind.REMINDER : MailKind.NEW_CASE,
+                    first), message.getIdentifier(), at);
+        }
+    }
+
+    @EventHandler
+    void on(CaseClosedEvent event) {
+        directory.statusChanged(event.caseId(), CaseStatus.CLOSED);
+    }
+
+    @EventHandler
+    void on(CaseReopenedEvent event) {
+        directory.statusChanged(event.caseId(), CaseStatus.OPEN);
+    }
+
+    private void sendInitialToCreator(UUID caseId, String cause, Instant at) {
+        if (!settings.current().bool(Setting.CASE_SEND_INITIAL)) {
+            return;
+        }
+        planner.write(kase(caseId), directory.creator(caseId),
+                MailPlanner.Letter.about(MailKind.CASE_RECEIVED, directory.firstMessage(caseId)), cause, at);
+    }
+
+    private MailDirectory.CaseInfo kase(UUID caseId) {
+        return directory.find(caseId).orElseThrow(() -> new IllegalStateException("mail knows no case " + caseId));
+    }
+}

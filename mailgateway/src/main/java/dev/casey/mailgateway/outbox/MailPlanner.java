@@ -1,0 +1,122 @@
+package dev.casey.mailgateway.outbox;
+
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
+import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.cases.MailDirectory;
+import dev.casey.mailgateway.outbound.ComposedMail;
+import dev.casey.mailgateway.outbound.MailComposer;
+import dev.casey.mailgateway.outbound.MailIdentity;
+import dev.casey.mailgateway.outbound.MailKind;
+import dev.casey.mailgateway.outbound.MessageIds;
+import dev.casey.mailgateway.outbound.OutgoingMail;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a decision to write to someone into a queued mail: composes it (threaded onto the earlier
+ * mails of the case that this recipient has), and queues it under an id derived from the event and
+ * the recipient, so that one event never queues the same mail twice.
+ */
+@Component
+public class MailPlanner {
+
+    static final int QUOTED_MESSAGES = 5;
+    static final int MAX_REFERENCES = 20;
+
+    private final MailDirectory directory;
+    private final Outbox outbox;
+    private final MailSettings settings;
+    private final Path templateDir;
+    /** The composer for the identity in force; rebuilt when the configuration changes it. */
+    private final AtomicReference<MailComposer> composer = new AtomicReference<>();
+
+    MailPlanner(MailDirectory directory, Outbox outbox, MailSettings settings,
+                @Value("${casey.mail-templates:}") String templateDir) {
+        this.directory = directory;
+        this.outbox = outbox;
+        this.settings = settings;
+        this.templateDir = templateDir.isBlank() ? null : Path.of(templateDir);
+    }
+
+    /** What to write: the kind of mail and, for a message, the message. */
+    public record Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason) {
+
+        public static Letter of(MailKind kind) {
+            return new Letter(kind, null, null, null);
+        }
+
+        public static Letter about(MailKind kind, MailDirectory.PostedMessage message) {
+            return new Letter(kind, message, null, null);
+        }
+    }
+
+    /** Queues the letter for one recipient of the case; {@code cause} identifies the event. */
+    public void write(MailDirectory.CaseInfo kase, MailDirectory.Recipient to, Letter letter, String cause, Instant at) {
+        Settings current = settings.current();
+        String domain = MailSettings.domain(current);
+        List<String> thread = thread(kase.caseId(), to.email());
+        String messageId = MessageIds.newMessageId(domain);
+        Instant since = letter.message() == null ? at : letter.message().postedAt();
+        UnaryOperator<String> shown = to.team() ? UnaryOperator.identity()
+                : TeamAddresses.maskedFor(directory.teamAddresses(), current.mailAddress());
+        List<OutgoingMail.EarlierMessage> history = directory.history(kase.caseId(), since, QUOTED_MESSAGES).stream()
+                .map(m -> new OutgoingMail.EarlierMessage(m.authorName(), m.postedAt(), shown.apply(m.body()))).toList();
+        OutgoingMail mail = new OutgoingMail(letter.kind(), messageId,
+                thread.isEmpty() ? null : thread.get(thread.size() - 1), thread, at,
+                new OutgoingMail.Recipient(to.name() == null ? to.email() : to.name(), to.email()),
+                letter.message() == null ? null : letter.message().authorName(), kase.reference(), kase.subject(),
+                letter.message() == null ? null : shown.apply(letter.message().body()), history,
+                current.text(Setting.CASE_CONFIRM_URL).map(url -> url.replace("%code%", letter.confirmCode() == null
+                        ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
+                letter.confirmCode(), letter.reason(),
+                current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null);
+        ComposedMail composed = composer(identity(current)).compose(mail);
+        UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
+                .getBytes(StandardCharsets.UTF_8));
+        outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.kind().name(), to.email(),
+                to.name() == null ? to.email() : to.name(), composed.messageId(), composed.subject(),
+                composed.headers(), composed.text(), composed.raw()));
+    }
+
+    private MailComposer composer(MailIdentity identity) {
+        return composer.updateAndGet(known -> known != null && known.identity().equals(identity) ? known
+                : new MailComposer(identity, templateDir));
+    }
+
+    static MailIdentity identity(Settings settings) {
+        return new MailIdentity(settings.mailAddress(), (String) settings.get(Setting.MAIL_SUPPORT_NAME),
+                (String) settings.get(Setting.MAIL_SUBJECT_FORMAT), (String) settings.get(Setting.MAIL_SUBJECT_PREFIX));
+    }
+
+    /**
+     * The Message-IDs this recipient's mail client knows for the case, oldest first: the mails they
+     * sent into it and the mails we sent them. Long threads keep the first and the latest ones.
+     */
+    private List<String> thread(UUID caseId, String recipient) {
+        List<String> ids = new ArrayList<>(directory.inboundMessageIds(caseId, recipient));
+        ids.addAll(outbox.messageIdsTo(caseId, recipient));
+        if (ids.size() > MAX_REFERENCES) {
+            List<String> kept = new ArrayList<>(ids.subList(0, 1));
+            kept.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));
+            return kept;
+        }
+        return ids;
+    }
+
+    /** {@code support+TOKEN@domain}, the token being the one in our Message-ID. */
+    private static String plusAddress(String supportAddress, String messageId) {
+        String token = MessageIds.token(messageId, EmailAddresses.domain(messageId)).orElseThrow();
+        int at = supportAddress.indexOf('@');
+        return supportAddress.substring(0, at) + "+" + token + supportAddress.substring(at);
+    }
+}

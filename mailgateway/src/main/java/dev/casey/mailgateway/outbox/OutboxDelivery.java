@@ -1,0 +1,186 @@
+package dev.casey.mailgateway.outbox;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
+import dev.casey.mailgateway.MailSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers the outbox over SMTP: one mail per transaction, locked while it is being sent so that no
+ * other instance sends it too. A temporary failure is retried with exponential backoff; a permanent
+ * one (5xx, or still failing after {@link #MAX_ATTEMPTS} attempts) is recorded in the case history.
+ * When mail sending is off, mails stay queued for the relay API.
+ */
+@Component
+public class OutboxDelivery implements SmartLifecycle {
+
+    static final int MAX_ATTEMPTS = 12;
+    private static final Duration LAST_RETRY = Duration.ofHours(2);
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
+
+    private final Outbox outbox;
+    private final OutboxSignal signal;
+    private final SmtpSender smtp;
+    private final MailSettings settings;
+    private final TransactionTemplate transactions;
+    private final CommandGateway commands;
+    private final Duration firstRetry;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile Thread worker;
+    private volatile String lastProblem;
+
+    OutboxDelivery(Outbox outbox, OutboxSignal signal, SmtpSender smtp, MailSettings settings,
+                   TransactionTemplate transactions, CommandGateway commands,
+                   @Value("${casey.outbox.first-retry:5s}") Duration firstRetry) {
+        this.firstRetry = firstRetry;
+        this.outbox = outbox;
+        this.signal = signal;
+        this.smtp = smtp;
+        this.settings = settings;
+        this.transactions = transactions;
+        this.commands = commands;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (worker == null) {
+            worker = new Thread(this::run, "casey-outbox-delivery");
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        Thread running = worker;
+        worker = null;
+        if (running != null) {
+            running.interrupt();
+            try {
+                running.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        smtp.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null;
+    }
+
+    public long sentCount() {
+        return sent.get();
+    }
+
+    public long failedCount() {
+        return failed.get();
+    }
+
+    private void run() {
+        while (worker == Thread.currentThread()) {
+            try {
+                if (!deliverNext()) {
+                    signal.await(IDLE_POLL);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the database is away: nothing was changed, try again shortly
+                report("outbox delivery paused: " + e.getMessage());
+                sleep(IDLE_POLL);
+            }
+        }
+    }
+
+    /** Delivers one due mail; false when there was none (or sending is off). */
+    boolean deliverNext() {
+        Settings current = settings.current();
+        if (!current.mailEnable() || current.text(Setting.SMTP_SERVER).isEmpty()) {
+            return false;
+        }
+        Boolean delivered = transactions.execute(tx -> {
+            Optional<Outbox.Entry> due = outbox.claimDue();
+            if (due.isEmpty()) {
+                return false;
+            }
+            Outbox.Entry mail = due.get();
+            try {
+                smtp.send(current, mail.raw(), mail.recipient());
+                outbox.sent(mail.id());
+                sent.incrementAndGet();
+                lastProblem = null;
+            } catch (SmtpSender.SmtpFailure failure) {
+                if (failure.permanent() || mail.attempts() + 1 >= MAX_ATTEMPTS) {
+                    outbox.failed(mail.id(), failure.getMessage());
+                    failed.incrementAndGet();
+                    afterCommit(() -> recordFailure(mail, failure.getMessage()));
+                } else {
+                    outbox.retryLater(mail.id(), Instant.now().plus(backoff(firstRetry, mail.attempts())),
+                            failure.getMessage());
+                    report("mail " + mail.messageId() + " to be retried: " + failure.getMessage());
+                }
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(delivered);
+    }
+
+    /** First retry after {@code first} (5 s), then twice as long each time, up to 2 h between attempts. */
+    static Duration backoff(Duration first, int attemptsSoFar) {
+        Duration delay = first.multipliedBy(1L << Math.min(attemptsSoFar, 20));
+        return delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay;
+    }
+
+    /** The failure goes into the case history once the outbox says so for good. */
+    private void recordFailure(Outbox.Entry mail, String reason) {
+        log.warn("Giving up on mail {} to {}: {}", mail.messageId(), mail.recipient(), reason);
+        commands.send(new RecordMailDeliveryFailureCommand(mail.caseId(), mail.recipient(), mail.messageId(), reason,
+                Actor.system("outbox"), Source.SYSTEM)).exceptionally(e -> {
+                    log.error("Could not record the failed delivery of {} in case {}", mail.messageId(), mail.caseId(), e);
+                    return null;
+                });
+    }
+
+    private static void afterCommit(Runnable action) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    private void report(String problem) {
+        if (!problem.equals(lastProblem)) {
+            log.warn(problem);
+            lastProblem = problem;
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** Events to outbound mail, inbound mail to commands. */
-package dev.casey.mailgateway;

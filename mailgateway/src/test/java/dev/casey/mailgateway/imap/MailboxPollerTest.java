@@ -1,0 +1,454 @@
+package dev.casey.mailgateway.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.casey.mailgateway.imap.InboundSink.Outcome;
+import dev.casey.mailgateway.imap.RecordingSink.Call;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+/** The poller against a real IMAP server (GreenMail, mail delivered over SMTP) and a real PostgreSQL. */
+@Timeout(30)
+class MailboxPollerTest {
+
+    private static final Duration FAST = Duration.ofMillis(500);
+    /** So long that only IMAP IDLE (not the periodic check) can explain a quick pickup. */
+    private static final Duration SLOW = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<TestMailServer> servers = new ArrayList<>();
+    private final List<MailboxPoller> pollers = new ArrayList<>();
+    private final List<HikariDataSource> pools = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private TestMailServer mail;
+
+    @BeforeEach
+    void setUp() {
+        TestDatabase.postgres();
+        mail = server(TestMailServer.started());
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(MailboxPoller.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pollers.forEach(MailboxPoller::stop);
+        pools.forEach(HikariDataSource::close);
+        servers.forEach(TestMailServer::close);
+        ((Logger) LoggerFactory.getLogger(MailboxPoller.class)).detachAppender(logs);
+    }
+
+    @Test
+    void processedMessageReachesTheSinkAsExactBytesAndMovesToProcessed() {
+        String raw = TestMailServer.rawMessage("exact-1@other.test", "Exact bytes, please",
+                "Grüße aus Köln.\r\nSecond line.");
+        mail.deliver(raw);
+        RecordingSink sink = new RecordingSink("sink");
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(sink.calls()).hasSize(1);
+        byte[] handed = sink.calls().get(0).raw();
+        String text = new String(handed, StandardCharsets.UTF_8);
+        assertThat(text).contains("Subject: Exact bytes, please\r\n", "Message-ID: <exact-1@other.test>\r\n",
+                "\r\n\r\nGrüße aus Köln.\r\nSecond line.");
+        // GreenMail puts Return-Path and Received in front and keeps no CRLF after the last line
+        assertThat(text).as("the whole message as sent, headers included")
+                .startsWith("Return-Path: <some.user@other.test>\r\n")
+                .endsWith(raw.substring(0, raw.length() - 2));
+        TestMailServer.Seen stored = mail.folder("Casey/Processed").get(0);
+        assertThat(handed).as("the exact bytes the server stores").isEqualTo(stored.raw());
+        assertThat(mail.supportsUserFlags()).as("GreenMail keeps keywords").isTrue();
+        assertThat(stored.userFlags()).containsExactly(MailboxPoller.PROCESSED_KEYWORD);
+        assertThat(mail.messageIds("Casey/Quarantine")).isEmpty();
+
+        MailboxPoller.Stats stats = poller.stats();
+        assertThat(stats.processed()).isEqualTo(1);
+        assertThat(stats.duplicates()).isZero();
+        assertThat(stats.quarantined()).isZero();
+        assertThat(stats.failures()).isZero();
+        assertThat(stats.leader()).isTrue();
+        assertThat(stats.connected()).isTrue();
+        assertThat(stats.lastSuccessfulCycle()).isNotNull();
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void quarantinedMessageGoesToQuarantineAndTheNextOneIsStillProcessed() {
+        mail.deliver("broken-1@other.test", "Cannot be parsed");
+        mail.deliver("good-1@other.test", "Fine");
+        mail.deliver("dup-1@other.test", "Seen before");
+        RecordingSink sink = new RecordingSink("sink").answering(id -> id.startsWith("broken") ? Outcome.QUARANTINE
+                : id.startsWith("dup") ? Outcome.DUPLICATE : Outcome.PROCESSED);
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(sink.messageIds()).containsExactly("broken-1@other.test", "good-1@other.test", "dup-1@other.test");
+        List<TestMailServer.Seen> quarantine = mail.folder("Casey/Quarantine");
+        assertThat(quarantine).extracting(TestMailServer.Seen::messageId).containsExactly("broken-1@other.test");
+        assertThat(quarantine.get(0).userFlags()).containsExactly(MailboxPoller.QUARANTINED_KEYWORD);
+        assertThat(mail.messageIds("Casey/Processed")).containsExactly("good-1@other.test", "dup-1@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        MailboxPoller.Stats stats = poller.stats();
+        assertThat(stats.processed()).isEqualTo(1);
+        assertThat(stats.duplicates()).isEqualTo(1);
+        assertThat(stats.quarantined()).isEqualTo(1);
+        assertThat(stats.failures()).isZero();
+    }
+
+    @Test
+    void temporaryFailureLeavesTheMessageInTheInboxAndItIsProcessedLaterExactlyOnce() {
+        mail.deliver("first@other.test", "First");
+        mail.deliver("second@other.test", "Second");
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<List<TestMailServer.Seen>> inboxDuringRetry = new AtomicReference<>();
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            int call = calls.incrementAndGet();
+            if (call == 2) {
+                inboxDuringRetry.set(mail.folder("INBOX")); // what a mail client sees after the first failure
+            }
+            if (call <= 2) {
+                throw new IllegalStateException("database down (simulated)");
+            }
+            return Outcome.PROCESSED;
+        });
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(sink.messageIds()).as("never skipped ahead of the failing message")
+                .containsExactly("first@other.test", "first@other.test", "first@other.test", "second@other.test");
+        assertThat(sink.answeredIds()).containsExactly("first@other.test", "second@other.test");
+        assertThat(inboxDuringRetry.get()).extracting(TestMailServer.Seen::messageId)
+                .containsExactly("first@other.test", "second@other.test");
+        assertThat(inboxDuringRetry.get()).allSatisfy(seen -> {
+            assertThat(seen.userFlags()).as("untouched").isEmpty();
+            assertThat(seen.seen()).as("untouched").isFalse();
+            assertThat(seen.deleted()).isFalse();
+        });
+        assertThat(mail.messageIds("Casey/Processed")).containsExactly("first@other.test", "second@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        MailboxPoller.Stats stats = poller.stats();
+        assertThat(stats.processed()).isEqualTo(2);
+        assertThat(stats.failures()).isEqualTo(2);
+        assertThat(warnings()).as("the same failure is logged once").hasSize(1);
+        assertThat(warnings().get(0)).contains("database down (simulated)");
+    }
+
+    @Test
+    void idleHandsNewMailToTheSinkWithinTwoSeconds() {
+        assertThat(mail.hasCapability("IDLE")).as("GreenMail has IMAP IDLE").isTrue();
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(SLOW)), sink, "instance");
+        poller.start();
+        await().atMost(WAIT).until(() -> poller.stats().idling());
+
+        List<Long> latencies = new ArrayList<>();
+        List<Long> afterDelivery = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sleep(300); // well inside IDLE
+            assertThat(poller.stats().idling()).isTrue();
+            long sending = System.nanoTime();
+            mail.deliver("idle-" + i + "@other.test", "Idle " + i);
+            long delivered = System.nanoTime();
+            int expected = i;
+            await().atMost(Duration.ofSeconds(5)).until(() -> sink.calls().size() == expected);
+            long handed = sink.calls().get(i - 1).nanoTime();
+            latencies.add((handed - sending) / 1_000_000);
+            afterDelivery.add((handed - delivered) / 1_000_000);
+            await().atMost(WAIT).until(() -> poller.stats().idling());
+        }
+        System.out.println("IMAP IDLE pickup latency, ms: from SMTP connect " + latencies
+                + ", from SMTP delivery done " + afterDelivery);
+        assertThat(latencies).allSatisfy(ms -> assertThat(ms).isLessThan(2000));
+        assertThat(mail.messageIds("Casey/Processed")).hasSize(3);
+    }
+
+    @Test
+    void idleIsLeftAfterTheSyncIntervalToCheckAgain() {
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), new RecordingSink("sink"), "instance");
+        poller.start();
+        await().atMost(WAIT).until(() -> poller.stats().idling());
+        java.time.Instant first = poller.stats().lastSuccessfulCycle();
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> poller.stats().lastSuccessfulCycle().isAfter(first));
+        await().atMost(WAIT).until(() -> poller.stats().idling());
+        assertThat(poller.stats().failures()).isZero();
+    }
+
+    @Test
+    void leaderWhoseDatabaseSessionDiesTakesTheLeadershipAgain() throws Exception {
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+        await().atMost(WAIT).until(() -> poller.stats().idling());
+        int holder = TestDatabase.leaderSession().orElseThrow();
+        sleep(1200); // two cycles, each checking the lock
+        assertThat(TestDatabase.leaderSession()).as("the same session keeps the lock").contains(holder);
+
+        TestDatabase.terminate(holder); // as when the database restarts, or a network cut
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> TestDatabase.leaderSession().filter(pid -> pid != holder).isPresent());
+        assertThat(poller.stats().leader()).isTrue();
+
+        mail.deliver("after-cut@other.test", "After the cut");
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).containsExactly("after-cut@other.test");
+    }
+
+    @Test
+    void twoInstancesOnOneDatabaseOnlyTheLeaderWorksAndTheOtherTakesOver() throws Exception {
+        List<Call> calls = new CopyOnWriteArrayList<>();
+        Supplier<Optional<MailboxSettings>> settings = () -> Optional.of(mail.settings(FAST));
+        MailboxPoller first = poller(settings, new RecordingSink("first", calls), "first");
+        MailboxPoller second = poller(settings, new RecordingSink("second", calls), "second");
+        first.start();
+        await().atMost(WAIT).until(() -> first.stats().leader());
+        second.start();
+        sleep(1500); // three cycles of the second one
+        assertThat(second.stats().leader()).isFalse();
+        assertThat(second.stats().connected()).as("a standby does not even connect").isFalse();
+
+        IntStream.rangeClosed(1, 5).forEach(i -> mail.deliver("batch1-" + i + "@other.test", "Batch 1, " + i));
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 5);
+        sleep(1000);
+        assertThat(calls).extracting(Call::messageId).containsExactly(
+                "batch1-1@other.test", "batch1-2@other.test", "batch1-3@other.test", "batch1-4@other.test",
+                "batch1-5@other.test");
+        assertThat(calls).extracting(Call::sink).containsOnly("first");
+
+        long stopping = System.nanoTime();
+        first.stop();
+        System.out.println("Leader stopped in " + (System.nanoTime() - stopping) / 1_000_000 + " ms");
+        await().atMost(Duration.ofSeconds(3)).until(() -> second.stats().leader());
+        System.out.println("Standby took over after " + (System.nanoTime() - stopping) / 1_000_000 + " ms");
+        assertThat(first.stats().leader()).isFalse();
+
+        IntStream.rangeClosed(1, 3).forEach(i -> mail.deliver("batch2-" + i + "@other.test", "Batch 2, " + i));
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 8);
+        sleep(1000);
+        assertThat(calls).hasSize(8);
+        assertThat(calls).extracting(Call::messageId).doesNotHaveDuplicates();
+        assertThat(calls.subList(5, 8)).extracting(Call::sink).containsOnly("second");
+        assertThat(first.stats().processed() + second.stats().processed()).isEqualTo(8);
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+    }
+
+    @Test
+    void serverDownAtStartIsRetriedAndMailIsProcessedOnceItIsUp() {
+        TestMailServer later = server(TestMailServer.notStarted());
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(later.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> poller.stats().failures() >= 4);
+        assertThat(poller.isRunning()).isTrue();
+        assertThat(poller.stats().connected()).isFalse();
+        assertThat(poller.stats().leader()).isTrue();
+        assertThat(sink.calls()).isEmpty();
+        assertThat(warnings()).as("one warning for the same problem, however often retried").hasSize(1);
+        assertThat(warnings().get(0)).contains("is unavailable", Integer.toString(later.imapPort()));
+
+        later.start();
+        later.deliver("late-1@other.test", "After the outage");
+        await().atMost(WAIT).until(() -> later.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).containsExactly("late-1@other.test");
+        assertThat(poller.stats().connected()).isTrue();
+        assertThat(infos()).anySatisfy(line -> assertThat(line).contains("works again"));
+    }
+
+    @Test
+    void withoutSettingsNothingHappensUntilTheyAppear() {
+        mail.deliver("waiting@other.test", "Waiting");
+        AtomicReference<Optional<MailboxSettings>> settings = new AtomicReference<>(Optional.empty());
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(settings::get, sink, "instance");
+        poller.start();
+
+        sleep(1500);
+        assertThat(poller.isRunning()).isTrue();
+        assertThat(sink.calls()).isEmpty();
+        MailboxPoller.Stats stats = poller.stats();
+        assertThat(stats.failures()).isZero();
+        assertThat(stats.leader()).as("no leadership taken for nothing").isFalse();
+        assertThat(stats.connected()).isFalse();
+        assertThat(stats.lastSuccessfulCycle()).isNull();
+        assertThat(mail.messageIds("INBOX")).containsExactly("waiting@other.test");
+        assertThat(mail.messageIds("Casey/Processed")).as("not even the folders created").isEmpty();
+        assertThat(warnings()).isEmpty();
+
+        settings.set(Optional.of(mail.settings(FAST).withEnabled(false)));
+        poller.wake();
+        sleep(500);
+        assertThat(sink.calls()).as("disabled settings: nothing either").isEmpty();
+
+        settings.set(Optional.of(mail.settings(FAST)));
+        poller.wake();
+        await().atMost(Duration.ofSeconds(3)).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).containsExactly("waiting@other.test");
+    }
+
+    @Test
+    void stopReturnsPromptlyDuringIdleAndReleasesTheLeadership() throws Exception {
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(SLOW)), new RecordingSink("sink"), "instance");
+        poller.start();
+        await().atMost(WAIT).until(() -> poller.stats().idling());
+        assertThat(TestDatabase.leadershipFree()).isFalse();
+
+        long start = System.nanoTime();
+        poller.stop();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("stop() during IDLE took " + tookMs + " ms");
+
+        assertThat(tookMs).isLessThan(5000);
+        assertThat(poller.isRunning()).isFalse();
+        assertThat(poller.stats().idling()).isFalse();
+        assertThat(poller.stats().leader()).isFalse();
+        assertThat(TestDatabase.leadershipFree()).as("lock given back although the pool keeps the session").isTrue();
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(
+                () -> assertThat(threads("casey-imap-")).as("no thread left behind").isEmpty());
+    }
+
+    @Test
+    void messageTheServerCannotDeliverIsQuarantinedAfterFiveFailuresAndTheNextOneFollows() {
+        mail.deliver("unreadable@other.test", "Server cannot read this one");
+        mail.deliver("readable@other.test", "Fine");
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        AtomicInteger reads = new AtomicInteger();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = message -> {
+            byte[] raw = server.read(message);
+            if (RecordingSink.messageId(raw).startsWith("unreadable")) {
+                reads.incrementAndGet();
+                throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
+            }
+            return raw;
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(reads).hasValue(MailboxPoller.MAX_FETCH_FAILURES);
+        List<TestMailServer.Seen> quarantine = mail.folder("Casey/Quarantine");
+        assertThat(quarantine).extracting(TestMailServer.Seen::messageId).containsExactly("unreadable@other.test");
+        assertThat(quarantine.get(0).userFlags()).containsExactly(MailboxPoller.QUARANTINED_KEYWORD);
+        assertThat(sink.messageIds()).as("nothing handed over before the unreadable one was out of the way")
+                .containsExactly("readable@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(poller.stats().quarantined()).isEqualTo(1);
+        assertThat(poller.stats().failures()).isEqualTo(MailboxPoller.MAX_FETCH_FAILURES);
+        assertThat(warnings()).hasSize(2);
+        assertThat(warnings().get(0)).contains("Cannot read a message", "SERVERBUG");
+        assertThat(warnings().get(1)).contains("could not be read 5 times", "Casey.Quarantine");
+    }
+
+    @Test
+    void messageAlreadyMarkedProcessedIsMovedWithoutAskingTheSinkAgain() {
+        mail.deliver("half-done@other.test", "Moved before the crash? No.");
+        mail.flagInbox(MailboxPoller.PROCESSED_KEYWORD);
+        mail.deliver("new@other.test", "New");
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(sink.messageIds()).containsExactly("new@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+    }
+
+    @Test
+    void withoutMoveItCopiesDeletesAndExpungesOnlyThatMessage() {
+        mail.deliver("copied@other.test", "Copied");
+        mail.deliver("refused@other.test", "Refused");
+        RecordingSink sink = new RecordingSink("sink")
+                .answering(id -> id.startsWith("refused") ? Outcome.QUARANTINE : Outcome.PROCESSED);
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.preferMove = false;
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Quarantine").size() == 1);
+        assertThat(mail.messageIds("Casey/Processed")).containsExactly("copied@other.test");
+        assertThat(mail.folder("Casey/Processed").get(0).deleted()).isFalse();
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(sink.messageIds()).containsExactly("copied@other.test", "refused@other.test");
+    }
+
+    @Test
+    void settingsThatChangeAtRuntimeAreFollowed() {
+        TestMailServer other = server(TestMailServer.started());
+        AtomicReference<MailboxSettings> settings = new AtomicReference<>(mail.settings(FAST));
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(settings.get()), sink, "instance");
+        poller.start();
+        mail.deliver("on-first@other.test", "First server");
+        await().atMost(WAIT).until(() -> sink.calls().size() == 1);
+
+        settings.set(other.settings(FAST));
+        other.deliver("on-second@other.test", "Second server");
+        await().atMost(WAIT).until(() -> other.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).containsExactly("on-first@other.test", "on-second@other.test");
+        assertThat(poller.stats().failures()).isZero();
+    }
+
+    private MailboxPoller poller(Supplier<Optional<MailboxSettings>> settings, InboundSink sink, String instance) {
+        HikariDataSource pool = TestDatabase.newPool(instance);
+        pools.add(pool);
+        MailboxPoller poller = new MailboxPoller(settings, sink, pool);
+        pollers.add(poller);
+        return poller;
+    }
+
+    private TestMailServer server(TestMailServer server) {
+        servers.add(server);
+        return server;
+    }
+
+    private List<String> warnings() {
+        return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private List<String> infos() {
+        return logs.list.stream().filter(e -> e.getLevel() == Level.INFO).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    private static List<String> threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith(prefix)).toList();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

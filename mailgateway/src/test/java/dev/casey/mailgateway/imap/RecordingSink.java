@@ -1,0 +1,70 @@
+package dev.casey.mailgateway.imap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Records every call, and answers by a rule ({@code PROCESSED} by default). */
+final class RecordingSink implements InboundSink {
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*<([^>]+)>");
+
+    /** One call: who was called, with what, when, and the answer (null = threw). */
+    record Call(String sink, String messageId, byte[] raw, long nanoTime, Outcome outcome) {
+    }
+
+    private final String name;
+    private final List<Call> calls;
+    private volatile Function<String, Outcome> rule = id -> Outcome.PROCESSED;
+
+    RecordingSink(String name) {
+        this(name, new CopyOnWriteArrayList<>());
+    }
+
+    /** A sink sharing its record of calls with others (several instances). */
+    RecordingSink(String name, List<Call> sharedCalls) {
+        this.name = name;
+        this.calls = sharedCalls;
+    }
+
+    /** How to answer for a Message-ID; may throw to simulate a temporary failure. */
+    RecordingSink answering(Function<String, Outcome> newRule) {
+        this.rule = newRule;
+        return this;
+    }
+
+    @Override
+    public Outcome accept(byte[] rawMessage) {
+        long now = System.nanoTime();
+        String id = messageId(rawMessage);
+        Outcome outcome = null;
+        try {
+            outcome = rule.apply(id);
+            return outcome;
+        } finally {
+            calls.add(new Call(name, id, rawMessage, now, outcome));
+        }
+    }
+
+    List<Call> calls() {
+        return new ArrayList<>(calls);
+    }
+
+    List<String> messageIds() {
+        return calls().stream().map(Call::messageId).toList();
+    }
+
+    /** Message-IDs of the calls that ended with an answer, in order. */
+    List<String> answeredIds() {
+        return calls().stream().filter(c -> c.outcome() != null).map(Call::messageId).toList();
+    }
+
+    static String messageId(byte[] raw) {
+        Matcher m = MESSAGE_ID.matcher(new String(raw, StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : "(none)";
+    }
+}

@@ -1,0 +1,113 @@
+package dev.casey.server.http;
+
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.inbound.InboundMailProcessor;
+import dev.casey.mailgateway.inbound.SubmittedMail;
+import dev.casey.mailgateway.outbox.Outbox;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Mail over HTTP: inbound mail (JSON or raw {@code message/rfc822}, handled exactly like mail from
+ * IMAP) and the outbox relay for deployments that send mail themselves ({@code mailEnable} off).
+ */
+@RestController
+@RequestMapping(path = "/api/casey/v1/mail", produces = "application/json")
+class MailController {
+
+    static final String RFC822 = "message/rfc822";
+
+    /** A mail as JSON: every field required, nothing else allowed. */
+    record InboundRequest(@NotNull String from, @NotNull String subject, @NotNull String message) {
+    }
+
+    private final InboundMailProcessor inbound;
+    private final Outbox outbox;
+    private final MailSettings settings;
+
+    MailController(InboundMailProcessor inbound, Outbox outbox, MailSettings settings) {
+        this.inbound = inbound;
+        this.outbox = outbox;
+        this.settings = settings;
+    }
+
+    @PostMapping(path = "/inbound", consumes = "application/json")
+    ResponseEntity<Map<String, Object>> receive(@Valid @RequestBody InboundRequest body,
+                                                @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        String from = EmailAddresses.parse(body.from()).orElseThrow(() -> new CaseyRefusal(ErrorCode.INVALID_VALUE,
+                "from must be a valid e-mail address", "from"));
+        String domain = MailSettings.domain(settings.current());
+        return answer(inbound.receive(SubmittedMail.toRaw(from, body.subject(), body.message(), key, domain),
+                InboundMailProcessor.Via.HTTP));
+    }
+
+    @PostMapping(path = "/inbound", consumes = RFC822)
+    ResponseEntity<Map<String, Object>> receive(@RequestBody byte[] raw) {
+        return answer(inbound.receive(raw, InboundMailProcessor.Via.HTTP));
+    }
+
+    @GetMapping("/outbox")
+    Map<String, Object> pending(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "limit must be between 1 and 1000", "limit");
+        }
+        List<Map<String, Object>> mails = outbox.pending(limit).stream().map(MailController::relayView).toList();
+        return Map.of("mails", mails);
+    }
+
+    @PostMapping("/outbox/{id}/sent")
+    Map<String, Object> sent(@PathVariable UUID id) {
+        if (!outbox.relayed(id)) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no outgoing mail " + id);
+        }
+        Outbox.Entry entry = outbox.byId(id).orElseThrow();
+        return Map.of("id", id, "state", entry.state().name().toLowerCase());
+    }
+
+    private static Map<String, Object> relayView(Outbox.Entry mail) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", mail.id());
+        view.put("case", mail.caseId());
+        view.put("to", mail.recipient());
+        view.put("subject", mail.subject());
+        view.put("headers", mail.headers());
+        view.put("body", mail.bodyText());
+        view.put("raw", Base64.getEncoder().encodeToString(mail.raw()));
+        view.put("createdAt", mail.createdAt());
+        return view;
+    }
+
+    private static ResponseEntity<Map<String, Object>> answer(InboundMailProcessor.Result result) {
+        if (result.outcome() == InboundMailProcessor.Outcome.QUARANTINED) {
+            throw new CaseyRefusal(ErrorCode.UNPROCESSABLE_MAIL, "the mail was kept in quarantine: " + result.detail());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("outcome", result.outcome().name().toLowerCase());
+        body.put("case", result.caseId());
+        body.put("detail", result.detail());
+        HttpStatus status = switch (result.outcome()) {
+            case OPENED, POSTED -> HttpStatus.CREATED;
+            default -> HttpStatus.OK;
+        };
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

@@ -1,0 +1,398 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.casey.server.Api.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A customer and two team members converse by mail through the support address, with real SMTP
+ * and IMAP servers (GreenMail) around the running service.
+ */
+class MailConversationTests extends ServiceTest {
+
+    static final MailServers MAIL = new MailServers();
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("casey.data-dir", () -> newDataDir("mail").toString());
+        registry.add("casey.config-file", () -> configFile(MAIL.config("")).toString());
+        registry.add("casey.outbox.first-retry", () -> "200ms");
+    }
+
+    @AfterAll
+    static void stopMail() {
+        MAIL.close();
+    }
+
+    @LocalServerPort
+    int port;
+    Api api;
+
+    @BeforeEach
+    void team() {
+        api = new Api(port);
+        if (api.get("/persons?team=true").json().get("persons").isEmpty()) {
+            api.person("Ben Foo", "ben@team.test", true);
+            api.person("Anna Bell", "anna@team.test", true);
+        }
+    }
+
+    @Test
+    void aCustomerAndTheTeamConverseByMailThroughTheSupportAddress() {
+        String customer = "c1@example.org";
+        Response created = api.openCase("Some User", customer, "I found a bug", "There is a bug over there!");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+
+        // the creator gets their first message back, the team is told of the new case
+        byte[] received = awaitMail(customer, reference, 1).get(0);
+        assertThat(Mails.header(received, "From")).endsWith("<" + MailServers.SUPPORT + ">");
+        assertThat(Mails.header(received, "Subject")).isEqualTo("[Casey " + reference + "] I found a bug");
+        assertThat(Mails.text(received)).contains("There is a bug over there!").contains("Reply above this line");
+        byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
+        byte[] toAnna = awaitMail("anna@team.test", reference, 1).get(0);
+        assertThat(Mails.header(toBen, "Auto-Submitted")).isEqualTo("auto-generated");
+        assertThat(Mails.text(toAnna)).contains("There is a bug over there!");
+
+        // Ben answers the notification from his mail client
+        MAIL.sendToSupport("""
+                From: Ben Foo <ben@team.test>
+                To: %s
+                Subject: Re: [Casey %s] I found a bug
+                Message-ID: <ben-reply-1@team.test>
+                In-Reply-To: <%s>
+                References: <%s>
+                Date: Mon, 23 Nov 2026 10:00:00 +0000
+                Content-Type: text/plain; charset=UTF-8
+
+                We are on it. Which version do you use?
+
+                Ben Foo
+                Team Lead, ben@team.test, +1 555 0100
+
+                On Mon, 23 Nov 2026, Acme Support wrote:
+                > ##- Reply above this line to add to case %s -##
+                > There is a bug over there!
+                """.formatted(MailServers.SUPPORT, reference, messageId(toBen), messageId(toBen), reference));
+        JsonNode messages = awaitMessages(uuid, 2);
+        assertThat(messages.get(1).get("author").get("email").asString()).isEqualTo("ben@team.test");
+        assertThat(messages.get(1).get("source").asString()).isEqualTo("mail");
+        assertThat(messages.get(1).get("body").asString()).startsWith("We are on it. Which version do you use?")
+                .doesNotContain("There is a bug over there!");
+
+        // the customer gets Ben's answer from the support address, threaded, without any team address
+        byte[] answer = awaitMail(customer, reference, 2).get(1);
+        assertThat(Mails.header(answer, "From")).isEqualTo("\"Ben Foo via Acme Support\" <" + MailServers.SUPPORT + ">");
+        assertThat(Mails.header(answer, "In-Reply-To")).isEqualTo("<" + messageId(received) + ">");
+        assertThat(Mails.ids(Mails.header(answer, "References"))).contains(messageId(received));
+        assertThat(Mails.text(answer)).contains("We are on it. Which version do you use?");
+        awaitMail("anna@team.test", reference, 2);
+        assertThat(mailsOfCase("ben@team.test", reference)).hasSize(1);
+
+        // the customer answers from their mail client
+        MAIL.sendToSupport("""
+                From: Some User <c1@example.org>
+                To: Acme Support <%s>
+                Subject: Re: [Casey %s] I found a bug
+                Message-ID: <customer-reply-1@example.org>
+                In-Reply-To: <%s>
+                References: <%s> <%s>
+                Content-Type: text/plain; charset=UTF-8
+
+                Version 2.1, on Linux.
+
+                -----Original Message-----
+                From: Ben Foo via Acme Support
+                We are on it.
+                """.formatted(MailServers.SUPPORT, reference, messageId(answer), messageId(received), messageId(answer)));
+        messages = awaitMessages(uuid, 3);
+        assertThat(messages.get(2).get("body").asString()).isEqualTo("Version 2.1, on Linux.");
+        assertThat(Mails.text(awaitMail("ben@team.test", reference, 2).get(1))).contains("Version 2.1, on Linux.");
+        awaitMail("anna@team.test", reference, 3);
+
+        // Anna writes with only the reference in the subject
+        MAIL.sendToSupport("""
+                From: Anna Bell <anna@team.test>
+                To: %s
+                Subject: [Casey %s] fix is ready
+                Message-ID: <anna-1@team.test>
+                Content-Type: text/plain; charset=UTF-8
+
+                A fix is ready in 2.2.
+                """.formatted(MailServers.SUPPORT, reference));
+        awaitMessages(uuid, 4);
+        List<byte[]> toCustomer = awaitMail(customer, reference, 3);
+        assertThat(Mails.header(toCustomer.get(2), "From")).startsWith("\"Anna Bell via Acme Support\"");
+
+        for (byte[] mail : mailsOfCase(customer, reference)) {
+            assertThat(Mails.everything(mail)).doesNotContain("team.test");
+            assertThat(Mails.header(mail, "Sender")).isNull();
+            assertThat(Mails.header(mail, "Reply-To")).isNull();
+            assertThat(Mails.header(mail, "Cc")).isNull();
+        }
+        JsonNode history = api.get("/case/" + uuid + "/history").json().get("events");
+        assertThat(history.toString()).contains("TeamInvitedEvent");
+    }
+
+    @Test
+    void aStrangerQuotingTheReferenceOpensANewCaseInstead() {
+        Response created = api.openCase("Victim", "victim@example.org", "Private matter", "my secret");
+        String reference = created.at("/reference");
+        awaitMail("victim@example.org", reference, 1);
+        MAIL.sendToSupport("""
+                From: Mallory <mallory@evil.example>
+                To: %s
+                Subject: Re: [Casey %s] Private matter
+                Message-ID: <mallory-1@evil.example>
+                Content-Type: text/plain; charset=UTF-8
+
+                Let me in.
+                """.formatted(MailServers.SUPPORT, reference));
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=mallory@evil.example").json()
+                .get("total").asLong() == 1 && !MAIL.receivedBy("mallory@evil.example").isEmpty());
+        assertThat(api.get("/case/" + created.at("/uuid")).json().get("messages")).hasSize(1);
+        byte[] toMallory = MAIL.receivedBy("mallory@evil.example").get(0);
+        assertThat(Mails.text(toMallory)).doesNotContain("my secret");
+        String strangers = api.get("/cases?participant=mallory@evil.example").json().get("cases").get(0)
+                .get("reference").asString();
+        assertThat(Mails.header(toMallory, "Subject")).isEqualTo("[Casey " + strangers + "] Private matter");
+    }
+
+    @Test
+    void theSameMailTwiceIsRecordedOnce() {
+        String raw = """
+                From: Dup Licate <dup@example.org>
+                To: %s
+                Subject: Printer jam
+                Message-ID: <dup-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                The printer jams.
+                """.formatted(MailServers.SUPPORT);
+        MAIL.sendToSupport(raw);
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=dup@example.org").json()
+                .get("total").asLong() == 1);
+        MAIL.sendToSupport(raw);
+        Response viaHttp = api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(viaHttp.status()).isEqualTo(200);
+        assertThat(viaHttp.at("/outcome")).isEqualTo("duplicate");
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(api.get("/cases?participant=dup@example.org").json().get("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void automaticRepliesAreRecordedButNeverAnsweredAndNeverReopen() {
+        String customer = "away@example.org";
+        Response created = api.openCase("Away", customer, "Question", "How do I?");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] first = awaitMail(customer, reference, 1).get(0);
+        awaitMail("anna@team.test", reference, 1);
+        awaitMail("ben@team.test", reference, 1);
+        api.post("/case/" + uuid + "/close");
+        int mailsBefore = allMailsOfCase(reference).size();
+        MAIL.sendToSupport("""
+                From: Away <away@example.org>
+                To: %s
+                Subject: Out of office: [Casey %s] Question
+                Message-ID: <ooo-1@example.org>
+                In-Reply-To: <%s>
+                Auto-Submitted: auto-replied
+                Content-Type: text/plain; charset=UTF-8
+
+                I am out of office until Monday.
+                """.formatted(MailServers.SUPPORT, created.at("/reference"), messageId(first)));
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                .contains("AutomaticReplyReceivedEvent"));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(api.get("/case/" + uuid).at("/status")).isEqualTo("closed");
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
+        assertThat(allMailsOfCase(reference)).hasSize(mailsBefore);
+    }
+
+    @Test
+    void aBounceMarksTheMailAndIsRecordedInTheHistory() {
+        String customer = "gone@example.org";
+        Response created = api.openCase("Gone", customer, "Bounce me", "hello");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] first = awaitMail(customer, reference, 1).get(0);
+        awaitMail("anna@team.test", reference, 1);
+        awaitMail("ben@team.test", reference, 1);
+        int mailsBefore = allMailsOfCase(reference).size();
+        MAIL.sendToSupport("""
+                From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+                To: %s
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <bounce-1@mx.example.org>
+                Auto-Submitted: auto-replied
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+                --b1
+                Content-Type: text/plain
+
+                Your mail could not be delivered.
+                --b1
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.org
+
+                Final-Recipient: rfc822; gone@example.org
+                Action: failed
+                Status: 5.1.1
+                Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+                --b1
+                Content-Type: text/rfc822-headers
+
+                Message-ID: <%s>
+                Subject: [Casey %s] Bounce me
+                --b1--
+                """.formatted(MailServers.SUPPORT, messageId(first), created.at("/reference")));
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text().contains("MailBouncedEvent"));
+        assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1 user unknown");
+        assertThat(allMailsOfCase(reference)).hasSize(mailsBefore);
+    }
+
+    @Test
+    void mailThatCannotBeParsedIsQuarantinedAndTheNextOneIsProcessed() throws Exception {
+        // straight into the mailbox: an SMTP server would add a header block of its own
+        ImapFolders.append(MAIL.supportServer(), MailServers.SUPPORT, MailServers.SUPPORT_PASSWORD, "INBOX",
+                "this is not a mail at all, there is no header block\r\n".getBytes(StandardCharsets.UTF_8));
+        MAIL.sendToSupport("""
+                From: Nobody <root@localhost>
+                To: %s
+                Subject: From nowhere
+                Message-ID: <nowhere-1@localhost>
+
+                No usable sender.
+                """.formatted(MailServers.SUPPORT));
+        MAIL.sendToSupport("""
+                From: After <after@example.org>
+                To: %s
+                Subject: After the poison
+                Message-ID: <after-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                Still works.
+                """.formatted(MailServers.SUPPORT));
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=after@example.org").json()
+                .get("total").asLong() == 1);
+        await().atMost(PATIENCE).until(() -> ImapFolders.count(MAIL.supportServer(), MailServers.SUPPORT,
+                MailServers.SUPPORT_PASSWORD, "Casey/Quarantine") == 2);
+    }
+
+    @Test
+    void mailSubmittedAsJsonIsStrictAndTakesTheSamePath() {
+        Response opened = api.post("/mail/inbound", """
+                {"from": "json@example.org", "subject": "Via the API", "message": "Hello from JSON"}""");
+        assertThat(opened.status()).isEqualTo(201);
+        assertThat(opened.at("/outcome")).isEqualTo("opened");
+        String uuid = opened.at("/case");
+        assertThat(api.get("/case/" + uuid).json().get("messages").get(0).get("source").asString()).isEqualTo("mail");
+        String reference = api.get("/case/" + uuid).at("/reference");
+        Response posted = api.post("/mail/inbound", """
+                {"from": "json@example.org", "subject": "Re: [Casey %s] Via the API", "message": "More"}"""
+                .formatted(reference));
+        assertThat(posted.at("/outcome")).isEqualTo("posted");
+        assertThat(posted.at("/case")).isEqualTo(uuid);
+
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound", "{\"from\": \"json@example.org\", \"subject\": \"s\"}"),
+                400, "INVALID_REQUEST", "message");
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound",
+                "{\"from\": \"json@example.org\", \"subject\": \"s\", \"message\": \"m\", \"cc\": \"x\"}"),
+                400, "UNKNOWN_FIELD", "cc");
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound",
+                "{\"from\": \"json@example.org\", \"subject\": 5, \"message\": \"m\"}"), 400, "WRONG_TYPE", "subject");
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound",
+                "{\"from\": \"not-an-address\", \"subject\": \"s\", \"message\": \"m\"}"), 400, "INVALID_VALUE", "from");
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound", "message/rfc822",
+                "no header block at all".getBytes(StandardCharsets.UTF_8)), 422, "UNPROCESSABLE_MAIL", null);
+    }
+
+    @Test
+    void attachmentsAreKeptListedAndDownloadable() {
+        MAIL.sendToSupport("""
+                From: Files <files@example.org>
+                To: %s
+                Subject: See attached
+                Message-ID: <files-1@example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m1"
+
+                --m1
+                Content-Type: text/plain; charset=UTF-8
+
+                The log is attached.
+                --m1
+                Content-Type: text/plain; name="server log.txt"
+                Content-Disposition: attachment; filename*=UTF-8''server%%20l%%C3%%B6g.txt
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m1--
+                """.formatted(MailServers.SUPPORT));
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=files@example.org").json()
+                .get("total").asLong() == 1);
+        String uuid = api.get("/cases?participant=files@example.org").json().get("cases").get(0).get("uuid").asString();
+        JsonNode attachment = api.get("/case/" + uuid).json().get("messages").get(0).get("attachments").get(0);
+        assertThat(attachment.get("filename").asString()).isEqualTo("server lög.txt");
+        assertThat(attachment.get("size").asLong()).isEqualTo(14);
+        Response download = api.get("/case/" + uuid + "/attachments/" + attachment.get("attachmentId").asString());
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.text()).isEqualTo("line 1\nline 2\n");
+        assertThat(api.get("/case/" + uuid + "/attachments/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    static String messageId(byte[] mail) {
+        return Mails.header(mail, "Message-ID").replaceAll("[<>]", "").trim();
+    }
+
+    /** The mails of one case (by its reference in the subject) that this address received, oldest first. */
+    static List<byte[]> awaitMail(String address, String reference, int count) {
+        await().atMost(PATIENCE).until(() -> mailsOfCase(address, reference).size() >= count);
+        return mailsOfCase(address, reference);
+    }
+
+    static List<byte[]> allMailsOfCase(String reference) {
+        return MAIL.allReceived().stream().filter(m -> Mails.header(m, "Subject").contains(reference)).toList();
+    }
+
+    static List<byte[]> mailsOfCase(String address, String reference) {
+        return MAIL.receivedBy(address).stream().filter(m -> Mails.header(m, "Subject").contains(reference)).toList();
+    }
+
+    JsonNode awaitMessages(String uuid, int count) {
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid).json().get("messages").size() >= count);
+        return api.get("/case/" + uuid).json().get("messages");
+    }
+
+    static Path configFile(String json) {
+        try {
+            Path file = Files.createTempDirectory("casey-mail-config").resolve("casey.json");
+            Files.writeString(file, json);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
