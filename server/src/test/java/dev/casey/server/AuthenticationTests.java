@@ -77,6 +77,13 @@ class AuthenticationTests extends ServiceTest {
     }
 
     @Test
+    void withdrawingARuntimeChangeRestoresTheFilesValue() {
+        Api ops = new Api(port, ADMIN_TOKEN);
+        assertThat(ops.post("/config", "[{\"mailSubjectPrefix\": \"Other\"}]").at("/mailSubjectPrefix")).isEqualTo("Other");
+        assertThat(ops.post("/config", "[{\"mailSubjectPrefix\": null}]").at("/mailSubjectPrefix")).isEqualTo("Acme");
+    }
+
+    @Test
     void theActorOfAChangeIsTheTokensName() {
         Api frontend = new Api(port, CASES_TOKEN);
         String uuid = frontend.openCase("A", "actor@other.tld", "Who did it", "me").at("/uuid");

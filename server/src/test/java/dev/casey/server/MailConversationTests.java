@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,9 +37,21 @@ class MailConversationTests extends ServiceTest {
         registry.add("casey.outbox.first-retry", () -> "200ms");
     }
 
+    /** Across every test of this class: no mail to anyone outside the team carries a team address. */
     @AfterAll
-    static void stopMail() {
-        MAIL.close();
+    static void noTeamAddressEverLeftTheTeam() {
+        try {
+            List<byte[]> all = MAIL.allReceived();
+            assertThat(all).isNotEmpty();
+            for (byte[] mail : all) {
+                String to = Mails.header(mail, "To");
+                if (!to.contains("@team.test")) {
+                    assertThat(Mails.everything(mail)).as("mail to " + to).doesNotContain("team.test");
+                }
+            }
+        } finally {
+            MAIL.close();
+        }
     }
 
     @LocalServerPort
@@ -361,6 +374,164 @@ class MailConversationTests extends ServiceTest {
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.text()).isEqualTo("line 1\nline 2\n");
         assertThat(api.get("/case/" + uuid + "/attachments/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @AfterEach
+    void defaults() {
+        api.post("/config", "[{\"mailEnable\": null}, {\"caseConfirmation\": null}, {\"caseConfirmUrl\": null}, "
+                + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}]");
+    }
+
+    @Test
+    void whenSmtpIsDownMailsWaitAndGoOutOnceItIsBack() {
+        Response created = api.openCase("Patient", "patient@example.org", "SMTP outage", "first");
+        String reference = created.at("/reference");
+        awaitMail("patient@example.org", reference, 1);
+        awaitMail("ben@team.test", reference, 1);
+        MAIL.stopOutside();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(api.post("/case/" + created.at("/uuid") + "/messages",
+                        "{\"from\": \"ben@team.test\", \"message\": \"answer " + i + "\"}").status()).isEqualTo(201);
+            }
+            await().atMost(PATIENCE).until(() -> api.get("/mail/outbox").json().get("mails").toString()
+                    .contains(reference));
+        } finally {
+            MAIL.startOutside();
+        }
+        List<byte[]> answers = awaitMail("patient@example.org", reference, 3);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(mailsOfCase("patient@example.org", reference)).hasSize(3);
+        assertThat(answers).extracting(Mails::text).allSatisfy(text -> assertThat(text).containsPattern("answer [123]"));
+        assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(reference);
+    }
+
+    @Test
+    void aRecipientRefusedForGoodIsRecordedInTheCaseHistory() throws Exception {
+        try (RefusingSmtpServer refusing = new RefusingSmtpServer()) {
+            api.post("/config", "[{\"smtpPort\": " + refusing.port() + "}]");
+            try {
+                Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
+                String uuid = created.at("/uuid");
+                await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                        .contains("MailDeliveryFailedEvent"));
+                assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
+                assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(created.at("/reference"));
+            } finally {
+                api.post("/config", "[{\"smtpPort\": null}]");
+            }
+        }
+    }
+
+    @Test
+    void withMailSendingOffMailsWaitForAnExternalRelay() {
+        api.post("/config", "[{\"mailEnable\": false}]");
+        Response created = api.openCase("Relayed", "relayed@example.org", "Relay me", "via the relay");
+        String reference = created.at("/reference");
+        JsonNode pending = null;
+        for (JsonNode mail : api.get("/mail/outbox").json().get("mails")) {
+            if (mail.get("to").asString().equals("relayed@example.org")) {
+                pending = mail;
+            }
+        }
+        assertThat(pending).isNotNull();
+        assertThat(pending.get("subject").asString()).isEqualTo("[Casey " + reference + "] Relay me");
+        assertThat(pending.get("body").asString()).contains("via the relay");
+        byte[] raw = java.util.Base64.getDecoder().decode(pending.get("raw").asString());
+        assertThat(Mails.header(raw, "Message-ID")).contains("@casey.test");
+        String id = pending.get("id").asString();
+        assertThat(api.post("/mail/outbox/" + id + "/sent").at("/state")).isEqualTo("relayed");
+        assertThat(api.get("/mail/outbox").text()).doesNotContain(id);
+        CaseyServiceTests.assertProblem(api.post("/mail/outbox/" + UUID.randomUUID() + "/sent"), 404, "MAIL_NOT_FOUND",
+                null);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(MAIL.receivedBy("relayed@example.org")).isEmpty();
+    }
+
+    @Test
+    void withConfirmationTheCreatorConfirmsBeforeTheTeamHearsOfTheCase() {
+        api.post("/config", "[{\"caseConfirmation\": true}, "
+                + "{\"caseConfirmUrl\": \"https://support.example.com/confirm/%code%\"}]");
+        Response created = api.openCase("Careful", "careful@example.org", "Please confirm", "check me first");
+        String reference = created.at("/reference");
+        assertThat(created.at("/status")).isEqualTo("pending");
+        byte[] confirmation = awaitMail("careful@example.org", reference, 1).get(0);
+        assertThat(Mails.header(confirmation, "Auto-Submitted")).isEqualTo("auto-generated");
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("https://support\\.example\\.com/confirm/([\\w-]+)")
+                .matcher(Mails.text(confirmation));
+        assertThat(link.find()).isTrue();
+        await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
+        assertThat(mailsOfCase("ben@team.test", reference)).isEmpty();
+
+        assertThat(api.post("/confirm/" + link.group(1)).at("/status")).isEqualTo("open");
+        awaitMail("ben@team.test", reference, 1);
+        awaitMail("anna@team.test", reference, 1);
+        assertThat(Mails.text(awaitMail("careful@example.org", reference, 2).get(1))).contains("check me first");
+    }
+
+    @Test
+    void ourMessageIdOrPlusAddressSpeaksForTheRecipientFromAnotherAddress() {
+        api.post("/config", "[{\"mailPlusAddressing\": true}]");
+        Response created = api.openCase("Two Addresses", "work@example.org", "Two addresses", "from work");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] received = awaitMail("work@example.org", reference, 1).get(0);
+        String replyTo = Mails.header(received, "Reply-To");
+        assertThat(replyTo).matches("support\\+[a-z2-7]{26}@casey\\.test");
+
+        MAIL.sendToSupport("""
+                From: Me At Home <me@home.example.net>
+                To: %s
+                Subject: Re: something else entirely
+                Message-ID: <home-1@home.example.net>
+                In-Reply-To: <%s>
+                Content-Type: text/plain; charset=UTF-8
+
+                Writing from home.
+                """.formatted(MailServers.SUPPORT, messageId(received)));
+        JsonNode messages = awaitMessages(uuid, 2);
+        assertThat(messages.get(1).get("author").get("email").asString()).isEqualTo("work@example.org");
+
+        Response viaPlus = api.post("/mail/inbound", "message/rfc822", """
+                From: Me Mobile <me@mobile.example.net>
+                To: %s
+                Subject: no reference here
+                Message-ID: <mobile-1@mobile.example.net>
+                Content-Type: text/plain; charset=UTF-8
+
+                Writing from the phone.
+                """.formatted(replyTo).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(viaPlus.at("/outcome")).isEqualTo("posted");
+        assertThat(viaPlus.at("/case")).isEqualTo(uuid);
+    }
+
+    @Test
+    void thePosterGetsACopyOnlyWhenCopiesAreOn() {
+        Response created = api.openCase("Copy", "copy@example.org", "Copies", "first");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        awaitMail("copy@example.org", reference, 1);
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"copy@example.org\", \"message\": \"no copy\"}");
+        awaitMail("ben@team.test", reference, 2);
+        api.post("/config", "[{\"caseSendCopy\": true}]");
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"copy@example.org\", \"message\": \"with copy\"}");
+        awaitMail("ben@team.test", reference, 3);
+        List<byte[]> own = awaitMail("copy@example.org", reference, 2);
+        assertThat(own).hasSize(2);
+        assertThat(Mails.text(own.get(1))).contains("with copy");
+    }
+
+    @Test
+    void aRunawaySenderIsHeldBack() {
+        api.post("/config", "[{\"mailRateLimit\": 3}]");
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            outcomes.add(api.post("/mail/inbound", """
+                    {"from": "flood@example.org", "subject": "Loop %d", "message": "again"}""".formatted(i))
+                    .at("/outcome"));
+        }
+        assertThat(outcomes).containsExactly("opened", "opened", "opened", "rate_limited", "rate_limited");
+        assertThat(api.get("/cases?participant=flood@example.org").json().get("total").asLong()).isEqualTo(3);
     }
 
     static String messageId(byte[] mail) {

@@ -34,6 +34,7 @@ class RestartTests {
             uuid = api.openCase("Some User", "some.user@other.tld", "Survives", "before the restart").at("/uuid");
             api.post("/case/" + uuid + "/messages", "{\"from\": \"ben@domain.tld\", \"message\": \"reply\"}");
             before = api.get("/case/" + uuid).json();
+            api.post("/config", "[{\"mailSyncTimer\": 120}]");
         }
         try (ConfigurableApplicationContext second = start(dataDir)) {
             Api api = new Api(port(second));
@@ -42,6 +43,7 @@ class RestartTests {
             assertThat(api.get("/case/" + uuid + "/history").json().get("events")).hasSize(5);
             assertThat(api.post("/persons", "{\"name\": \"Ben\", \"email\": \"ben@domain.tld\", \"team\": true}")
                     .status()).isEqualTo(409);
+            assertThat(api.get("/config").json().get("mailSyncTimer").asInt()).isEqualTo(120);
         }
     }
 

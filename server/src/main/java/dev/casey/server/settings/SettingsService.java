@@ -4,8 +4,7 @@ import dev.casey.api.settings.FetchSettingsQuery;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -18,8 +17,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * The effective configuration: the configuration file, then the runtime changes made since the file
- * was last committed, replayed from the event store at start so that they survive a restart.
+ * The effective configuration, in three layers: the defaults (with what the service supplies
+ * itself, such as the embedded mail server), the configuration file, and the runtime changes made
+ * since the file was last committed, replayed from the event store at start so that they survive a
+ * restart. A runtime change to null withdraws the runtime value: the key is again what the file (or,
+ * without one, the default) says. A commit writes the file and runtime layers, never the defaults.
  */
 @Component
 @ProcessingGroup("settings")
@@ -29,18 +31,23 @@ public class SettingsService {
 
     private final ConfigFile file;
     private final EventStore events;
-    private final Settings fromFile;
+    private final Settings base;
+    /** The file's values, normalized; guarded by this. */
+    private Map<String, Object> fileValues;
+    /** Runtime values since the last commit, by key; guarded by this. */
+    private Map<String, Object> overrides;
     private volatile Settings current;
 
     SettingsService(ConfigFile file, EventStore events, ObjectProvider<ServiceDefaults> serviceDefaults) {
         this.file = file;
         this.events = events;
         try {
-            Settings base = Settings.defaults();
-            for (ServiceDefaults defaults : serviceDefaults.orderedStream().toList()) {
-                base = base.with(defaults.values());
+            Settings defaults = Settings.defaults();
+            for (ServiceDefaults supplied : serviceDefaults.orderedStream().toList()) {
+                defaults = defaults.with(supplied.values());
             }
-            this.fromFile = base.with(file.read());
+            this.base = defaults;
+            this.fileValues = new LinkedHashMap<>(Settings.defaults().with(file.read()).explicitValues());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("The configuration file " + file.path().orElseThrow() + " is not valid: "
                     + e.getMessage(), e);
@@ -53,7 +60,8 @@ public class SettingsService {
         if (settings == null) {
             synchronized (this) {
                 if (current == null) {
-                    current = replayRuntimeChanges();
+                    overrides = replayRuntimeChanges();
+                    current = base.with(fileValues).with(overrides);
                 }
                 settings = current;
             }
@@ -70,38 +78,72 @@ public class SettingsService {
     void on(SettingsChangedEvent event) {
         afterCommit(() -> {
             synchronized (this) {
-                current = current().with(event.changes());
+                current();
+                apply(overrides, event.changes());
+                current = base.with(fileValues).with(overrides);
+            }
+        });
+    }
+
+    /** The file now holds the runtime values: they become the file layer. */
+    @EventHandler
+    void on(SettingsCommittedEvent event) {
+        afterCommit(() -> {
+            synchronized (this) {
+                current();
+                fileValues = committed();
+                overrides = new LinkedHashMap<>();
             }
         });
     }
 
     /** Writes the configuration in force to the file. */
-    public void commit() {
-        file.write(current().explicitValues());
+    public synchronized void commit() {
+        current();
+        file.write(committed());
+    }
+
+    /** What the file holds after a commit: its values with the runtime values over them. */
+    private Map<String, Object> committed() {
+        Map<String, Object> values = new LinkedHashMap<>(fileValues);
+        values.putAll(overrides);
+        return values;
     }
 
     public ConfigFile file() {
         return file;
     }
 
-    private Settings replayRuntimeChanges() {
-        List<Map<String, Object>> sinceCommit = new ArrayList<>();
+    /** The runtime values since the last commit, from the event store. */
+    private Map<String, Object> replayRuntimeChanges() {
+        Map<String, Object> sinceCommit = new LinkedHashMap<>();
         events.readEvents(Settings.ID).asStream().forEach(message -> {
             if (message.getPayload() instanceof SettingsCommittedEvent) {
                 sinceCommit.clear();
             } else if (message.getPayload() instanceof SettingsChangedEvent changed) {
-                sinceCommit.add(changed.changes());
+                apply(sinceCommit, changed.changes());
             }
         });
-        Settings settings = fromFile;
-        for (Map<String, Object> changes : sinceCommit) {
+        sinceCommit.keySet().removeIf(key -> {
             try {
-                settings = settings.with(changes);
+                base.with(Map.of(key, sinceCommit.get(key)));
+                return false;
             } catch (IllegalArgumentException e) {
                 log.warn("Ignoring a stored runtime configuration change that is no longer valid: {}", e.getMessage());
+                return true;
             }
-        }
-        return settings;
+        });
+        return sinceCommit;
+    }
+
+    private static void apply(Map<String, Object> overrides, Map<String, Object> changes) {
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                overrides.remove(key);
+            } else {
+                overrides.put(key, value);
+            }
+        });
     }
 
     private static void afterCommit(Runnable action) {
