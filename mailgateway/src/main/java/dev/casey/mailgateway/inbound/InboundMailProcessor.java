@@ -20,10 +20,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -71,6 +74,7 @@ public class InboundMailProcessor {
     private final Outbox outbox;
     private final CommandGateway commands;
     private final TransactionTemplate transactions;
+    private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
 
     InboundMailProcessor(MailSettings settings, InboundLog inbound, CaseMatcher matcher, AttachmentStore attachments,
                          Outbox outbox, CommandGateway commands, TransactionTemplate transactions) {
@@ -81,6 +85,9 @@ public class InboundMailProcessor {
         this.outbox = outbox;
         this.commands = commands;
         this.transactions = transactions;
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new LongAdder());
+        }
     }
 
     /**
@@ -88,6 +95,19 @@ public class InboundMailProcessor {
      * then nothing was recorded and the caller should offer it again later.
      */
     public Result receive(byte[] raw, Via via) {
+        Result result = handle(raw, via);
+        outcomes.get(result.outcome()).increment();
+        return result;
+    }
+
+    /** How many mails ended in each outcome since this instance started (for metrics). */
+    public Map<Outcome, Long> outcomeCounts() {
+        Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+        return counts;
+    }
+
+    private Result handle(byte[] raw, Via via) {
         Settings current = settings.current();
         InboundMail mail;
         try {

@@ -134,6 +134,19 @@ public class Outbox {
         return counts;
     }
 
+    /** The mails waiting to be sent: how many, and since when the oldest waits ({@code null} when none). */
+    public record Backlog(long queued, Instant oldestQueuedAt) {
+    }
+
+    /** Cheap enough to ask on every health check and metrics scrape (partial index on queued mail). */
+    public Backlog backlog() {
+        return jdbc.queryForObject("SELECT count(*), min(created_at) FROM mail_outbox WHERE state = 'QUEUED'",
+                (rs, row) -> {
+                    Timestamp oldest = rs.getTimestamp(2);
+                    return new Backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+                });
+    }
+
     private static Entry entry(ResultSet rs, int row) throws SQLException {
         Timestamp sentAt = rs.getTimestamp(14);
         return new Entry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),

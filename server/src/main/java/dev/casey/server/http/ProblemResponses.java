@@ -4,6 +4,7 @@ import dev.casey.api.common.CaseyRefusal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,6 +63,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         };
         return answer(Problems.problem(HttpStatus.BAD_REQUEST, "INVALID_VALUE", e.getName() + " must be " + expected,
                 e.getName()));
+    }
+
+    /** A query such as {@code ?q=%ZZ}: Tomcat will not guess what was meant, and neither do we. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        return answer(Problems.problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
+                "a request parameter is not valid percent-encoded UTF-8", null));
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,0 +1,190 @@
+package dev.casey.server.operations;
+
+import dev.casey.server.CaseyApplication;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI description of the HTTP API ({@code /v3/api-docs}, Swagger UI at
+ * {@code /swagger-ui.html}). Summaries and error answers are added here rather than as annotations,
+ * so the controllers stay readable; {@code ApiDocumentationTests} fails when an endpoint has none.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiDocumentation {
+
+    static final String BASE = "/api/casey/v1";
+    static final String BEARER = "bearerToken";
+    static final String PROBLEM = "Problem";
+
+    /** One line per operation, by method and path below {@link #BASE}. */
+    static final Map<String, String> SUMMARIES = Map.ofEntries(
+            Map.entry("POST /persons", "Register a person (the address is unique, in any case)"),
+            Map.entry("GET /persons", "List persons, optionally only the team"),
+            Map.entry("GET /persons/{uuid}", "One person"),
+            Map.entry("PATCH /persons/{uuid}", "Change a person's name, address or team membership"),
+            Map.entry("POST /persons/{uuid}/retire", "Take a person out of the team"),
+            Map.entry("GET /persons/{uuid}/cases", "The cases a person takes part in"),
+            Map.entry("POST /cases", "Open a case (Idempotency-Key makes a retry a no-op)"),
+            Map.entry("GET /cases", "List and search cases, newest activity first"),
+            Map.entry("GET /case/{uuid}", "A case, now or as it stood at asOf"),
+            Map.entry("PATCH /case/{uuid}", "Change a case's category, tags or meta"),
+            Map.entry("GET /case/{uuid}/history", "Every event of a case, in order"),
+            Map.entry("GET /case/{uuid}/attachments/{attachment}", "Download an attachment of a case"),
+            Map.entry("POST /case/{uuid}/messages", "Post a message from a participant or team member"),
+            Map.entry("POST /case/{uuid}/close", "Close a case"),
+            Map.entry("POST /case/{uuid}/reopen", "Reopen a closed case"),
+            Map.entry("POST /confirm/{code}", "Confirm a pending case with its confirmation code"),
+            Map.entry("GET /config", "The configuration in force (secrets hidden; admin scope)"),
+            Map.entry("POST /config", "Change configuration keys at runtime (admin scope)"),
+            Map.entry("POST /config/commit", "Write the configuration in force to the configuration file (admin scope)"),
+            Map.entry("POST /mail/inbound", "Hand over an inbound mail, as JSON or raw message/rfc822 (mail scope)"),
+            Map.entry("GET /mail/outbox", "Mails waiting for an external relay (mail scope)"),
+            Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"));
+
+    @Bean
+    OpenAPI caseyOpenApi() {
+        String version = Objects.requireNonNullElse(CaseyApplication.class.getPackage().getImplementationVersion(),
+                "development");
+        return new OpenAPI()
+                .info(new Info().title("Casey").version(version).description("""
+                        A headless, event-sourced support case service: cases are opened over HTTP, then customers \
+                        and the support team talk through one support address. Every change is an event, so a \
+                        case's history can be read back and the case viewed as it stood at any instant.
+
+                        Base path `%s`. Authenticate with `Authorization: Bearer <token>` (tokens from the \
+                        `apiTokens` setting; scopes `cases`, `mail`, `admin`). Errors are \
+                        `application/problem+json` with a stable `code` and, where one input is to blame, the \
+                        `field`.""".formatted(BASE)))
+                .components(new Components()
+                        .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("A token from the apiTokens setting. Without any tokens configured, "
+                                        + "only clients on the same machine are served, without a token.")))
+                .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /** Groups in the UI by what they are about, not by controller class. */
+    static final Map<String, Tag> TAGS = Map.of(
+            "case-controller", new Tag().name("Cases").description("Open, read, answer, close and search cases"),
+            "person-controller", new Tag().name("Persons").description("Customers and the support team"),
+            "mail-controller", new Tag().name("Mail").description("Inbound mail over HTTP and the outbound relay"),
+            "config-controller", new Tag().name("Configuration").description("Runtime configuration (admin scope)"));
+
+    /** Operations that answer 201 with a Location (springdoc cannot see it inside a ResponseEntity). */
+    static final Set<String> CREATING = Set.of("POST /persons", "POST /cases", "POST /case/{uuid}/messages");
+
+    @Bean
+    OpenApiCustomizer summariesAndProblems() {
+        return openApi -> {
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            // springdoc builds the schemas itself, replacing any set on the OpenAPI bean
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                String key = method.name() + " " + (path.startsWith(BASE) ? path.substring(BASE.length()) : path);
+                String summary = SUMMARIES.get(key);
+                if (summary != null) {
+                    operation.setSummary(summary);
+                }
+                problems(path, method, operation);
+                special(key, operation.getResponses());
+                if (operation.getTags() != null) {
+                    operation.setTags(operation.getTags().stream()
+                            .map(tag -> TAGS.containsKey(tag) ? TAGS.get(tag).getName() : tag).toList());
+                }
+            }));
+            openApi.setTags(TAGS.values().stream().sorted(Comparator.comparing(Tag::getName)).toList());
+        };
+    }
+
+    private static void special(String key, ApiResponses responses) {
+        ApiResponse ok = responses.get("200");
+        if (CREATING.contains(key) && ok != null) {
+            responses.remove("200");
+            responses.addApiResponse("201", ok.description("Created; the Location header names it"));
+        }
+        if (key.equals("POST /mail/inbound") && ok != null) {
+            responses.addApiResponse("201", new ApiResponse().description("The mail opened a case or was posted to one")
+                    .content(ok.getContent()));
+            ok.description("Handled without a new message: duplicate, automatic reply, bounce, held back, refused");
+            responses.addApiResponse("422", problem("The mail cannot be used; it was kept in quarantine"));
+        }
+        if (key.equals("POST /config/commit")) {
+            responses.addApiResponse("503", problem("The configuration file cannot be written"));
+        }
+    }
+
+    /** The error answers every operation may give, all in the one problem+json shape. */
+    private static void problems(String path, PathItem.HttpMethod method, Operation operation) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        responses.addApiResponse("400", problem("Invalid input: unknown or mistyped field, malformed JSON, "
+                + "invalid address or UUID (code and field say which)"));
+        responses.addApiResponse("401", problem("No token, or an unknown one"));
+        responses.addApiResponse("403", problem("The token lacks the scope, the sender takes no part in the "
+                + "case, or no tokens are configured and the client is not on this machine"));
+        if (path.contains("{")) {
+            responses.addApiResponse("404", problem("No such case, person, attachment or mail"));
+        }
+        if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PATCH) {
+            responses.addApiResponse("409", problem("Refused by the current state (address taken, case closed …)"));
+        }
+        if (operation.getRequestBody() != null) {
+            responses.addApiResponse("413", problem("The body is larger than requestMaxBytes"));
+            responses.addApiResponse("415", problem("The body is not of a content type this operation reads"));
+        }
+        responses.addApiResponse("default", problem("Any other refusal (410, 422, 503 …), same shape"));
+        operation.setResponses(responses);
+    }
+
+    private static ApiResponse problem(String description) {
+        return new ApiResponse().description(description).content(new Content().addMediaType(
+                "application/problem+json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static Schema problemSchema() {
+        ObjectSchema fieldError = new ObjectSchema();
+        fieldError.addProperty("field", new StringSchema());
+        fieldError.addProperty("message", new StringSchema());
+        Schema<?> schema = new ObjectSchema().description("RFC 9457 problem details with Casey's code and field");
+        schema.addProperty("type", new StringSchema().format("uri"));
+        schema.addProperty("title", new StringSchema().example("Bad Request"));
+        schema.addProperty("status", new IntegerSchema().example(400));
+        schema.addProperty("detail", new StringSchema().example("size must be between 1 and 200"));
+        schema.addProperty("instance", new StringSchema().format("uri-reference"));
+        schema.addProperty("code", new StringSchema().example("INVALID_VALUE")
+                .description("Stable, for programs: what went wrong"));
+        schema.addProperty("field", new StringSchema().example("size")
+                .description("The input to blame, when there is one"));
+        schema.addProperty("errors", new ArraySchema().items(fieldError)
+                .description("Every invalid field, when several are"));
+        schema.setRequired(List.of("status", "code"));
+        return schema;
+    }
+}

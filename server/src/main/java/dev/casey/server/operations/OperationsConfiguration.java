@@ -1,0 +1,92 @@
+package dev.casey.server.operations;
+
+import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.imap.MailboxPoller;
+import dev.casey.mailgateway.inbound.InboundMailProcessor;
+import dev.casey.mailgateway.outbox.Outbox;
+import dev.casey.mailgateway.outbox.OutboxDelivery;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Health indicators and meters for the people who run Casey. The bean names give the component
+ * names under {@code /actuator/health}: smtp, imap, outbox, eventProcessors.
+ */
+@Configuration(proxyBeanMethods = false)
+class OperationsConfiguration {
+
+    /** Gauges and health checks read the database; a scrape of many gauges should read it once. */
+    private static final Duration READ_AT_MOST_EVERY = Duration.ofSeconds(1);
+
+    @Bean
+    RecentValue<Outbox.Backlog> outboxBacklog(Outbox outbox) {
+        return new RecentValue<>(outbox::backlog, READ_AT_MOST_EVERY);
+    }
+
+    @Bean
+    SmtpProbe smtpHealthIndicator(MailSettings settings,
+                                  @Value("${casey.health.smtp-probe-reuse:10s}") Duration reuse) {
+        return new SmtpProbe(settings::current, reuse, Clock.systemUTC());
+    }
+
+    @Bean
+    MailboxHealth imapHealthIndicator(MailSettings settings, MailboxPoller poller) {
+        return new MailboxHealth(settings::current, poller::stats, Clock.systemUTC());
+    }
+
+    @Bean
+    OutboxHealth outboxHealthIndicator(MailSettings settings, RecentValue<Outbox.Backlog> outboxBacklog,
+                                       @Value("${casey.health.outbox-max-age:15m}") Duration maxAge) {
+        return new OutboxHealth(settings::current, outboxBacklog, maxAge, Clock.systemUTC());
+    }
+
+    @Bean
+    EventProcessorLag eventProcessorsHealthIndicator(ObjectProvider<EventProcessingConfiguration> processing,
+                                                     EventStore events) {
+        RecentValue<TrackingToken> head = new RecentValue<>(events::createHeadToken, READ_AT_MOST_EVERY);
+        return new EventProcessorLag(processing::getObject, head);
+    }
+
+    @Bean
+    MailMetrics mailMetrics(OutboxDelivery delivery, RecentValue<Outbox.Backlog> outboxBacklog,
+                            InboundMailProcessor inbound, MailboxPoller poller) {
+        return new MailMetrics(delivery, outboxBacklog, inbound, poller, Clock.systemUTC());
+    }
+
+    /**
+     * Axon creates its processors while the context starts, after meter binders have run: their
+     * gauges are added once the service is ready. Subscribing processors get none (they cannot lag).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void eventProcessorGauges(ApplicationReadyEvent ready) {
+        MeterRegistry registry = ready.getApplicationContext().getBean(MeterRegistry.class);
+        EventProcessorLag lag = ready.getApplicationContext().getBean(EventProcessorLag.class);
+        lag.processors().forEach((name, processor) -> {
+            if (processor instanceof StreamingEventProcessor) {
+                Gauge.builder("casey.event.processor.lag", processor, p -> lagOrNaN(lag, p))
+                        .tag("processor", name)
+                        .description("Events stored but not yet handled by this streaming processor")
+                        .register(registry);
+            }
+        });
+    }
+
+    private static double lagOrNaN(EventProcessorLag lag, EventProcessor processor) {
+        OptionalLong events = lag.lag(processor);
+        return events.isPresent() ? events.getAsLong() : Double.NaN;
+    }
+}
