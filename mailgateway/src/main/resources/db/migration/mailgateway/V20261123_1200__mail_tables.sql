@@ -61,7 +61,7 @@ CREATE TABLE mail_outbox (
     created_at       TIMESTAMPTZ  NOT NULL,
     sent_at          TIMESTAMPTZ
 );
-CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE state = 'queued';
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE state = 'QUEUED';
 CREATE INDEX mail_outbox_thread ON mail_outbox (case_id, recipient_key, created_at);
 
 CREATE TABLE inbound_mail (

@@ -122,13 +122,14 @@ class CaseyServiceTests extends ServiceTest {
         // the team is told of the case by Casey itself, when other tests registered a team
         events.forEach(e -> types.add(e.get("type").asString()));
         types.remove("TeamInvitedEvent");
+        types.removeIf(type -> type.equals("MailWithheldEvent"));
         assertThat(types).containsExactly("CaseOpenedEvent", "MessagePostedEvent", "MessagePostedEvent",
                 "CaseTagsChangedEvent", "CaseClosedEvent");
         for (int i = 0; i < events.size(); i++) {
             JsonNode event = events.get(i);
             assertThat(event.get("sequence").asLong()).isEqualTo(i);
             assertThat(event.get("timestamp").asString()).isNotEmpty();
-            boolean byCasey = event.get("type").asString().equals("TeamInvitedEvent");
+            boolean byCasey = List.of("TeamInvitedEvent", "MailWithheldEvent").contains(event.get("type").asString());
             assertThat(event.get("source").asString()).isEqualTo(byCasey ? "system" : "http");
             assertThat(event.get("actor").get("kind").asString()).isEqualTo(byCasey ? "system" : "api_client");
         }
@@ -255,6 +256,54 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(confirmed.status()).isEqualTo(200);
         assertThat(confirmed.at("/status")).isEqualTo("open");
         assertProblem(api.post("/confirm/" + code), 409, "ALREADY_CONFIRMED", null);
+    }
+
+    @Test
+    void anUnconfirmedCaseExpires() {
+        api.post("/config", "[{\"caseConfirmation\": true}, {\"caseConfirmationExpiry\": \"1s\"}]");
+        try {
+            String uuid = api.openCase("E", "expires@other.tld", "Never confirmed", "hi").at("/uuid");
+            String code = jdbc.queryForObject("SELECT code FROM case_confirmation_code WHERE case_id = ?", String.class,
+                    UUID.fromString(uuid));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .until(() -> api.get("/case/" + uuid).at("/status").equals("expired"));
+            assertThat(api.get("/case/" + uuid + "/history").text()).contains("CaseExpiredEvent");
+            assertProblem(api.post("/confirm/" + code), 410, "CONFIRMATION_EXPIRED", "code");
+            assertThat(uuids(api.get("/cases?status=expired"))).contains(uuid);
+        } finally {
+            api.post("/config", "[{\"caseConfirmationExpiry\": null}]");
+        }
+    }
+
+    @Test
+    void invitationsRotateThroughTheTeamAndSkipRetiredMembers() {
+        String suffix = unique();
+        String retired = api.person("Zed Retired", "zed." + suffix + "@domain.tld", true);
+        api.post("/persons/" + retired + "/retire");
+        long activeTeam = api.get("/persons?team=true").json().get("persons").size();
+        api.post("/config", "[{\"teamInviteCount\": 1}]");
+        try {
+            java.util.Set<String> invited = new java.util.HashSet<>();
+            for (int i = 0; i < activeTeam; i++) {
+                String uuid = api.openCase("R", "rotation" + i + "." + suffix + "@other.tld", "Rotation " + i, "hi")
+                        .at("/uuid");
+                JsonNode invitees = api.get("/case/" + uuid).json().get("invited");
+                assertThat(invitees).hasSize(1);
+                invited.add(invitees.get(0).get("email").asString());
+            }
+            // least recently invited first: every active member once, before anyone twice
+            assertThat(invited).hasSize((int) activeTeam).doesNotContain("zed." + suffix + "@domain.tld");
+        } finally {
+            api.post("/config", "[{\"teamInviteCount\": null}]");
+        }
+    }
+
+    @Test
+    void whyNobodyGotAMailIsOnRecord() {
+        String uuid = api.openCase("W", "why@other.tld", "Why no mail", "hi").at("/uuid");
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"why@other.tld\", \"message\": \"more\"}");
+        assertThat(api.get("/case/" + uuid + "/history").text()).contains("MailWithheldEvent",
+                "caseSendCopy is off: the author gets no copy of their own message");
     }
 
     @Test

@@ -379,7 +379,70 @@ class MailConversationTests extends ServiceTest {
     @AfterEach
     void defaults() {
         api.post("/config", "[{\"mailEnable\": null}, {\"caseConfirmation\": null}, {\"caseConfirmUrl\": null}, "
-                + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}]");
+                + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
+                + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}]");
+    }
+
+    @Test
+    void invitedMembersWhoDoNotAnswerAreRemindedOnceAndTheNextOneInvited() {
+        api.post("/config", "[{\"teamInviteCount\": 1}, {\"teamInviteReminder\": \"2s\"}]");
+        Response created = api.openCase("Unanswered", "unanswered@example.org", "Nobody answers", "hello?");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text().contains("TeamRemindedEvent")
+                && api.get("/case/" + uuid).json().get("invited").size() == 2);
+        JsonNode invited = api.get("/case/" + uuid).json().get("invited");
+        String first = invited.get(0).get("email").asString();
+        String second = invited.get(1).get("email").asString();
+        assertThat(List.of(first, second)).containsExactlyInAnyOrder("ben@team.test", "anna@team.test");
+        // the first is reminded once; the second, invited later, is reminded when their turn is over
+        List<byte[]> toFirst = awaitMail(first, reference, 2);
+        assertThat(Mails.text(toFirst.get(1))).contains("nobody has answered case " + reference);
+        awaitMail(second, reference, 2);
+        await().pollDelay(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> true);
+        assertThat(mailsOfCase(first, reference)).hasSize(2);
+        assertThat(mailsOfCase(second, reference)).hasSize(2);
+
+        // once someone from the team answers, reminders stop
+        Response quiet = api.openCase("Answered", "answered@example.org", "Answered soon", "hello?");
+        String answeredUuid = quiet.at("/uuid");
+        String invitee = api.get("/case/" + answeredUuid).json().get("invited").get(0).get("email").asString();
+        api.post("/case/" + answeredUuid + "/messages", "{\"from\": \"" + invitee + "\", \"message\": \"On it\"}");
+        await().pollDelay(Duration.ofSeconds(4)).atMost(PATIENCE).until(() -> true);
+        assertThat(api.get("/case/" + answeredUuid + "/history").text()).doesNotContain("TeamRemindedEvent");
+    }
+
+    @Test
+    void aMailToAClosedCaseThatMayNotReopenIsKeptAndAnsweredPolitelyOnceADay() {
+        api.post("/config", "[{\"caseCanReopen\": false}]");
+        Response created = api.openCase("Late", "late@example.org", "Closed for good", "first");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] first = awaitMail("late@example.org", reference, 1).get(0);
+        api.post("/case/" + uuid + "/close");
+        for (int i = 1; i <= 2; i++) {
+            MAIL.sendToSupport("""
+                    From: Late <late@example.org>
+                    To: %s
+                    Subject: Re: [Casey %s] Closed for good
+                    Message-ID: <late-%d@example.org>
+                    In-Reply-To: <%s>
+                    Content-Type: text/plain; charset=UTF-8
+
+                    One more thing (%d).
+                    """.formatted(MailServers.SUPPORT, reference, i, messageId(first), i));
+        }
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                .split("MessageRefusedEvent", -1).length == 3);
+        List<byte[]> toLate = awaitMail("late@example.org", reference, 2);
+        assertThat(Mails.text(toLate.get(1))).contains("closed");
+        assertThat(Mails.header(toLate.get(1), "Auto-Submitted")).isEqualTo("auto-generated");
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(mailsOfCase("late@example.org", reference)).hasSize(2);
+        String history = api.get("/case/" + uuid + "/history").text();
+        assertThat(history).contains("One more thing (2)", "the author was told today already that this case is closed");
+        assertThat(api.get("/case/" + uuid).at("/status")).isEqualTo("closed");
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
     }
 
     @Test

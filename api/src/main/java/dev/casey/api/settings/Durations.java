@@ -28,6 +28,18 @@ public final class Durations {
         });
     }
 
+    /** A duration in the notation of the configuration, in its largest whole unit: {@code 30d}, {@code 90m}. */
+    public static String describe(Duration duration) {
+        long seconds = duration.getSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
     /** A stored duration value (seconds as a number, or the notation) as a Duration. */
     public static Duration of(Object stored) {
         if (stored instanceof Number n) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import org.axonframework.serialization.Revision;
 
-/** Team members were invited to a case (reminder: the earlier invitees had not answered). */
+/** Team members were told of a case and invited to answer it. */
 @Revision("1")
-public record TeamInvitedEvent(UUID caseId, List<Participant> invited, boolean reminder, Actor actor, Source source) {
+public record TeamInvitedEvent(UUID caseId, List<Participant> invited, Actor actor, Source source) {
 }

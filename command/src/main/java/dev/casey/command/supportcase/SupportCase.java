@@ -7,13 +7,16 @@ import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.settings.Durations;
 import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.AutomaticReplyReceivedEvent;
 import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
 import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseExpiredEvent;
 import dev.casey.api.supportcase.CaseMetaChangedEvent;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
@@ -23,38 +26,52 @@ import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
 import dev.casey.api.supportcase.MailDeliveryFailedEvent;
+import dev.casey.api.supportcase.MailHeldBackEvent;
+import dev.casey.api.supportcase.MailWithheldEvent;
+import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
 import dev.casey.api.supportcase.RecordMailBounceCommand;
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
+import dev.casey.api.supportcase.RecordMailHeldBackCommand;
 import dev.casey.api.supportcase.ReopenCaseCommand;
 import dev.casey.api.supportcase.TeamInvitedEvent;
+import dev.casey.api.supportcase.TeamRemindedEvent;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
 import dev.casey.command.Refusals;
 import dev.casey.command.person.PersonDirectory;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * A support case: who takes part, whether it is pending, open or closed, and which messages it has
- * already seen. Decides every change to a case; the read side and the mail gateway only follow.
+ * A support case: who takes part, whether it is pending, open or closed, which messages it has
+ * already seen, and its timers (confirmation expiry, idle close, team reminders). Decides every
+ * change to a case, and every decision not to write to someone; the read side and the mail gateway
+ * only follow.
  */
 @Aggregate
 class SupportCase {
@@ -62,6 +79,7 @@ class SupportCase {
     static final int MAX_SUBJECT_LENGTH = 500;
     static final int MAX_MESSAGE_LENGTH = 1_000_000;
     static final int MAX_CATEGORY_LENGTH = 100;
+    static final Duration POLITE_REPLY_INTERVAL = Duration.ofDays(1);
 
     @AggregateIdentifier
     private UUID caseId;
@@ -74,6 +92,14 @@ class SupportCase {
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final Set<UUID> messageIds = new HashSet<>();
     private final Set<String> mailMessageIds = new HashSet<>();
+    private Instant lastActivity;
+    /** How often the case was opened (1, and one more for each reopening): the generation of its idle checks. */
+    private int openings;
+    private int inviteRound;
+    private List<Participant> lastInvited = List.of();
+    private final Set<String> invited = new HashSet<>();
+    private boolean teamAnswered;
+    private final Map<String, Instant> politeRepliesSent = new HashMap<>();
 
     SupportCase() {
         // for event sourcing
@@ -81,7 +107,7 @@ class SupportCase {
 
     @CommandHandler
     SupportCase(OpenCaseCommand command, CaseKeys keys, CaseRules rules, PersonDirectory directory,
-                TeamRoster roster) {
+                TeamRoster roster, DeadlineManager deadlines) {
         String subject = Refusals.requireLine(command.subject(), "subject", MAX_SUBJECT_LENGTH);
         String body = Refusals.requireText(command.message(), "message", MAX_MESSAGE_LENGTH);
         String email = Refusals.requireEmail(command.creatorEmail(), "creator.email");
@@ -98,18 +124,22 @@ class SupportCase {
             Instant expiresAt = now().plus(settings.caseConfirmationExpiry());
             apply(new CaseConfirmationRequestedEvent(command.caseId(), keys.newConfirmationCode(command.caseId()),
                     expiresAt, Actor.CASEY, Source.SYSTEM));
+            deadlines.schedule(expiresAt, CaseDeadlines.CONFIRMATION_EXPIRY);
         }
         apply(new MessagePostedEvent(command.caseId(), command.messageId(), creator, body, true,
                 command.mailMessageId(), attachments(command.attachments()), command.actor(), command.source()));
         if (status == CaseStatus.OPEN) {
-            // state is not applied yet inside a creating handler: pass what the invitation needs
-            inviteTeam(command.caseId(), Set.of(EmailAddresses.key(creator.email())),
-                    settings.integer(Setting.TEAM_INVITE_COUNT), roster);
+            // state is not applied yet inside a creating handler: pass what the opening needs
+            opened(command.caseId(), creator, Set.of(EmailAddresses.key(creator.email())), 1, 1, settings, roster,
+                    deadlines);
         }
     }
 
     @CommandHandler
-    void handle(ConfirmCaseCommand command, CaseRules rules, TeamRoster roster) {
+    void handle(ConfirmCaseCommand command, CaseRules rules, TeamRoster roster, DeadlineManager deadlines) {
+        if (status == CaseStatus.EXPIRED) {
+            throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
+        }
         if (status != CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.ALREADY_CONFIRMED, "this case was confirmed already");
         }
@@ -121,27 +151,96 @@ class SupportCase {
             throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
         }
         apply(new CaseConfirmedEvent(caseId, command.actor(), command.source()));
-        inviteTeam(caseId, participants.keySet(), rules.settings().integer(Setting.TEAM_INVITE_COUNT), roster);
+        opened(caseId, participants.values().iterator().next(), participants.keySet(), openings, inviteRound + 1,
+                rules.settings(), roster, deadlines);
     }
 
-    /** Team members are told of a case once it is open: at once, or when its creator confirmed it. */
-    private static void inviteTeam(UUID caseId, Set<String> participantKeys, int count, TeamRoster roster) {
-        List<Participant> chosen = roster.invite(count, Set.copyOf(participantKeys));
-        if (!chosen.isEmpty()) {
-            apply(new TeamInvitedEvent(caseId, chosen, false, Actor.CASEY, Source.SYSTEM));
+    /**
+     * A case is open (at once, or once its creator confirmed it): the creator's copy of their first
+     * message, the team's invitations, and the timers of an open case.
+     */
+    private static void opened(UUID caseId, Participant creator, Set<String> participantKeys, int opening, int round,
+                               Settings settings, TeamRoster roster, DeadlineManager deadlines) {
+        if (!settings.bool(Setting.CASE_SEND_INITIAL)) {
+            apply(new MailWithheldEvent(caseId, creator.email(),
+                    "caseSendInitial is off: the creator gets no copy of their first message", Actor.CASEY, Source.SYSTEM));
+        }
+        inviteTeam(caseId, participantKeys, round, now(), settings, roster, deadlines);
+        scheduleIdleCheck(opening, now(), now(), settings, deadlines);
+    }
+
+    /** Invites the next team members and, when someone was invited, sets the reminder for this round. */
+    private static boolean inviteTeam(UUID caseId, Set<String> excludedKeys, int round, Instant now, Settings settings,
+                                      TeamRoster roster, DeadlineManager deadlines) {
+        List<Participant> chosen = roster.invite(settings.integer(Setting.TEAM_INVITE_COUNT), Set.copyOf(excludedKeys));
+        if (chosen.isEmpty()) {
+            return false;
+        }
+        apply(new TeamInvitedEvent(caseId, chosen, Actor.CASEY, Source.SYSTEM));
+        settings.duration(Setting.TEAM_INVITE_REMINDER).ifPresent(after -> deadlines.schedule(now.plus(after),
+                CaseDeadlines.TEAM_REMINDER, new CaseDeadlines.TeamReminder(round, now.plus(after))));
+        return true;
+    }
+
+    /** The next idle check: when the case would be idle long enough, but at the latest after {@link CaseDeadlines#RECHECK}. */
+    private static void scheduleIdleCheck(int opening, Instant lastActivity, Instant now, Settings settings,
+                                          DeadlineManager deadlines) {
+        Instant recheck = now.plus(CaseDeadlines.RECHECK);
+        Instant idleAt = settings.duration(Setting.CASE_CLOSE_IDLE).map(lastActivity::plus).orElse(recheck);
+        Instant next = idleAt.isBefore(recheck) ? idleAt : recheck;
+        deadlines.schedule(next, CaseDeadlines.IDLE_CHECK, new CaseDeadlines.IdleCheck(opening, next));
+    }
+
+    @DeadlineHandler(deadlineName = CaseDeadlines.CONFIRMATION_EXPIRY)
+    void confirmationExpired() {
+        if (status == CaseStatus.PENDING) {
+            apply(new CaseExpiredEvent(caseId, Actor.CASEY, Source.SYSTEM));
         }
     }
 
+    @DeadlineHandler(deadlineName = CaseDeadlines.IDLE_CHECK)
+    void idleCheck(CaseDeadlines.IdleCheck check, CaseRules rules, DeadlineManager deadlines) {
+        if (status != CaseStatus.OPEN || check.opening() != openings) {
+            return; // closed meanwhile, or a check of an earlier opening
+        }
+        Settings settings = rules.settings();
+        Instant now = CaseDeadlines.handledAt(now(), check.due());
+        Optional<Duration> idle = settings.duration(Setting.CASE_CLOSE_IDLE);
+        if (idle.isPresent() && !now.isBefore(lastActivity.plus(idle.get()))) {
+            apply(new CaseClosedEvent(caseId, "no activity for " + Durations.describe(idle.get()), Actor.CASEY,
+                    Source.SYSTEM));
+            return;
+        }
+        scheduleIdleCheck(openings, lastActivity, now, settings, deadlines);
+    }
+
+    @DeadlineHandler(deadlineName = CaseDeadlines.TEAM_REMINDER)
+    void teamReminder(CaseDeadlines.TeamReminder reminder, CaseRules rules, TeamRoster roster,
+                      DeadlineManager deadlines) {
+        if (teamAnswered || status != CaseStatus.OPEN || reminder.round() != inviteRound) {
+            return; // the team answered, the case is closed, or a later round is on
+        }
+        apply(new TeamRemindedEvent(caseId, lastInvited, Actor.CASEY, Source.SYSTEM));
+        Set<String> excluded = new HashSet<>(participants.keySet());
+        excluded.addAll(invited);
+        inviteTeam(caseId, excluded, inviteRound + 1, CaseDeadlines.handledAt(now(), reminder.due()), rules.settings(),
+                roster, deadlines);
+    }
+
     @CommandHandler
-    void handle(PostMessageCommand command, CaseRules rules, PersonDirectory directory) {
+    PostOutcome handle(PostMessageCommand command, CaseRules rules, PersonDirectory directory,
+                       DeadlineManager deadlines) {
         if (messageIds.contains(command.messageId())
                 || (command.mailMessageId() != null && mailMessageIds.contains(command.mailMessageId()))) {
-            return; // the same message again (a retried request, a mail fetched twice): recorded once
+            return PostOutcome.POSTED; // the same message again (a retried request, a mail fetched twice): recorded once
         }
         String body = Refusals.requireText(command.body(), "message", MAX_MESSAGE_LENGTH);
         String email = Refusals.requireEmail(command.fromEmail(), "from");
         if (status == CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.CASE_PENDING, "this case awaits its creator's confirmation");
+        }
+        if (status == CaseStatus.EXPIRED) {
+            throw new CaseyRefusal(ErrorCode.CASE_EXPIRED, "this case was never confirmed and has expired");
         }
         Participant author = participants.get(EmailAddresses.key(email));
         if (author == null) {
@@ -151,33 +250,61 @@ class SupportCase {
                             email + " takes no part in this case", "from"));
             author = new Participant(known.email(), known.name(), true, known.personId());
         }
+        Settings settings = rules.settings();
         if (status == CaseStatus.CLOSED) {
-            if (!rules.settings().caseCanReopen()) {
-                throw new CaseyRefusal(ErrorCode.CASE_CLOSED, "this case is closed and cannot be reopened by a message");
+            if (!settings.caseCanReopen()) {
+                return refuse(command, author, body);
             }
             apply(new CaseReopenedEvent(caseId, "a message arrived", command.actor(), command.source()));
+            scheduleIdleCheck(openings, now(), now(), settings, deadlines);
         }
         if (!participants.containsKey(EmailAddresses.key(author.email()))) {
             apply(new ParticipantAddedEvent(caseId, author, command.actor(), command.source()));
         }
         apply(new MessagePostedEvent(caseId, command.messageId(), author, body, false, command.mailMessageId(),
                 attachments(command.attachments()), command.actor(), command.source()));
+        if (!settings.bool(Setting.CASE_SEND_COPY)) {
+            apply(new MailWithheldEvent(caseId, author.email(),
+                    "caseSendCopy is off: the author gets no copy of their own message", Actor.CASEY, Source.SYSTEM));
+        }
+        return PostOutcome.POSTED;
+    }
+
+    /**
+     * A closed case that may not be reopened: a mail is kept as refused, and its author is told so
+     * at most once a day; over HTTP the caller is told at once.
+     */
+    private PostOutcome refuse(PostMessageCommand command, Participant author, String body) {
+        if (command.source() != Source.MAIL) {
+            throw new CaseyRefusal(ErrorCode.CASE_CLOSED, "this case is closed and cannot be reopened by a message");
+        }
+        Instant lastReply = politeRepliesSent.get(EmailAddresses.key(author.email()));
+        boolean politeReply = lastReply == null || !now().isBefore(lastReply.plus(POLITE_REPLY_INTERVAL));
+        apply(new MessageRefusedEvent(caseId, command.messageId(), author, body,
+                "the case is closed and caseCanReopen is off", command.mailMessageId(), politeReply, command.actor(),
+                command.source()));
+        if (!politeReply) {
+            apply(new MailWithheldEvent(caseId, author.email(),
+                    "the author was told today already that this case is closed", Actor.CASEY, Source.SYSTEM));
+        }
+        return PostOutcome.REFUSED;
     }
 
     @CommandHandler
     void handle(CloseCaseCommand command) {
-        if (status == CaseStatus.CLOSED) {
+        if (status == CaseStatus.CLOSED || status == CaseStatus.EXPIRED) {
             throw new CaseyRefusal(ErrorCode.CASE_ALREADY_CLOSED, "this case is closed already");
         }
         apply(new CaseClosedEvent(caseId, command.reason(), command.actor(), command.source()));
     }
 
     @CommandHandler
-    void handle(ReopenCaseCommand command) {
+    void handle(ReopenCaseCommand command, CaseRules rules, DeadlineManager deadlines) {
         if (status != CaseStatus.CLOSED) {
             throw new CaseyRefusal(ErrorCode.CASE_NOT_CLOSED, "only a closed case can be reopened");
         }
         apply(new CaseReopenedEvent(caseId, command.reason(), command.actor(), command.source()));
+        scheduleIdleCheck(openings, now(), now(), rules.settings(), deadlines);
     }
 
     @CommandHandler
@@ -202,6 +329,15 @@ class SupportCase {
             return;
         }
         apply(new AutomaticReplyReceivedEvent(caseId, command.from(), command.subject(), command.reason(),
+                command.mailMessageId(), command.actor(), command.source()));
+    }
+
+    @CommandHandler
+    void handle(RecordMailHeldBackCommand command) {
+        if (command.mailMessageId() != null && mailMessageIds.contains(command.mailMessageId())) {
+            return;
+        }
+        apply(new MailHeldBackEvent(caseId, command.from(), command.subject(), command.reason(),
                 command.mailMessageId(), command.actor(), command.source()));
     }
 
@@ -233,9 +369,11 @@ class SupportCase {
     }
 
     @EventSourcingHandler
-    void on(CaseOpenedEvent event) {
+    void on(CaseOpenedEvent event, @Timestamp Instant at) {
         caseId = event.caseId();
         status = event.status();
+        lastActivity = at;
+        openings = 1;
         category = event.category();
         tags = event.tags();
         meta = event.meta();
@@ -249,9 +387,41 @@ class SupportCase {
     }
 
     @EventSourcingHandler
-    void on(CaseConfirmedEvent event) {
+    void on(CaseConfirmedEvent event, @Timestamp Instant at) {
         status = CaseStatus.OPEN;
         confirmationCode = null;
+        lastActivity = at;
+    }
+
+    @EventSourcingHandler
+    void on(CaseExpiredEvent event) {
+        status = CaseStatus.EXPIRED;
+        confirmationCode = null;
+    }
+
+    @EventSourcingHandler
+    void on(TeamInvitedEvent event) {
+        inviteRound++;
+        lastInvited = event.invited();
+        event.invited().forEach(p -> invited.add(EmailAddresses.key(p.email())));
+    }
+
+    @EventSourcingHandler
+    void on(MessageRefusedEvent event, @Timestamp Instant at) {
+        messageIds.add(event.messageId());
+        if (event.mailMessageId() != null) {
+            mailMessageIds.add(event.mailMessageId());
+        }
+        if (event.politeReply()) {
+            politeRepliesSent.put(EmailAddresses.key(event.author().email()), at);
+        }
+    }
+
+    @EventSourcingHandler
+    void on(MailHeldBackEvent event) {
+        if (event.mailMessageId() != null) {
+            mailMessageIds.add(event.mailMessageId());
+        }
     }
 
     @EventSourcingHandler
@@ -267,7 +437,9 @@ class SupportCase {
     }
 
     @EventSourcingHandler
-    void on(MessagePostedEvent event) {
+    void on(MessagePostedEvent event, @Timestamp Instant at) {
+        lastActivity = at;
+        teamAnswered |= event.author().team() && inviteRound > 0;
         messageIds.add(event.messageId());
         if (event.mailMessageId() != null) {
             mailMessageIds.add(event.mailMessageId());
@@ -280,8 +452,10 @@ class SupportCase {
     }
 
     @EventSourcingHandler
-    void on(CaseReopenedEvent event) {
+    void on(CaseReopenedEvent event, @Timestamp Instant at) {
         status = CaseStatus.OPEN;
+        lastActivity = at;
+        openings++;
     }
 
     @EventSourcingHandler

@@ -5,6 +5,7 @@ import dev.casey.api.common.Source;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.MailWithheldEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.Participant;
@@ -40,6 +41,15 @@ final class CaseFixtures {
     static CaseOpenedEvent caseOpened(CaseStatus status) {
         return new CaseOpenedEvent(CASE_ID, REFERENCE, "I found a bug", CUSTOMER, "support", List.of("bug"),
                 Map.of("myOrder", "42"), status, CLIENT, Source.HTTP);
+    }
+
+    static final Participant ANNA = new Participant("anna@domain.tld", "Anna Bell", true,
+            UUID.fromString("00000000-0000-0000-0000-0000000000b2"));
+
+    /** The author's own copy is off by default, and that decision is on record. */
+    static MailWithheldEvent noCopyFor(Participant author) {
+        return new MailWithheldEvent(CASE_ID, author.email(),
+                "caseSendCopy is off: the author gets no copy of their own message", Actor.CASEY, Source.SYSTEM);
     }
 
     static MessagePostedEvent firstMessage() {
@@ -81,7 +91,8 @@ final class CaseFixtures {
         @Override
         public List<Participant> invite(int count, Set<String> excludedEmailKeys) {
             lastCount = count;
-            return members.stream().filter(p -> !excludedEmailKeys.contains(p.email().toLowerCase())).toList();
+            return members.stream().filter(p -> !excludedEmailKeys.contains(p.email().toLowerCase()))
+                    .limit(count <= 0 ? Long.MAX_VALUE : count).toList();
         }
     }
 

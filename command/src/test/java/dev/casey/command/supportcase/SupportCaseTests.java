@@ -79,7 +79,7 @@ class SupportCaseTests {
         fixture.givenNoPriorActivity()
                 .when(openCase())
                 .expectEvents(caseOpened(CaseStatus.OPEN), firstMessage(),
-                        new TeamInvitedEvent(CASE_ID, List.of(BEN), false, Actor.CASEY, Source.SYSTEM));
+                        new TeamInvitedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM));
         assertThat(roster.lastCount).isEqualTo(2);
     }
 
@@ -96,7 +96,7 @@ class SupportCaseTests {
         fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage())
                 .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP))
                 .expectEvents(new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP),
-                        new TeamInvitedEvent(CASE_ID, List.of(BEN), false, Actor.CASEY, Source.SYSTEM));
+                        new TeamInvitedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM));
     }
 
     @Test
@@ -221,7 +221,7 @@ class SupportCaseTests {
                 .when(new PostMessageCommand(CASE_ID, REPLY, "Some.User@other.tld", null, "More detail", null, null, CLIENT,
                         Source.HTTP))
                 .expectEvents(new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "More detail", false, null, List.of(), CLIENT,
-                        Source.HTTP));
+                        Source.HTTP), CaseFixtures.noCopyFor(CUSTOMER));
     }
 
     @Test
@@ -230,7 +230,8 @@ class SupportCaseTests {
                 .when(new PostMessageCommand(CASE_ID, REPLY, "ben@domain.tld", null, "Tell us more", null, null, CLIENT,
                         Source.HTTP))
                 .expectEvents(new ParticipantAddedEvent(CASE_ID, BEN, CLIENT, Source.HTTP),
-                        new MessagePostedEvent(CASE_ID, REPLY, BEN, "Tell us more", false, null, List.of(), CLIENT, Source.HTTP));
+                        new MessagePostedEvent(CASE_ID, REPLY, BEN, "Tell us more", false, null, List.of(), CLIENT, Source.HTTP),
+                        CaseFixtures.noCopyFor(BEN));
     }
 
     @Test
@@ -270,7 +271,7 @@ class SupportCaseTests {
                         Source.HTTP))
                 .expectEvents(new CaseReopenedEvent(CASE_ID, "a message arrived", CLIENT, Source.HTTP),
                         new MessagePostedEvent(CASE_ID, REPLY, CUSTOMER, "Still broken", false, null, List.of(), CLIENT,
-                                Source.HTTP));
+                                Source.HTTP), CaseFixtures.noCopyFor(CUSTOMER));
     }
 
     @Test

@@ -9,8 +9,10 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
 import dev.casey.api.supportcase.RecordMailBounceCommand;
+import dev.casey.api.supportcase.RecordMailHeldBackCommand;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.outbound.MailComposer;
 import dev.casey.mailgateway.outbox.Outbox;
@@ -152,12 +154,16 @@ public class InboundMailProcessor {
             return bounce(mail, raw, key, via);
         }
         String sender = mail.from().address();
-        if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= current.integer(Setting.MAIL_RATE_LIMIT)) {
-            log.warn("Mail from {} held back: more than {} mails in an hour", sender, current.integer(Setting.MAIL_RATE_LIMIT));
-            return record(key, mail, via, Outcome.RATE_LIMITED, "more than " + current.integer(Setting.MAIL_RATE_LIMIT)
-                    + " mails from this sender in an hour", null, raw);
-        }
         Optional<CaseMatcher.Match> match = matcher.match(mail, current.mailAddress(), MailSettings.domain(current));
+        int limit = current.integer(Setting.MAIL_RATE_LIMIT);
+        if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= limit) {
+            String reason = "more than " + limit + " mails from this sender in an hour (mailRateLimit)";
+            log.warn("Mail from {} held back: {}", sender, reason);
+            match.ifPresent(m -> commands.sendAndWait(new RecordMailHeldBackCommand(m.caseId(), sender, mail.subject(),
+                    reason, mail.messageId(), MAIL, Source.MAIL)));
+            return record(key, mail, via, Outcome.RATE_LIMITED, reason, match.map(CaseMatcher.Match::caseId).orElse(null),
+                    raw);
+        }
         if (mail.autoReply() != AutoReply.NONE) {
             match.ifPresent(m -> commands.sendAndWait(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
                     mail.autoReply().name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
@@ -167,9 +173,13 @@ public class InboundMailProcessor {
         if (match.isPresent()) {
             UUID caseId = match.get().caseId();
             String as = match.get().as().email();
-            commands.sendAndWait(new PostMessageCommand(caseId, derived("message", key), as, match.get().as().name(),
-                    body(mail), mail.messageId(), store(caseId, key, mail), Actor.person(name(mail), sender),
-                    Source.MAIL));
+            PostOutcome outcome = commands.sendAndWait(new PostMessageCommand(caseId, derived("message", key), as,
+                    match.get().as().name(), body(mail), mail.messageId(), store(caseId, key, mail),
+                    Actor.person(name(mail), sender), Source.MAIL));
+            if (outcome == PostOutcome.REFUSED) {
+                return record(key, mail, via, Outcome.REFUSED, "the case is closed and may not be reopened; kept as refused",
+                        caseId, raw);
+            }
             return record(key, mail, via, Outcome.POSTED, "matched by " + match.get().how(), caseId, raw);
         }
         if (!current.bool(Setting.MAIL_OPEN_CASES)) {

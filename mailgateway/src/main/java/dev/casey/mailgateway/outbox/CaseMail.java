@@ -8,19 +8,24 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
 import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseExpiredEvent;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
+import dev.casey.api.supportcase.TeamRemindedEvent;
+import dev.casey.api.common.Actor;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.ProcessingGroups;
 import dev.casey.mailgateway.cases.MailDirectory;
 import dev.casey.mailgateway.outbound.MailKind;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -32,7 +37,9 @@ import org.springframework.stereotype.Component;
  * Who gets which mail. The creator gets the first message back (with the reference) when
  * {@code caseSendInitial}; invited team members get the new case; every later message goes to all
  * who take part or were invited, except its author, who gets a copy only with {@code caseSendCopy}.
- * A pending case first sends its creator the confirmation mail and nothing else.
+ * A pending case first sends its creator the confirmation mail and nothing else. Invited team members
+ * who have not answered are reminded; a case closed for idleness tells everyone; a mail refused by
+ * a closed case gets its author one polite answer a day.
  */
 @Component
 @ProcessingGroup(ProcessingGroups.MAIL)
@@ -100,6 +107,7 @@ class CaseMail {
         }
         Settings current = settings.current();
         MailDirectory.PostedMessage posted = directory.message(event.messageId()).orElseThrow();
+        // the author's own copy: the case decided it (and put a MailWithheldEvent on record when off)
         String author = EmailAddresses.key(event.author().email());
         for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
             boolean isAuthor = EmailAddresses.key(recipient.email()).equals(author);
@@ -112,19 +120,54 @@ class CaseMail {
 
     @EventHandler
     void on(TeamInvitedEvent event, EventMessage<?> message, @Timestamp Instant at) {
-        MailDirectory.CaseInfo kase = kase(event.caseId());
-        MailDirectory.PostedMessage first = directory.firstMessage(event.caseId());
         for (Participant invited : event.invited()) {
             directory.invited(event.caseId(), invited);
-            MailDirectory.Recipient to = new MailDirectory.Recipient(invited.email(), invited.name(), true, true);
-            planner.write(kase, to, MailPlanner.Letter.about(event.reminder() ? MailKind.REMINDER : MailKind.NEW_CASE,
-                    first), message.getIdentifier(), at);
+        }
+        writeToTeam(event.caseId(), event.invited(), MailKind.NEW_CASE, message.getIdentifier(), at);
+    }
+
+    @EventHandler
+    void on(TeamRemindedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        writeToTeam(event.caseId(), event.reminded(), MailKind.REMINDER, message.getIdentifier(), at);
+    }
+
+    private void writeToTeam(UUID caseId, List<Participant> members, MailKind kind, String cause, Instant at) {
+        MailDirectory.CaseInfo kase = kase(caseId);
+        MailDirectory.PostedMessage first = directory.firstMessage(caseId);
+        for (Participant member : members) {
+            MailDirectory.Recipient to = new MailDirectory.Recipient(member.email(), member.name(), true, true);
+            planner.write(kase, to, MailPlanner.Letter.about(kind, first), cause, at);
+        }
+    }
+
+    /** A case Casey closed itself (it was idle) tells everyone; one closed by a person or program does not. */
+    @EventHandler
+    void on(CaseClosedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        directory.statusChanged(event.caseId(), CaseStatus.CLOSED);
+        if (event.actor().kind() == Actor.Kind.SYSTEM) {
+            MailDirectory.CaseInfo kase = kase(event.caseId());
+            for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
+                planner.write(kase, recipient, new MailPlanner.Letter(MailKind.CASE_CLOSED, null, null, event.reason()),
+                        message.getIdentifier(), at);
+            }
         }
     }
 
     @EventHandler
-    void on(CaseClosedEvent event) {
-        directory.statusChanged(event.caseId(), CaseStatus.CLOSED);
+    void on(CaseExpiredEvent event) {
+        directory.statusChanged(event.caseId(), CaseStatus.EXPIRED);
+    }
+
+    /** A mail to a closed case that may not reopen: its author is told so, when the case decided to. */
+    @EventHandler
+    void on(MessageRefusedEvent event, EventMessage<?> message, @Timestamp Instant at) {
+        if (event.politeReply()) {
+            MailDirectory.Recipient author = directory.recipient(event.caseId(), event.author().email())
+                    .orElse(new MailDirectory.Recipient(event.author().email(), event.author().name(),
+                            event.author().team(), false));
+            planner.write(kase(event.caseId()), author, MailPlanner.Letter.of(MailKind.CLOSED_CASE_REFUSAL),
+                    message.getIdentifier(), at);
+        }
     }
 
     @EventHandler

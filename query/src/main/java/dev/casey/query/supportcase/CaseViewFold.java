@@ -4,6 +4,7 @@ import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseExpiredEvent;
 import dev.casey.api.supportcase.CaseMetaChangedEvent;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
@@ -61,6 +62,9 @@ final class CaseViewFold {
             String key = EmailAddresses.key(e.participant().email());
             v.participants.removeIf(p -> EmailAddresses.key(p.email()).equals(key));
             v.participants.add(e.participant());
+        } else if (event instanceof CaseExpiredEvent) {
+            v.status = CaseStatus.EXPIRED;
+            v.closedAt = at;
         } else if (event instanceof CaseClosedEvent) {
             v.status = CaseStatus.CLOSED;
             v.closedAt = at;

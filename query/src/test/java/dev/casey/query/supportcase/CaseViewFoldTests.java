@@ -34,7 +34,7 @@ class CaseViewFoldTests {
         CaseView v = CaseViewFold.apply(null, new CaseOpenedEvent(CASE, "K7QM-4XPD", "Subject", CUSTOMER, null,
                 List.of(), Map.of(), CaseStatus.OPEN, CLIENT, Source.HTTP), T0, 0);
         v = CaseViewFold.apply(v, message(UUID.randomUUID(), CUSTOMER, "first"), T0, 1);
-        v = CaseViewFold.apply(v, new TeamInvitedEvent(CASE, List.of(BEN), false, Actor.CASEY, Source.SYSTEM),
+        v = CaseViewFold.apply(v, new TeamInvitedEvent(CASE, List.of(BEN), Actor.CASEY, Source.SYSTEM),
                 T0.plusSeconds(1), 2);
         v = CaseViewFold.apply(v, new ParticipantAddedEvent(CASE, BEN, CLIENT, Source.HTTP), T0.plusSeconds(2), 3);
         v = CaseViewFold.apply(v, message(UUID.randomUUID(), BEN, "reply"), T0.plusSeconds(2), 4);

@@ -1,0 +1,77 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Timers are kept in the database: one that fell due while the service was down fires after the restart. */
+class TimerRestartTests {
+
+    static {
+        CaseyApplication.quietAxon();
+    }
+
+    @Test
+    void anIdleCaseClosesAfterARestartAndActivityHadPushedTheTimerBack() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-timer-restart-");
+        try (MailServers mail = new MailServers()) {
+            Path config = MailConversationTests.configFile(mail.config("\"caseCloseIdle\": \"4s\""));
+            String uuid;
+            String reference;
+            Instant opened;
+            try (ConfigurableApplicationContext first = start(dataDir, config)) {
+                Api api = new Api(port(first));
+                api.person("Ben Foo", "ben@team.test", true);
+                Api.Response created = api.openCase("Idle", "idle@example.org", "Going quiet", "hello");
+                opened = Instant.now();
+                uuid = created.at("/uuid");
+                reference = created.at("/reference");
+                sleepUntil(opened.plusSeconds(2));
+                api.post("/case/" + uuid + "/messages", "{\"from\": \"idle@example.org\", \"message\": \"still here\"}");
+                // the first check fell due at +4 s and found the case active 2 s before
+                sleepUntil(opened.plusMillis(4_800));
+                assertThat(api.get("/case/" + uuid).at("/status")).isEqualTo("open");
+            }
+            // the case fell idle (at +6 s) while the service was down
+            sleepUntil(opened.plusSeconds(8));
+            try (ConfigurableApplicationContext second = start(dataDir, config)) {
+                Api api = new Api(port(second));
+                await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/case/" + uuid).at("/status").equals("closed"));
+                String history = api.get("/case/" + uuid + "/history").text();
+                assertThat(history).contains("no activity for 4s");
+                await().atMost(Duration.ofSeconds(20)).until(() -> closedMail(mail, "idle@example.org", reference)
+                        && closedMail(mail, "ben@team.test", reference));
+            }
+        }
+    }
+
+    private static boolean closedMail(MailServers mail, String address, String reference) {
+        return mail.receivedBy(address).stream().anyMatch(m -> Mails.header(m, "Subject").contains(reference)
+                && Mails.text(m).contains("no activity for 4s"));
+    }
+
+    private static void sleepUntil(Instant moment) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), moment).toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir, Path config) {
+        return new SpringApplicationBuilder(CaseyApplication.class).profiles("test")
+                .run("--casey.data-dir=" + dataDir, "--server.port=0", "--casey.config-file=" + config,
+                        "--casey.outbox.first-retry=200ms");
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
