@@ -7,16 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Mail queued when the service stops goes out after the restart, once. */
 class MailRestartTests {
-
-    static {
-        CaseyApplication.quietAxon();
-    }
 
     @Test
     void mailsQueuedBeforeARestartAreSentAfterItExactlyOnce() throws Exception {
@@ -25,33 +19,23 @@ class MailRestartTests {
             Path config = MailConversationTests.configFile(mail.config(""));
             mail.stopOutside();
             String reference;
-            try (ConfigurableApplicationContext first = start(dataDir, config)) {
-                Api api = new Api(port(first));
+            try (ConfigurableApplicationContext first = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(first);
                 api.person("Ben Foo", "ben@team.test", true);
                 reference = api.openCase("Waiting", "waiting@example.org", "Queued", "before the restart").at("/reference");
                 // both mails are in the outbox and have failed at least once
                 await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/mail/outbox").json().get("mails").size() == 2);
             }
             mail.startOutside();
-            try (ConfigurableApplicationContext second = start(dataDir, config)) {
+            try (ConfigurableApplicationContext second = Services.start(dataDir, "--casey.config-file=" + config)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> mail.receivedBy("waiting@example.org").size() == 1
                         && mail.receivedBy("ben@team.test").size() == 1);
                 await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
                 assertThat(mail.receivedBy("waiting@example.org")).hasSize(1);
                 assertThat(mail.receivedBy("ben@team.test")).hasSize(1);
                 assertThat(Mails.header(mail.receivedBy("waiting@example.org").get(0), "Subject")).contains(reference);
-                assertThat(new Api(port(second)).get("/mail/outbox").json().get("mails")).isEmpty();
+                assertThat(Services.api(second).get("/mail/outbox").json().get("mails")).isEmpty();
             }
         }
-    }
-
-    private static ConfigurableApplicationContext start(Path dataDir, Path config) {
-        return new SpringApplicationBuilder(CaseyApplication.class).profiles("test")
-                .run("--casey.data-dir=" + dataDir, "--server.port=0", "--casey.config-file=" + config,
-                        "--casey.outbox.first-retry=200ms");
-    }
-
-    private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 }

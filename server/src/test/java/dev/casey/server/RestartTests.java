@@ -11,33 +11,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /** Data on the embedded default survives a restart, also after the service was killed. */
 class RestartTests {
 
-    static {
-        CaseyApplication.quietAxon();
-    }
-
     @Test
     void aRestartedServiceStillHasEveryCase() throws IOException {
         Path dataDir = Files.createTempDirectory("casey-restart-");
         String uuid;
         JsonNode before;
-        try (ConfigurableApplicationContext first = start(dataDir)) {
-            Api api = new Api(port(first));
+        try (ConfigurableApplicationContext first = Services.start(dataDir)) {
+            Api api = Services.api(first);
             api.person("Ben", "ben@domain.tld", true);
             uuid = api.openCase("Some User", "some.user@other.tld", "Survives", "before the restart").at("/uuid");
             api.post("/case/" + uuid + "/messages", "{\"from\": \"ben@domain.tld\", \"message\": \"reply\"}");
             before = api.get("/case/" + uuid).json();
             api.post("/config", "[{\"mailSyncTimer\": 120}]");
         }
-        try (ConfigurableApplicationContext second = start(dataDir)) {
-            Api api = new Api(port(second));
+        try (ConfigurableApplicationContext second = Services.start(dataDir)) {
+            Api api = Services.api(second);
             assertThat(api.get("/case/" + uuid).json()).isEqualTo(before);
             // opened, first message, Ben invited, Ben joins, Ben's reply, Ben's own copy withheld
             assertThat(api.get("/case/" + uuid + "/history").json().get("events")).hasSize(6);
@@ -78,15 +72,6 @@ class RestartTests {
             restarted.destroy();
             restarted.waitFor();
         }
-    }
-
-    private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(CaseyApplication.class).profiles("test")
-                .run("--casey.data-dir=" + dataDir, "--server.port=0");
-    }
-
-    private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     /** The service in a JVM of its own, so that it can be killed for real. */

@@ -8,16 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Timers are kept in the database: one that fell due while the service was down fires after the restart. */
 class TimerRestartTests {
-
-    static {
-        CaseyApplication.quietAxon();
-    }
 
     @Test
     void anIdleCaseClosesAfterARestartAndActivityHadPushedTheTimerBack() throws Exception {
@@ -27,8 +21,8 @@ class TimerRestartTests {
             String uuid;
             String reference;
             Instant opened;
-            try (ConfigurableApplicationContext first = start(dataDir, config)) {
-                Api api = new Api(port(first));
+            try (ConfigurableApplicationContext first = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(first);
                 api.person("Ben Foo", "ben@team.test", true);
                 Api.Response created = api.openCase("Idle", "idle@example.org", "Going quiet", "hello");
                 opened = Instant.now();
@@ -42,8 +36,8 @@ class TimerRestartTests {
             }
             // the case fell idle (at +6 s) while the service was down
             sleepUntil(opened.plusSeconds(8));
-            try (ConfigurableApplicationContext second = start(dataDir, config)) {
-                Api api = new Api(port(second));
+            try (ConfigurableApplicationContext second = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(second);
                 await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/case/" + uuid).at("/status").equals("closed"));
                 String history = api.get("/case/" + uuid + "/history").text();
                 assertThat(history).contains("no activity for 4s");
@@ -63,15 +57,5 @@ class TimerRestartTests {
         if (millis > 0) {
             Thread.sleep(millis);
         }
-    }
-
-    private static ConfigurableApplicationContext start(Path dataDir, Path config) {
-        return new SpringApplicationBuilder(CaseyApplication.class).profiles("test")
-                .run("--casey.data-dir=" + dataDir, "--server.port=0", "--casey.config-file=" + config,
-                        "--casey.outbox.first-retry=200ms");
-    }
-
-    private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 }

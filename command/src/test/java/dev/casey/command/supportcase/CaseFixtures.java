@@ -11,6 +11,7 @@ import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.command.person.PersonDirectory;
 import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +56,16 @@ final class CaseFixtures {
     static MessagePostedEvent firstMessage() {
         return new MessagePostedEvent(CASE_ID, FIRST_MESSAGE, CUSTOMER, "There is a bug over there!", true, null, List.of(),
                 CLIENT, Source.HTTP);
+    }
+
+    /** A fixture for the case aggregate with fixed keys, these settings and roster, and Ben in the directory. */
+    static AggregateTestFixture<SupportCase> fixture(TestSettings settings, FixedRoster roster) {
+        AggregateTestFixture<SupportCase> fixture = new AggregateTestFixture<>(SupportCase.class);
+        fixture.registerInjectableResource(new FixedKeys());
+        fixture.registerInjectableResource(settings.rules());
+        fixture.registerInjectableResource(directoryWithBen());
+        fixture.registerInjectableResource(roster);
+        return fixture;
     }
 
     /** Keys that are the same every time, so that expected events can be written out. */

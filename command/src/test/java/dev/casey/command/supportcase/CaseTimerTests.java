@@ -36,13 +36,9 @@ class CaseTimerTests {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(SupportCase.class);
         settings = new CaseFixtures.TestSettings();
         roster = new CaseFixtures.FixedRoster();
-        fixture.registerInjectableResource(new CaseFixtures.FixedKeys());
-        fixture.registerInjectableResource(settings.rules());
-        fixture.registerInjectableResource(CaseFixtures.directoryWithBen());
-        fixture.registerInjectableResource(roster);
+        fixture = CaseFixtures.fixture(settings, roster);
     }
 
     @Test

@@ -63,13 +63,9 @@ class SupportCaseTests {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(SupportCase.class);
         settings = new CaseFixtures.TestSettings();
-        fixture.registerInjectableResource(new CaseFixtures.FixedKeys());
-        fixture.registerInjectableResource(settings.rules());
-        fixture.registerInjectableResource(CaseFixtures.directoryWithBen());
         roster = new CaseFixtures.FixedRoster();
-        fixture.registerInjectableResource(roster);
+        fixture = CaseFixtures.fixture(settings, roster);
     }
 
     @Test

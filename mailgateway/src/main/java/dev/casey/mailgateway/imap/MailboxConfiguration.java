@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /** Reads the support mailbox with the IMAP settings in force and hands every mail to the inbound processor. */
 @Configuration(proxyBeanMethods = false)
-class MailboxConfiguration {
+public class MailboxConfiguration {
 
     @Bean
     MailboxPoller mailboxPoller(MailSettings settings, InboundMailProcessor processor, DataSource dataSource) {
@@ -26,8 +26,8 @@ class MailboxConfiguration {
                 InboundMailProcessor.Via.IMAP)), dataSource);
     }
 
-    /** The mailbox to read: none when no IMAP server is configured or mail is switched off. */
-    static Optional<MailboxSettings> mailbox(Settings settings) {
+    /** The mailbox to read: none when no IMAP server is configured; not enabled when mail is switched off. */
+    public static Optional<MailboxSettings> mailbox(Settings settings) {
         Optional<String> host = settings.text(Setting.IMAP_SERVER);
         if (host.isEmpty()) {
             return Optional.empty();

@@ -1,6 +1,5 @@
 package dev.casey.mailgateway.outbox;
 
-import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -10,8 +9,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.util.Objects;
-import java.util.Properties;
+import java.time.Duration;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.springframework.stereotype.Component;
@@ -38,14 +36,9 @@ class SmtpSender implements AutoCloseable {
         }
     }
 
-    /** The connection parameters a transport was opened with. */
-    private record Endpoint(String host, int port, String username, String password, String encryption,
-                            String envelopeFrom) {
-    }
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static final String TIMEOUT_MILLIS = "30000";
-
-    private Endpoint endpoint;
+    private SmtpEndpoint endpoint;
     private Session session;
     private Transport transport;
 
@@ -75,35 +68,15 @@ class SmtpSender implements AutoCloseable {
     }
 
     private Transport transport(Settings settings) throws MessagingException {
-        Endpoint wanted = endpoint(settings);
+        SmtpEndpoint wanted = SmtpEndpoint.of(settings).orElseThrow();
         if (transport != null && transport.isConnected() && wanted.equals(endpoint)) {
             return transport;
         }
         close();
-        boolean tls = wanted.encryption().equals("tls");
-        String protocol = tls ? "smtps" : "smtp";
-        Properties properties = new Properties();
-        properties.put("mail." + protocol + ".connectiontimeout", TIMEOUT_MILLIS);
-        properties.put("mail." + protocol + ".timeout", TIMEOUT_MILLIS);
-        properties.put("mail." + protocol + ".writetimeout", TIMEOUT_MILLIS);
-        properties.put("mail." + protocol + ".from", wanted.envelopeFrom());
-        properties.put("mail." + protocol + ".auth", String.valueOf(wanted.username() != null));
-        if (wanted.encryption().equals("starttls")) {
-            properties.put("mail.smtp.starttls.enable", "true");
-            properties.put("mail.smtp.starttls.required", "true");
-        }
-        session = Session.getInstance(properties);
-        Transport opened = session.getTransport(protocol);
-        opened.connect(wanted.host(), wanted.port(), wanted.username(), wanted.password());
-        transport = opened;
+        session = wanted.session(TIMEOUT);
+        transport = wanted.connect(session);
         endpoint = wanted;
-        return opened;
-    }
-
-    private static Endpoint endpoint(Settings settings) {
-        return new Endpoint(settings.text(Setting.SMTP_SERVER).orElseThrow(), settings.integer(Setting.SMTP_PORT),
-                settings.text(Setting.SMTP_USERNAME).orElse(null), settings.text(Setting.SMTP_PASSWORD).orElse(null),
-                Objects.toString(settings.get(Setting.SMTP_ENCRYPTION)), settings.mailAddress());
+        return transport;
     }
 
     private static String describe(Exception e) {

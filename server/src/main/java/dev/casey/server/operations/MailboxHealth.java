@@ -1,12 +1,13 @@
 package dev.casey.server.operations;
 
-import dev.casey.api.settings.Durations;
-import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
+import dev.casey.mailgateway.imap.MailboxConfiguration;
 import dev.casey.mailgateway.imap.MailboxPoller;
+import dev.casey.mailgateway.imap.MailboxSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -36,11 +37,11 @@ class MailboxHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        Settings current = settings.get();
-        if (current.text(Setting.IMAP_SERVER).isEmpty()) {
+        Optional<MailboxSettings> mailbox = MailboxConfiguration.mailbox(settings.get());
+        if (mailbox.isEmpty()) {
             return Health.unknown().withDetail("reason", "no imapServer configured").build();
         }
-        if (Boolean.FALSE.equals(current.values().get(Setting.MAIL_ENABLE.key()))) {
+        if (!mailbox.get().enabled()) {
             return Health.unknown().withDetail("mailEnable", false)
                     .withDetail("reason", "mail is switched off: the mailbox is not polled").build();
         }
@@ -60,7 +61,7 @@ class MailboxHealth implements HealthIndicator {
         if (!now.connected()) {
             return health.down().withDetail("reason", "not connected to the mailbox; retrying").build();
         }
-        Duration stale = staleAfter(Durations.of(current.get(Setting.MAIL_SYNC_TIMER)));
+        Duration stale = staleAfter(mailbox.get().syncInterval());
         Instant last = now.lastSuccessfulCycle();
         if (last != null && last.plus(stale).isBefore(clock.instant())) {
             return health.down().withDetail("reason", "the inbox has not been emptied for more than " + stale)

@@ -1,15 +1,13 @@
 package dev.casey.server.operations;
 
-import dev.casey.api.settings.Setting;
+import dev.casey.mailgateway.outbox.SmtpEndpoint;
 import dev.casey.api.settings.Settings;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -29,7 +27,7 @@ class SmtpProbe implements HealthIndicator {
     private final Clock clock;
     private volatile Probed last;
 
-    private record Probed(Instant at, Object endpoint, Health health) {
+    private record Probed(Instant at, SmtpEndpoint endpoint, Health health) {
     }
 
     /**
@@ -49,10 +47,11 @@ class SmtpProbe implements HealthIndicator {
             return Health.unknown().withDetail("mailEnable", false)
                     .withDetail("reason", "mail sending is off: mail waits in the outbox for a relay").build();
         }
-        if (current.text(Setting.SMTP_SERVER).isEmpty()) {
+        Optional<SmtpEndpoint> configured = SmtpEndpoint.of(current);
+        if (configured.isEmpty()) {
             return Health.unknown().withDetail("reason", "no smtpServer configured").build();
         }
-        Endpoint endpoint = Endpoint.of(current);
+        SmtpEndpoint endpoint = configured.get();
         Probed previous = last;
         Instant now = clock.instant();
         if (previous != null && previous.endpoint().equals(endpoint)
@@ -64,38 +63,11 @@ class SmtpProbe implements HealthIndicator {
         return health;
     }
 
-    /** What the probe connects to; a change of configuration is probed at once. */
-    private record Endpoint(String host, int port, String username, String password, String encryption) {
-        static Endpoint of(Settings settings) {
-            return new Endpoint(settings.text(Setting.SMTP_SERVER).orElseThrow(), settings.integer(Setting.SMTP_PORT),
-                    settings.text(Setting.SMTP_USERNAME).orElse(null), settings.text(Setting.SMTP_PASSWORD).orElse(null),
-                    Objects.toString(settings.get(Setting.SMTP_ENCRYPTION)));
-        }
-
-        @Override
-        public String toString() {
-            return "Endpoint[" + host + ":" + port + "]"; // never the password
-        }
-    }
-
-    private Health probe(Endpoint endpoint) {
-        boolean tls = endpoint.encryption().equals("tls");
-        String protocol = tls ? "smtps" : "smtp";
-        String millis = String.valueOf(STEP_TIMEOUT.toMillis());
-        Properties properties = new Properties();
-        properties.put("mail." + protocol + ".connectiontimeout", millis);
-        properties.put("mail." + protocol + ".timeout", millis);
-        properties.put("mail." + protocol + ".writetimeout", millis);
-        properties.put("mail." + protocol + ".auth", String.valueOf(endpoint.username() != null));
-        if (endpoint.encryption().equals("starttls")) {
-            properties.put("mail.smtp.starttls.enable", "true");
-            properties.put("mail.smtp.starttls.required", "true");
-        }
+    private Health probe(SmtpEndpoint endpoint) {
         long started = System.nanoTime();
         // host names and user names stay out of the details: the endpoint answers anyone
         Health.Builder health = Health.unknown().withDetail("encryption", endpoint.encryption());
-        try (Transport transport = Session.getInstance(properties).getTransport(protocol)) {
-            transport.connect(endpoint.host(), endpoint.port(), endpoint.username(), endpoint.password());
+        try (Transport transport = endpoint.connect(endpoint.session(STEP_TIMEOUT))) {
             // Angus answers isConnected() with a NOOP to the server, not from its own state
             if (!transport.isConnected()) {
                 return health.down().withDetail("error", "the server dropped the connection after the login").build();
