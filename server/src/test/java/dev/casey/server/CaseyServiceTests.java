@@ -299,6 +299,26 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void theReadModelsCanBeRebuiltFromTheEventStore() {
+        String uuid = api.openCase("Rebuilt", "rebuilt@other.tld", "Rebuild me", "searchable words here").at("/uuid");
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"rebuilt@other.tld\", \"message\": \"zebra crossing\"}");
+        api.patch("/case/" + uuid, "{\"tags\": [\"rebuilt\"]}");
+        JsonNode before = api.get("/case/" + uuid).json();
+        long casesBefore = api.get("/cases").json().get("total").asLong();
+        long personsBefore = api.get("/persons").json().get("persons").size();
+
+        Response rebuilt = api.post("/admin/read-models/rebuild");
+        assertThat(rebuilt.status()).isEqualTo(200);
+        assertThat(rebuilt.json().get("events").asLong()).isPositive();
+
+        assertThat(api.get("/case/" + uuid).json()).isEqualTo(before);
+        assertThat(api.get("/cases").json().get("total").asLong()).isEqualTo(casesBefore);
+        assertThat(api.get("/persons").json().get("persons")).hasSize((int) personsBefore);
+        assertThat(uuids(api.get("/cases?q=zebra"))).containsExactly(uuid);
+        assertThat(uuids(api.get("/cases?tag=rebuilt&participant=rebuilt@other.tld"))).containsExactly(uuid);
+    }
+
+    @Test
     void whyNobodyGotAMailIsOnRecord() {
         String uuid = api.openCase("W", "why@other.tld", "Why no mail", "hi").at("/uuid");
         api.post("/case/" + uuid + "/messages", "{\"from\": \"why@other.tld\", \"message\": \"more\"}");
@@ -337,6 +357,27 @@ class CaseyServiceTests extends ServiceTest {
                             .ofString("{\"from\": \"idem@other.tld\", \"message\": \"retried\"}")));
         }
         assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(2);
+    }
+
+    @Test
+    void theSameIdempotencyKeyAtTheSameTimeOpensOneCase() throws Exception {
+        String key = UUID.randomUUID().toString();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(6);
+        List<java.util.concurrent.Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(clients.submit(() -> api.send(api.request("/cases").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                            {"creator": {"name": "Race", "email": "race@other.tld"}, "subject": "Once only",
+                             "message": "hi"}""")))));
+        }
+        java.util.Set<String> uuids = new java.util.HashSet<>();
+        for (java.util.concurrent.Future<Response> answer : answers) {
+            assertThat(answer.get().status()).isEqualTo(201);
+            uuids.add(answer.get().at("/uuid"));
+        }
+        clients.shutdown();
+        assertThat(uuids).hasSize(1);
+        assertThat(api.get("/cases?participant=race@other.tld").json().get("total").asLong()).isEqualTo(1);
     }
 
     @Test

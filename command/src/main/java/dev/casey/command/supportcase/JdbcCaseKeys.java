@@ -3,6 +3,7 @@ package dev.casey.command.supportcase;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.UUID;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,11 +30,14 @@ class JdbcCaseKeys implements CaseKeys {
     public String newReference(UUID caseId) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             String reference = randomReference();
-            int inserted = jdbc.update(
-                    "INSERT INTO case_reference (reference, case_id) VALUES (?, ?) ON CONFLICT (reference) DO NOTHING",
+            int inserted = jdbc.update("INSERT INTO case_reference (reference, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     reference, caseId);
             if (inserted == 1) {
                 return reference;
+            }
+            if (!jdbc.queryForList("SELECT 1 FROM case_reference WHERE case_id = ?", Integer.class, caseId).isEmpty()) {
+                // another transaction opened this very case (the same idempotency key at the same time)
+                throw new AggregateStreamCreationException("case " + caseId + " exists already");
             }
         }
         throw new IllegalStateException("no free case reference after " + ATTEMPTS + " attempts");

@@ -32,10 +32,12 @@ class CaseQueries {
 
     private final CaseViewRepository views;
     private final EventStore events;
+    private final CaseViewFolding folding;
 
-    CaseQueries(CaseViewRepository views, EventStore events) {
+    CaseQueries(CaseViewRepository views, EventStore events, CaseViewFolding folding) {
         this.views = views;
         this.events = events;
+        this.folding = folding;
     }
 
     @QueryHandler
@@ -47,14 +49,9 @@ class CaseQueries {
         if (stream.isEmpty() || !(stream.get(0).getPayload() instanceof CaseOpenedEvent)) {
             return Optional.empty(); // no case, or an aggregate of another kind under that id
         }
-        CaseView view = null;
-        for (DomainEventMessage<?> event : stream) {
-            if (event.getTimestamp().isAfter(query.asOf())) {
-                break;
-            }
-            view = CaseViewFold.apply(view, event.getPayload(), event.getTimestamp(), event.getSequenceNumber());
-        }
-        return Optional.ofNullable(view);
+        List<? extends DomainEventMessage<?>> untilThen = stream.stream()
+                .takeWhile(event -> !event.getTimestamp().isAfter(query.asOf())).toList();
+        return untilThen.isEmpty() ? Optional.empty() : Optional.of(folding.fold(untilThen));
     }
 
     @QueryHandler

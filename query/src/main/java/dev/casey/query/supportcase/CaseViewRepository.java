@@ -43,10 +43,9 @@ class CaseViewRepository {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
                     next.uuid(), next.reference(), next.subject(), status(next), next.category(),
                     EmailAddresses.key(next.creator().email()), next.messages().size(), ts(next.openedAt()),
-                    ts(next.updatedAt()), next.version(), searchable(next.subject()), document);
+                    ts(next.updatedAt()), next.version(), searchable(next.subject()) + searchable(next.messages()), document);
         } else {
-            String newText = next.messages().subList(previous.messages().size(), next.messages().size()).stream()
-                    .map(MessageView::body).map(CaseViewRepository::searchable).collect(Collectors.joining());
+            String newText = searchable(next.messages().subList(previous.messages().size(), next.messages().size()));
             jdbc.update("""
                     UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
                                          search_text = search_text || ?, document = ?::jsonb
@@ -121,6 +120,10 @@ class CaseViewRepository {
 
     private static String status(CaseView view) {
         return view.status().name();
+    }
+
+    private static String searchable(List<MessageView> messages) {
+        return messages.stream().map(MessageView::body).map(CaseViewRepository::searchable).collect(Collectors.joining());
     }
 
     private static String searchable(String text) {

@@ -29,11 +29,13 @@ public class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgres postgres,
-                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
+                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize,
+                          @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setUsername("postgres");
         config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(connectionTimeout);
         config.setPoolName("casey-embedded");
         return new HikariDataSource(config);
     }

@@ -27,6 +27,7 @@ class ApiTokenFilter extends OncePerRequestFilter {
 
     static final String ADMIN_PATH = "/api/casey/v1/config";
     static final String MAIL_PATH = "/api/casey/v1/mail/";
+    static final String MAINTENANCE_PATH = "/api/casey/v1/admin/";
 
     private final SettingsService settings;
 
@@ -65,9 +66,9 @@ class ApiTokenFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** Configuration needs admin; the mail relay and inbound mail need mail (or admin); the rest cases. */
+    /** Configuration and maintenance need admin; the mail relay and inbound mail need mail (or admin); the rest cases. */
     static String requiredScope(String path) {
-        if (path.equals(ADMIN_PATH) || path.startsWith(ADMIN_PATH + "/")) {
+        if (path.equals(ADMIN_PATH) || path.startsWith(ADMIN_PATH + "/") || path.startsWith(MAINTENANCE_PATH)) {
             return ApiToken.SCOPE_ADMIN;
         }
         if (path.startsWith(MAIL_PATH)) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -96,9 +97,13 @@ class CaseController {
         UUID caseId = key == null ? UUID.randomUUID() : derived("case", actor.name(), key);
         Optional<CaseView> existing = key == null ? Optional.empty() : find(caseId, null);
         if (existing.isEmpty()) {
-            commands.send(new OpenCaseCommand(caseId, body.subject(), body.creator().name(), body.creator().email(),
-                    body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, List.of(), actor,
-                    Source.HTTP), ErrorCode.CASE_NOT_FOUND, null);
+            try {
+                commands.send(new OpenCaseCommand(caseId, body.subject(), body.creator().name(), body.creator().email(),
+                        body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, List.of(),
+                        actor, Source.HTTP), ErrorCode.CASE_NOT_FOUND, null);
+            } catch (AggregateStreamCreationException sameKeyAtTheSameTime) {
+                // a concurrent request with the same key opened it first: answer as it was answered
+            }
         }
         CaseView opened = existing.orElseGet(() -> get(caseId, null));
         Map<String, Object> created = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.stereotype.Component;
 
 /** Sends commands and waits for them, turning "no such aggregate" into the caller's not-found refusal. */
@@ -26,6 +27,10 @@ class CommandSender {
             }
             if (ProblemResponses.causeOf(e, AggregateNotFoundException.class) != null) {
                 throw new CaseyRefusal(whenMissing, missingMessage);
+            }
+            AggregateStreamCreationException exists = ProblemResponses.causeOf(e, AggregateStreamCreationException.class);
+            if (exists != null) {
+                throw exists;
             }
             throw e;
         }

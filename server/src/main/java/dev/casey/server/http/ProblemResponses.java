@@ -78,6 +78,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (refusal != null) {
             return refused(refusal);
         }
+        if (DatabaseOutage.causedBy(e)) {
+            log.warn("Answering 503: the database is not reachable ({})", e.getMessage());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                            "the database is not reachable; nothing was changed, try again shortly", null));
+        }
         log.error("Unexpected failure", e);
         return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "the request could not be completed; it has been logged", null));

@@ -62,7 +62,9 @@ class ApiDocumentation {
             Map.entry("POST /config/commit", "Write the configuration in force to the configuration file (admin scope)"),
             Map.entry("POST /mail/inbound", "Hand over an inbound mail, as JSON or raw message/rfc822 (mail scope)"),
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay (mail scope)"),
-            Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"));
+            Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
+            Map.entry("POST /admin/read-models/rebuild",
+                    "Build the case and person read models anew from the event store (admin scope; writes wait)"));
 
     @Bean
     OpenAPI caseyOpenApi() {

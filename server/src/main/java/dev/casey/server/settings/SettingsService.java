@@ -4,8 +4,11 @@ import dev.casey.api.settings.FetchSettingsQuery;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -28,6 +31,8 @@ import org.springframework.stereotype.Component;
 public class SettingsService {
 
     private static final Logger log = LoggerFactory.getLogger(SettingsService.class);
+    /** How late a change made on another instance may arrive here. */
+    static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(2);
 
     private final ConfigFile file;
     private final EventStore events;
@@ -36,7 +41,13 @@ public class SettingsService {
     private Map<String, Object> fileValues;
     /** Runtime values since the last commit, by key; guarded by this. */
     private Map<String, Object> overrides;
+    /** The sequence number of the last configuration event taken in; guarded by this. */
+    private long applied = -1;
     private volatile Settings current;
+    private volatile Instant lastCatchUp = Instant.MIN;
+    private final ReentrantLock catchingUp = new ReentrantLock();
+    /** Whether the last catch-up failed; guarded by this. */
+    private boolean unreadable;
 
     SettingsService(ConfigFile file, EventStore events, ObjectProvider<ServiceDefaults> serviceDefaults) {
         this.file = file;
@@ -54,19 +65,26 @@ public class SettingsService {
         }
     }
 
-    /** The configuration now in force. */
+    /** The configuration now in force, with the changes of other instances at most a few seconds late. */
     public Settings current() {
         Settings settings = current;
         if (settings == null) {
             synchronized (this) {
-                if (current == null) {
-                    overrides = replayRuntimeChanges();
-                    current = base.with(fileValues).with(overrides);
-                }
-                settings = current;
+                catchUp();
+                return current;
             }
         }
-        return settings;
+        // one reader catches up; the others go on with what is known (a slow database stalls nobody else)
+        if (lastCatchUp.plus(CATCH_UP_INTERVAL).isBefore(Instant.now()) && catchingUp.tryLock()) {
+            try {
+                synchronized (this) {
+                    catchUp();
+                }
+            } finally {
+                catchingUp.unlock();
+            }
+        }
+        return current;
     }
 
     @QueryHandler
@@ -76,25 +94,55 @@ public class SettingsService {
 
     @EventHandler
     void on(SettingsChangedEvent event) {
-        afterCommit(() -> {
-            synchronized (this) {
-                current();
-                apply(overrides, event.changes());
-                current = base.with(fileValues).with(overrides);
-            }
-        });
+        afterCommit(this::refresh);
     }
 
-    /** The file now holds the runtime values: they become the file layer. */
     @EventHandler
     void on(SettingsCommittedEvent event) {
-        afterCommit(() -> {
-            synchronized (this) {
-                current();
-                fileValues = committed();
-                overrides = new LinkedHashMap<>();
+        afterCommit(this::refresh);
+    }
+
+    private synchronized void refresh() {
+        catchUp();
+    }
+
+    /**
+     * Takes in the configuration events not seen yet. At start, runtime changes from before the last
+     * commit are in the file already; later, a commit makes the runtime values part of the file layer
+     * without changing what is in force. When the event store cannot be read (the database is away),
+     * the configuration known so far stays in force.
+     */
+    private void catchUp() {
+        try {
+            if (current == null) {
+                overrides = replayRuntimeChanges();
+            } else {
+                events.readEvents(Settings.ID, applied + 1).asStream().forEach(message -> {
+                    if (message.getPayload() instanceof SettingsCommittedEvent) {
+                        fileValues = committed();
+                        overrides = new LinkedHashMap<>();
+                    } else if (message.getPayload() instanceof SettingsChangedEvent changed) {
+                        apply(overrides, changed.changes());
+                    }
+                    applied = message.getSequenceNumber();
+                });
             }
-        });
+            current = base.with(fileValues).with(overrides);
+            if (unreadable) {
+                log.info("Configuration changes can be read again");
+                unreadable = false;
+            }
+        } catch (RuntimeException e) {
+            if (current == null) {
+                throw e;
+            }
+            if (!unreadable) {
+                log.warn("Cannot read configuration changes now; keeping the configuration known so far: {}",
+                        e.getMessage());
+                unreadable = true;
+            }
+        }
+        lastCatchUp = Instant.now();
     }
 
     /** Writes the configuration in force to the file. */
@@ -123,6 +171,7 @@ public class SettingsService {
             } else if (message.getPayload() instanceof SettingsChangedEvent changed) {
                 apply(sinceCommit, changed.changes());
             }
+            applied = message.getSequenceNumber();
         });
         sinceCommit.keySet().removeIf(key -> {
             try {

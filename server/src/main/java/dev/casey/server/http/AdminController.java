@@ -1,0 +1,34 @@
+package dev.casey.server.http;
+
+import dev.casey.query.ReadModelRebuild;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Maintenance of the service (admin scope). */
+@RestController
+@RequestMapping(path = "/api/casey/v1/admin", produces = "application/json")
+class AdminController {
+
+    private final ReadModelRebuild rebuild;
+
+    AdminController(ReadModelRebuild rebuild) {
+        this.rebuild = rebuild;
+    }
+
+    /** Builds the case and person read models anew from the event store; writes wait meanwhile. */
+    @PostMapping("/read-models/rebuild")
+    Map<String, Object> rebuildReadModels() {
+        ReadModelRebuild.Result result = rebuild.rebuild();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("events", result.events());
+        answer.put("cases", result.cases());
+        answer.put("persons", result.persons());
+        answer.put("millis", result.took().toMillis());
+        answer.put("eventsPerSecond", result.took().isZero() ? 0
+                : Math.round(result.events() / (result.took().toNanos() / 1e9)));
+        return answer;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** PostgreSQL stopped and started under load: 503 while it is away, back by itself, nothing acknowledged lost. */
+class DatabaseOutageTests {
+
+    @Test
+    void whileTheDatabaseIsAwayRequestsGet503AndTheServiceRecoversByItself() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-outage-db-");
+        int port = freePort();
+        EmbeddedPostgres database = postgres(dataDir, port);
+        String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        try (ConfigurableApplicationContext service = Services.start(Files.createTempDirectory("casey-outage-"),
+                "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+                "--spring.datasource.password=")) {
+            Api api = Services.api(service);
+            Load load = new Load(api, "outage@example.org", 4);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() >= 20);
+                database.close();
+                int beforeOutage = load.acknowledgedCount();
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.statuses.containsKey(503));
+                Thread.sleep(3_000);
+                database = postgres(dataDir, port);
+                int afterOutage = load.acknowledgedCount();
+                await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledgedCount() >= afterOutage + 20);
+                System.out.printf("FAULT database-outage: sent=%d acknowledged=%d (before the outage %d) statuses=%s%n",
+                        load.sent.get(), load.acknowledgedCount(), beforeOutage, load.statuses);
+            } finally {
+                load.close();
+            }
+            assertThat(load.statuses.keySet()).as("answers: %s", load.statuses).isSubsetOf(Set.of(201, 503));
+            long found = api.get("/cases?participant=outage@example.org&size=1").json().get("total").asLong();
+            for (String uuid : load.acknowledged) {
+                assertThat(api.get("/case/" + uuid).status()).isEqualTo(200);
+            }
+            assertThat(found).isBetween((long) load.acknowledgedCount(), (long) load.sent.get());
+            System.out.printf("FAULT database-outage: found=%d of acknowledged=%d%n", found, load.acknowledgedCount());
+        } finally {
+            database.close();
+        }
+    }
+
+    private static EmbeddedPostgres postgres(Path dataDir, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("synchronous_commit", "on").start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

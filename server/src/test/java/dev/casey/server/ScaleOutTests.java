@@ -1,0 +1,133 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.casey.mailgateway.imap.MailboxPoller;
+import dev.casey.server.axon.ConflictRetry;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Three instances of the service on one PostgreSQL: commands accepted on any of them (concurrent
+ * writes to the same cases retried, none lost), every mail sent once, one mailbox reader at a time
+ * with takeover, configuration changes seen everywhere.
+ */
+class ScaleOutTests {
+
+    static final int INSTANCES = 3;
+    static final int CASES = 3;
+    static final int MESSAGES = 60;
+
+    @Test
+    void threeInstancesShareOneDatabaseWithoutLosingOrRepeatingAnything() throws Exception {
+        List<ConfigurableApplicationContext> instances = new ArrayList<>();
+        try (EmbeddedPostgres database = EmbeddedPostgres.builder().start(); MailServers mail = new MailServers()) {
+            Path config = MailConversationTests.configFile(mail.config(""));
+            for (int i = 0; i < INSTANCES; i++) {
+                instances.add(Services.start(Files.createTempDirectory("casey-scale-"),
+                        "--spring.datasource.url=" + database.getJdbcUrl("postgres", "postgres"),
+                        "--spring.datasource.username=postgres", "--casey.config-file=" + config));
+            }
+            List<Api> apis = instances.stream().map(Services::api).toList();
+            apis.get(0).person("Ben Foo", "ben@team.test", true);
+
+            List<String> cases = new ArrayList<>();
+            for (int i = 0; i < CASES; i++) {
+                cases.add(apis.get(i % INSTANCES).openCase("Many", "many@example.org", "Shared " + i, "first").at("/uuid"));
+            }
+
+            // everyone writes to the same few cases through every instance at once
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            ExecutorService clients = Executors.newFixedThreadPool(12);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int n = 0; n < MESSAGES; n++) {
+                int message = n;
+                answers.add(clients.submit(() -> {
+                    // each case is written to through every instance
+                    Api.Response r = apis.get(message % INSTANCES).post("/case/" + cases.get((message / INSTANCES) % CASES)
+                                    + "/messages",
+                            "{\"from\": \"many@example.org\", \"message\": \"m-" + message + "\"}");
+                    if (r.status() == 201) {
+                        acknowledged.add(r.at("/uuid"));
+                    }
+                    return r.status();
+                }));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(201);
+            }
+            clients.shutdown();
+
+            // every message once, in whichever instance one asks
+            int stored = 0;
+            for (String uuid : cases) {
+                JsonNode messages = apis.get(2).get("/case/" + uuid).json().get("messages");
+                stored += messages.size() - 1;
+                messages.forEach(m -> acknowledged.remove(m.get("uuid").asString()));
+            }
+            assertThat(stored).isEqualTo(MESSAGES);
+            long retried = instances.stream().mapToLong(i -> i.getBean(ConflictRetry.class).retried()).sum();
+            System.out.printf("SCALE-OUT: %d messages to %d cases through %d instances, %d commands retried after a race%n",
+                    MESSAGES, CASES, INSTANCES, retried);
+            assertThat(retried).as("concurrent writes to the same cases must have collided").isPositive();
+            assertThat(acknowledged).as("acknowledged but not stored").isEmpty();
+
+            // every mail sent once, although three instances drain the outbox
+            await().atMost(Duration.ofSeconds(60)).until(() -> mail.receivedBy("ben@team.test").size() >= CASES + MESSAGES);
+            Thread.sleep(2_000);
+            List<String> texts = mail.receivedBy("ben@team.test").stream().map(Mails::text).toList();
+            assertThat(texts).hasSize(CASES + MESSAGES);
+            for (int n = 0; n < MESSAGES; n++) {
+                String marker = "m-" + n;
+                assertThat(texts.stream().filter(t -> t.lines().anyMatch(line -> line.strip().equals(marker))).count())
+                        .as("mails with " + marker).isEqualTo(1);
+            }
+
+            // one mailbox reader; when it goes, another takes over
+            List<Integer> leaders = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                if (instances.get(i).getBean(MailboxPoller.class).stats().leader()) {
+                    leaders.add(i);
+                }
+            }
+            assertThat(leaders).hasSize(1);
+            instances.get(leaders.get(0)).close();
+            Api survivor = apis.get((leaders.get(0) + 1) % INSTANCES);
+            mail.sendToSupport("""
+                    From: After Takeover <takeover@example.org>
+                    To: %s
+                    Subject: Read by another instance
+                    Message-ID: <takeover-1@example.org>
+                    Content-Type: text/plain; charset=UTF-8
+
+                    Hello.
+                    """.formatted(MailServers.SUPPORT));
+            await().atMost(Duration.ofSeconds(30)).until(() -> survivor.get("/cases?participant=takeover@example.org")
+                    .json().get("total").asLong() == 1);
+
+            // configuration changed on one instance is in force on the others
+            Api other = apis.get((leaders.get(0) + 2) % INSTANCES);
+            survivor.post("/config", "[{\"mailSubjectPrefix\": \"Acme\"}]");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "Acme".equals(other.get("/config").at("/mailSubjectPrefix")));
+        } finally {
+            for (ConfigurableApplicationContext instance : instances) {
+                if (instance.isActive()) {
+                    instance.close();
+                }
+            }
+        }
+    }
+}
