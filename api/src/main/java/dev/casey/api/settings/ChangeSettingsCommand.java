@@ -6,5 +6,6 @@ import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Changes configuration keys at runtime; a null value resets a key to its default. */
-public record ChangeSettingsCommand(@TargetAggregateIdentifier String settingsId, Map<String, Object> changes, Actor actor, Source source) {
+public record ChangeSettingsCommand(@TargetAggregateIdentifier String settingsId, Map<String, Object> changes,
+                                    Actor actor, Source source) {
 }

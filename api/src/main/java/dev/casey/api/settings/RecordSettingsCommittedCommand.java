@@ -2,9 +2,9 @@ package dev.casey.api.settings;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
-import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Records that the effective configuration was written to the configuration file. */
-public record RecordSettingsCommittedCommand(@TargetAggregateIdentifier String settingsId, String file, Actor actor, Source source) {
+public record RecordSettingsCommittedCommand(@TargetAggregateIdentifier String settingsId, String file, Actor actor,
+                                             Source source) {
 }

@@ -2,7 +2,6 @@ package dev.casey.api.settings;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
-import java.util.Map;
 import org.axonframework.serialization.Revision;
 
 /** The effective configuration was written to the configuration file; earlier runtime changes are in it. */

@@ -2,9 +2,7 @@ package dev.casey.api.supportcase;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.axonframework.serialization.Revision;
 

@@ -2,8 +2,6 @@ package dev.casey.api.supportcase;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

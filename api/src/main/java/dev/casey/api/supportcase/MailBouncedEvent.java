@@ -7,5 +7,6 @@ import org.axonframework.serialization.Revision;
 
 /** A mail of the case could not be delivered: the recipient's server sent it back. */
 @Revision("1")
-public record MailBouncedEvent(UUID caseId, String recipient, String mailMessageId, String diagnostic, Actor actor, Source source) {
+public record MailBouncedEvent(UUID caseId, String recipient, String mailMessageId, String diagnostic, Actor actor,
+                               Source source) {
 }

@@ -8,5 +8,6 @@ import java.util.UUID;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Changes a case's category, tags or meta; a null field is left as it is, an empty category clears it. */
-public record UpdateCaseDetailsCommand(@TargetAggregateIdentifier UUID caseId, String category, List<String> tags, Map<String, String> meta, Actor actor, Source source) {
+public record UpdateCaseDetailsCommand(@TargetAggregateIdentifier UUID caseId, String category, List<String> tags,
+                                       Map<String, String> meta, Actor actor, Source source) {
 }

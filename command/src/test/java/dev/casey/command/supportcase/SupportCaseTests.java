@@ -5,7 +5,6 @@ import static dev.casey.command.supportcase.CaseFixtures.CASE_ID;
 import static dev.casey.command.supportcase.CaseFixtures.CLIENT;
 import static dev.casey.command.supportcase.CaseFixtures.CODE;
 import static dev.casey.command.supportcase.CaseFixtures.CUSTOMER;
-import static dev.casey.command.supportcase.CaseFixtures.REFERENCE;
 import static dev.casey.command.supportcase.CaseFixtures.caseOpened;
 import static dev.casey.command.supportcase.CaseFixtures.firstMessage;
 import static dev.casey.command.supportcase.CaseFixtures.openCase;
@@ -49,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.ResultValidator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
