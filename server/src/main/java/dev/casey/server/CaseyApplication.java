@@ -11,8 +11,23 @@ public class CaseyApplication {
 
     public static void main(String[] args) {
         quietAxon();
+        fastMimeStreams();
         SpringApplication.run(CaseyApplication.class, translate(args));
     }
+
+    /**
+     * Jakarta Mail 2.1 looks its stream provider up with a ServiceLoader scan of the whole class
+     * path on every encoded word and every multipart (jakartaee/mail-api#861): in a Spring Boot jar
+     * that is most of the time spent composing a mail. Naming the provider makes it a plain class
+     * lookup. Angus Mail's provider is the one the scan would find.
+     */
+    static void fastMimeStreams() {
+        if (System.getProperty(STREAM_PROVIDER) == null) {
+            System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
+    private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
 
     /**
      * Axon reads these as JVM system properties only. Without them it phones home to an outside
