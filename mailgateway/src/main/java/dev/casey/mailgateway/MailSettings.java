@@ -1,9 +1,9 @@
 package dev.casey.mailgateway;
 
 import dev.casey.api.common.EmailAddresses;
-import dev.casey.api.settings.FetchSettingsQuery;
 import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
+import dev.casey.api.settings.SettingsInForce;
 import java.util.function.Supplier;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,7 +17,7 @@ public class MailSettings {
 
     @Autowired
     MailSettings(QueryGateway queryGateway) {
-        this(() -> queryGateway.query(new FetchSettingsQuery(), Settings.class).join());
+        this(new SettingsInForce(queryGateway));
     }
 
     public MailSettings(Supplier<Settings> settings) {

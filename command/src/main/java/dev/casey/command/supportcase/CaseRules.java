@@ -1,7 +1,7 @@
 package dev.casey.command.supportcase;
 
-import dev.casey.api.settings.FetchSettingsQuery;
 import dev.casey.api.settings.Settings;
+import dev.casey.api.settings.SettingsInForce;
 import java.util.function.Supplier;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,7 +15,7 @@ public class CaseRules {
 
     @Autowired
     CaseRules(QueryGateway queryGateway) {
-        this(() -> queryGateway.query(new FetchSettingsQuery(), Settings.class).join());
+        this(new SettingsInForce(queryGateway));
     }
 
     public CaseRules(Supplier<Settings> settings) {

@@ -7,6 +7,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -305,7 +306,8 @@ public final class MailComposer {
 
     /** The top-level headers as they will be read: parsed back from the bytes, unfolded, decoded. */
     private static Map<String, String> decodedHeaders(byte[] raw) throws MessagingException, IOException {
-        MimeMessage parsed = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+        // the header block only: the body was just written and is not needed again
+        InternetHeaders parsed = new InternetHeaders(new ByteArrayInputStream(raw));
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : Collections.list(parsed.getAllHeaders())) {
             String value = MimeUtility.unfold(h.getValue());
