@@ -42,15 +42,18 @@ public class ReadModelRebuild {
     public Result rebuild() {
         long started = System.nanoTime();
         return transactions.execute(tx -> {
-            jdbc.execute("LOCK TABLE case_view, case_view_tag, case_view_participant, person_view IN SHARE ROW EXCLUSIVE MODE");
+            jdbc.execute("LOCK TABLE case_view, case_view_document, case_view_count, case_view_tag,"
+                    + " case_view_participant, person_view IN SHARE ROW EXCLUSIVE MODE");
             jdbc.update("DELETE FROM case_view_tag");
             jdbc.update("DELETE FROM case_view_participant");
+            jdbc.update("DELETE FROM case_view_document");
+            jdbc.update("DELETE FROM case_view_count");
             jdbc.update("DELETE FROM case_view");
             jdbc.update("DELETE FROM person_view");
             long eventCount = 0;
             List<String> caseIds = aggregates("SupportCase");
             for (String caseId : caseIds) {
-                List<? extends DomainEventMessage<?>> stream = events.readEvents(caseId).asStream().toList();
+                List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, caseId);
                 eventCount += stream.size();
                 if (!stream.isEmpty() && stream.get(0).getPayload() instanceof CaseOpenedEvent) {
                     CaseView view = cases.fold(stream);
@@ -59,7 +62,7 @@ public class ReadModelRebuild {
             }
             List<String> personIds = aggregates("Person");
             for (String personId : personIds) {
-                List<? extends DomainEventMessage<?>> stream = events.readEvents(personId).asStream().toList();
+                List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, personId);
                 eventCount += stream.size();
                 stream.forEach(persons::apply);
             }

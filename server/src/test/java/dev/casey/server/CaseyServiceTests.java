@@ -189,6 +189,33 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void listTotalsFollowOpeningsClosingsReopeningsAndRebuilds() {
+        long all = total("/cases");
+        long open = total("/cases?status=open");
+        long closed = total("/cases?status=closed");
+        String uuid = api.openCase("Count", "count@other.tld", "Count me", "one").at("/uuid");
+        assertThat(List.of(total("/cases"), total("/cases?status=open"), total("/cases?status=closed")))
+                .containsExactly(all + 1, open + 1, closed);
+        api.post("/case/" + uuid + "/close");
+        assertThat(List.of(total("/cases"), total("/cases?status=open"), total("/cases?status=closed")))
+                .containsExactly(all + 1, open, closed + 1);
+        api.post("/case/" + uuid + "/reopen");
+        assertThat(List.of(total("/cases"), total("/cases?status=open"), total("/cases?status=closed")))
+                .containsExactly(all + 1, open + 1, closed);
+
+        assertThat(api.post("/admin/read-models/rebuild").status()).isEqualTo(200);
+        for (String status : List.of("open", "closed", "pending", "expired")) {
+            assertThat(total("/cases?status=" + status)).as(status).isEqualTo(jdbc.queryForObject(
+                    "SELECT count(*) FROM case_view WHERE status = upper(?)", Long.class, status));
+        }
+        assertThat(total("/cases")).isEqualTo(jdbc.queryForObject("SELECT count(*) FROM case_view", Long.class));
+    }
+
+    private long total(String path) {
+        return api.get(path).json().get("total").asLong();
+    }
+
+    @Test
     void personsAreRegisteredOncePerAddressAndShowTheirCases() {
         String email = "anna." + unique() + "@domain.tld";
         String anna = api.person("Anna", email, true);
@@ -357,6 +384,35 @@ class CaseyServiceTests extends ServiceTest {
                             .ofString("{\"from\": \"idem@other.tld\", \"message\": \"retried\"}")));
         }
         assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(2);
+    }
+
+    @Test
+    void aLongCaseIsLoadedFromASnapshotThatRemembersWhatItHasSeen() {
+        String uuid = api.openCase("Long", "long@other.tld", "A long story", "chapter 0").at("/uuid");
+        java.util.function.Function<String, Response> retriedPost = key -> api.send(api.request("/case/" + uuid
+                + "/messages").header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"from\": \"long@other.tld\", \"message\": \"chapter " + key + "\"}")));
+        assertThat(retriedPost.apply("1").status()).isEqualTo(201);
+        for (int i = 2; i <= 40; i++) {
+            assertThat(retriedPost.apply(String.valueOf(i)).status()).isEqualTo(201);
+        }
+        Long snapshotAt = jdbc.queryForObject(
+                "SELECT max(sequencenumber) FROM snapshotevententry WHERE aggregateidentifier = ?", Long.class, uuid);
+        assertThat(snapshotAt).as("a snapshot of the case after 80 events").isNotNull().isGreaterThan(10);
+
+        // the snapshot knows chapter 1 was posted: a retry of it is still a no-op, a new chapter is not
+        assertThat(retriedPost.apply("1").status()).isEqualTo(201);
+        assertThat(retriedPost.apply("41").status()).isEqualTo(201);
+        JsonNode messages = api.get("/case/" + uuid).json().get("messages");
+        assertThat(messages).hasSize(42);
+        assertThat(messages.get(41).get("body").asString()).isEqualTo("chapter 41");
+        // histories, views as of an instant and rebuilds read the events themselves, never the snapshot
+        JsonNode history = api.get("/case/" + uuid + "/history").json().get("events");
+        assertThat(history.get(0).get("type").asString()).isEqualTo("CaseOpenedEvent");
+        assertThat(history.toString()).doesNotContain("SupportCase");
+        String now = java.net.URLEncoder.encode(Instant.now().toString(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(api.get("/case/" + uuid + "?asOf=" + now).json().get("messages")).hasSize(42);
     }
 
     @Test

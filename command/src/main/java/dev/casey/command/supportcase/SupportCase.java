@@ -2,6 +2,8 @@ package dev.casey.command.supportcase;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
@@ -61,6 +63,7 @@ import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.serialization.Revision;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -73,7 +76,11 @@ import org.axonframework.spring.stereotype.Aggregate;
  * change to a case, and every decision not to write to someone; the read side and the mail gateway
  * only follow.
  */
-@Aggregate
+@Aggregate(snapshotTriggerDefinition = CaseSnapshots.TRIGGER)
+@Revision(CaseSnapshots.REVISION)
+// snapshots hold the decision state as it is, fields and nothing else
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
 class SupportCase {
 
     static final int MAX_SUBJECT_LENGTH = 500;
@@ -81,6 +88,7 @@ class SupportCase {
     static final int MAX_CATEGORY_LENGTH = 100;
     static final Duration POLITE_REPLY_INTERVAL = Duration.ofDays(1);
 
+    // no final fields: a snapshot is restored into them (Jackson 3 does not write final fields)
     @AggregateIdentifier
     private UUID caseId;
     private CaseStatus status;
@@ -89,17 +97,17 @@ class SupportCase {
     private String category;
     private List<String> tags;
     private Map<String, String> meta;
-    private final Map<String, Participant> participants = new LinkedHashMap<>();
-    private final Set<UUID> messageIds = new HashSet<>();
-    private final Set<String> mailMessageIds = new HashSet<>();
+    private Map<String, Participant> participants = new LinkedHashMap<>();
+    private Set<UUID> messageIds = new HashSet<>();
+    private Set<String> mailMessageIds = new HashSet<>();
     private Instant lastActivity;
     /** How often the case was opened (1, and one more for each reopening): the generation of its idle checks. */
     private int openings;
     private int inviteRound;
     private List<Participant> lastInvited = List.of();
-    private final Set<String> invited = new HashSet<>();
+    private Set<String> invited = new HashSet<>();
     private boolean teamAnswered;
-    private final Map<String, Instant> politeRepliesSent = new HashMap<>();
+    private Map<String, Instant> politeRepliesSent = new HashMap<>();
 
     SupportCase() {
         // for event sourcing

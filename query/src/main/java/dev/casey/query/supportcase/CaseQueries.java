@@ -11,6 +11,7 @@ import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
 import dev.casey.query.Documents;
+import dev.casey.query.RecordedEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ class CaseQueries {
         if (query.asOf() == null) {
             return views.find(query.caseId());
         }
-        List<? extends DomainEventMessage<?>> stream = events.readEvents(query.caseId().toString()).asStream().toList();
+        List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, query.caseId().toString());
         if (stream.isEmpty() || !(stream.get(0).getPayload() instanceof CaseOpenedEvent)) {
             return Optional.empty(); // no case, or an aggregate of another kind under that id
         }
@@ -62,7 +63,7 @@ class CaseQueries {
     @QueryHandler
     Optional<CaseHistory> handle(FetchCaseHistoryQuery query) {
         List<CaseHistoryEntry> entries = new ArrayList<>();
-        events.readEvents(query.caseId().toString()).asStream().forEach(event -> entries.add(entry(event)));
+        RecordedEvents.of(events, query.caseId().toString()).forEach(event -> entries.add(entry(event)));
         if (entries.isEmpty() || !"CaseOpenedEvent".equals(entries.get(0).type())) {
             return Optional.empty(); // no case, or an aggregate of another kind under that id
         }

@@ -6,8 +6,6 @@ import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.supportcase.MessageView;
 import dev.casey.query.Documents;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +16,14 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** The case read model in PostgreSQL: one JSON document per case plus the columns lists filter on. */
+/**
+ * The case read model in PostgreSQL: per case a narrow row that lists filter, sort, count and show ({@code case_view}
+ * with its summary), and beside it the whole document and the searchable text ({@code case_view_document}).
+ */
 @Repository
 class CaseViewRepository {
+
+    private static final int COUNT_SHARDS = 16;
 
     private final JdbcTemplate jdbc;
 
@@ -29,29 +32,43 @@ class CaseViewRepository {
     }
 
     Optional<CaseView> find(UUID caseId) {
-        return jdbc.query("SELECT document FROM case_view WHERE case_id = ?",
+        return jdbc.query("SELECT document FROM case_view_document WHERE case_id = ?",
                 (rs, i) -> read(rs.getString(1)), caseId).stream().findFirst();
     }
 
-    /** Stores the view after an event; previous is the view before it (null for a new case). */
+    /** Stores the view after events; previous is the view before them (null for a new case). */
     void save(CaseView previous, CaseView next) {
         String document = Documents.MAPPER.writeValueAsString(next);
+        String summary = Documents.MAPPER.writeValueAsString(summaryOf(next));
         if (previous == null) {
             jdbc.update("""
                     INSERT INTO case_view (case_id, reference, subject, status, category, creator_email, message_count,
-                                           opened_at, updated_at, version, search_text, document)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
+                                           opened_at, updated_at, version, summary)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
                     next.uuid(), next.reference(), next.subject(), status(next), next.category(),
                     EmailAddresses.key(next.creator().email()), next.messages().size(), ts(next.openedAt()),
-                    ts(next.updatedAt()), next.version(), searchable(next.subject()) + searchable(next.messages()), document);
+                    ts(next.updatedAt()), next.version(), summary);
+            jdbc.update("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
+                    next.uuid(), searchable(next.subject()) + searchable(next.messages()), document);
+            countCases(next, status(next), 1);
         } else {
-            String newText = searchable(next.messages().subList(previous.messages().size(), next.messages().size()));
             jdbc.update("""
                     UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
-                                         search_text = search_text || ?, document = ?::jsonb
+                                         summary = ?::jsonb
                      WHERE case_id = ?""",
                     status(next), next.category(), next.messages().size(), ts(next.updatedAt()), next.version(),
+                    summary, next.uuid());
+            String newText = searchable(next.messages().subList(previous.messages().size(), next.messages().size()));
+            jdbc.update("UPDATE case_view_document SET search_text = search_text || ?, document = ?::jsonb WHERE case_id = ?",
                     newText, document, next.uuid());
+            if (previous.status() != next.status()) {
+                // always in the same order of statuses: two transactions never wait for each other's rows
+                String before = status(previous);
+                String after = status(next);
+                boolean beforeFirst = before.compareTo(after) < 0;
+                countCases(next, beforeFirst ? before : after, beforeFirst ? -1 : 1);
+                countCases(next, beforeFirst ? after : before, beforeFirst ? 1 : -1);
+            }
         }
         if (previous == null || !previous.tags().equals(next.tags())) {
             jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
@@ -66,7 +83,21 @@ class CaseViewRepository {
         }
     }
 
+    private void countCases(CaseView view, String status, int change) {
+        jdbc.update("""
+                INSERT INTO case_view_count (status, shard, cases) VALUES (?, ?, ?)
+                ON CONFLICT (status, shard) DO UPDATE SET cases = case_view_count.cases + EXCLUDED.cases""",
+                status, (short) Math.floorMod(view.uuid().hashCode(), COUNT_SHARDS), change);
+    }
+
     long count(FindCasesQuery query) {
+        if (query.category() == null && query.tag() == null && query.participant() == null && query.text() == null) {
+            Long total = query.status() == null
+                    ? jdbc.queryForObject("SELECT coalesce(sum(cases), 0) FROM case_view_count", Long.class)
+                    : jdbc.queryForObject("SELECT coalesce(sum(cases), 0) FROM case_view_count WHERE status = ?",
+                            Long.class, query.status().name());
+            return total == null ? 0 : total;
+        }
         Filter filter = Filter.of(query);
         Long total = jdbc.queryForObject("SELECT count(*) FROM case_view c" + filter.where, Long.class,
                 filter.args.toArray());
@@ -78,15 +109,14 @@ class CaseViewRepository {
         List<Object> args = new ArrayList<>(filter.args);
         args.add(query.size());
         args.add((long) query.page() * query.size());
-        return jdbc.query("SELECT c.document - 'messages', c.message_count FROM case_view c" + filter.where
+        return jdbc.query("SELECT c.summary FROM case_view c" + filter.where
                         + " ORDER BY c.updated_at DESC, c.case_id LIMIT ? OFFSET ?",
-                CaseViewRepository::summary, args.toArray());
+                (rs, row) -> Documents.MAPPER.readValue(rs.getString(1), CaseSummary.class), args.toArray());
     }
 
-    private static CaseSummary summary(ResultSet rs, int row) throws SQLException {
-        CaseView v = read(rs.getString(1));
+    private static CaseSummary summaryOf(CaseView v) {
         return new CaseSummary(v.uuid(), v.reference(), v.subject(), v.status(), v.category(), v.tags(), v.creator(),
-                rs.getInt(2), v.openedAt(), v.updatedAt());
+                v.messages().size(), v.openedAt(), v.updatedAt());
     }
 
     /** The WHERE clause of a list query and its arguments. */
@@ -111,7 +141,8 @@ class CaseViewRepository {
                 args.add(EmailAddresses.key(q.participant()));
             }
             if (q.text() != null) {
-                conditions.add("strpos(c.search_text, ?) > 0");
+                conditions.add("EXISTS (SELECT 1 FROM case_view_document d WHERE d.case_id = c.case_id"
+                        + " AND strpos(d.search_text, ?) > 0)");
                 args.add(q.text().toLowerCase(Locale.ROOT));
             }
             return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), args);

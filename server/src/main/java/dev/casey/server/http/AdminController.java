@@ -3,6 +3,8 @@ package dev.casey.server.http;
 import dev.casey.query.ReadModelRebuild;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,6 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping(path = "/api/casey/v1/admin", produces = "application/json")
 class AdminController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
 
     private final ReadModelRebuild rebuild;
 
@@ -29,6 +33,8 @@ class AdminController {
         answer.put("millis", result.took().toMillis());
         answer.put("eventsPerSecond", result.took().isZero() ? 0
                 : Math.round(result.events() / (result.took().toNanos() / 1e9)));
+        // on record also when the caller gave up waiting: a large store takes minutes
+        LOG.info("read models rebuilt: {}", answer);
         return answer;
     }
 }
