@@ -177,23 +177,32 @@ final class ImapConnection {
     /** Sets {@code keyword} (if the server keeps user flags) and moves the message to {@code target}. */
     void markAndMove(Message message, String keyword, IMAPFolder target, boolean preferMove)
             throws MessagingException {
+        markAndMove(new Message[] {message}, keyword, target, preferMove);
+    }
+
+    /** The same for several messages, with one STORE and one MOVE (or COPY) for all of them. */
+    void markAndMove(Message[] messages, String keyword, IMAPFolder target, boolean preferMove)
+            throws MessagingException {
         if (userFlagsSupported) {
-            message.setFlags(new Flags(keyword), true);
+            inbox.setFlags(messages, new Flags(keyword), true);
         }
-        move(message, target, preferMove);
+        move(messages, target, preferMove);
+    }
+
+    void move(Message message, IMAPFolder target, boolean preferMove) throws MessagingException {
+        move(new Message[] {message}, target, preferMove);
     }
 
     /** MOVE when the server has it, else COPY, {@code \Deleted} and (UID) EXPUNGE. */
-    void move(Message message, IMAPFolder target, boolean preferMove) throws MessagingException {
-        Message[] one = {message};
+    private void move(Message[] messages, IMAPFolder target, boolean preferMove) throws MessagingException {
         if (moveSupported && preferMove) {
-            inbox.moveMessages(one, target);
+            inbox.moveMessages(messages, target);
             return;
         }
-        inbox.copyMessages(one, target);
-        inbox.setFlags(one, new Flags(Flags.Flag.DELETED), true);
+        inbox.copyMessages(messages, target);
+        inbox.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
         if (uidPlusSupported) {
-            inbox.expunge(one); // UID EXPUNGE: only this message
+            inbox.expunge(messages); // UID EXPUNGE: only these messages
         } else {
             inbox.expunge();
         }

@@ -161,6 +161,48 @@ class MailboxPollerTest {
     }
 
     @Test
+    void aBurstIsFiledInBatchesAndEveryMessageOnce() {
+        int burst = 12; // two batches of five filed on the way, two messages at the end
+        for (int i = 0; i < burst; i++) {
+            mail.deliver("burst-" + i + "@other.test", "Burst " + i);
+        }
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.filingBatch = 5;
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == burst);
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(sink.messageIds()).hasSize(burst).doesNotHaveDuplicates();
+        assertThat(mail.folder("Casey/Processed")).allSatisfy(seen ->
+                assertThat(seen.userFlags()).containsExactly(MailboxPoller.PROCESSED_KEYWORD));
+        assertThat(poller.stats().processed()).isEqualTo(burst);
+    }
+
+    @Test
+    void messagesHandledBeforeAFailureAreFiledBeforeTheRetry() {
+        mail.deliver("handled@other.test", "Handled");
+        mail.deliver("failing@other.test", "Failing once");
+        AtomicInteger failingCalls = new AtomicInteger();
+        AtomicReference<List<String>> inboxAtRetry = new AtomicReference<>();
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            if (id.startsWith("failing")) {
+                if (failingCalls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("database down (simulated)");
+                }
+                inboxAtRetry.set(mail.messageIds("INBOX"));
+            }
+            return Outcome.PROCESSED;
+        });
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(inboxAtRetry.get()).containsExactly("failing@other.test");
+        assertThat(sink.answeredIds()).containsExactly("handled@other.test", "failing@other.test");
+    }
+
+    @Test
     void idleHandsNewMailToTheSinkWithinTwoSeconds() {
         assertThat(mail.hasCapability("IDLE")).as("GreenMail has IMAP IDLE").isTrue();
         RecordingSink sink = new RecordingSink("sink");
