@@ -1,0 +1,17 @@
+# Sourced by the HTTP scripts (not run by itself): `run SUBCOMMAND [options]` calls the load driver against the
+# caseyd whose pid is in bench/target/caseyd.pid, with the admin token of bench/config/http-bench.json and
+# CASEY_DB_URL (default: the database casey of pg-cluster.sh) for the store counts.
+#   FRESH_STORE=1 . bench/scripts/driver.sh   first drops and recreates the database casey and starts caseyd
+#                                             on it, stopped again when the script exits
+CP='bench/target/casey-bench.jar:bench/target/lib/*'
+TOKEN=bench-admin-token-0123456789
+if [ "${FRESH_STORE:-}" = 1 ]; then
+    bench/scripts/pg-cluster.sh reset casey
+    bench/scripts/run-caseyd.sh
+    trap bench/scripts/stop-caseyd.sh EXIT
+fi
+pid=$(cat bench/target/caseyd.pid)
+run() {
+    java -cp "$CP" dev.casey.bench.http.HttpLoadBenchmark "$@" --token $TOKEN --pid "$pid" \
+        --db "${CASEY_DB_URL:-jdbc:postgresql://127.0.0.1:55432/casey}"
+}

@@ -1,0 +1,58 @@
+package dev.casey.bench.http;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Read-only looks into Casey's database: how many events the store holds (seeding stops at a target), and a
+ * random sample of case ids to read back. Nothing is ever written here; all events come through the HTTP API.
+ */
+public final class EventStore {
+
+    private final String url;
+    private final String user;
+    private final String password;
+
+    public EventStore(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    public long events() {
+        return single("SELECT count(*) FROM domainevententry");
+    }
+
+    public long cases() {
+        return single("SELECT count(*) FROM case_view");
+    }
+
+    /** Ids of {@code n} cases picked at random (a one-off sort of the read model, before the measured run). */
+    public List<String> randomCases(int n) {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT case_id FROM case_view ORDER BY random() LIMIT " + n)) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
+    }
+
+    private long single(String sql) {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
