@@ -47,7 +47,6 @@ public class ReadModelRebuild {
             jdbc.update("DELETE FROM case_view_tag");
             jdbc.update("DELETE FROM case_view_participant");
             jdbc.update("DELETE FROM case_view_document");
-            jdbc.update("DELETE FROM case_view_count");
             jdbc.update("DELETE FROM case_view");
             jdbc.update("DELETE FROM person_view");
             long eventCount = 0;
@@ -60,6 +59,7 @@ public class ReadModelRebuild {
                     cases.store(view);
                 }
             }
+            cases.recount();
             List<String> personIds = aggregates("Person");
             for (String personId : personIds) {
                 List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, personId);

@@ -27,4 +27,9 @@ public class CaseViewFolding {
     public void store(CaseView view) {
         views.save(null, view);
     }
+
+    /** The list totals counted anew, once all views are stored. */
+    public void recount() {
+        views.recount();
+    }
 }

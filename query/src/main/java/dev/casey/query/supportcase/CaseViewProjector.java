@@ -40,6 +40,8 @@ class CaseViewProjector {
         Map<UUID, Folded> batch = unitOfWork.getOrComputeResource(BATCH, key -> {
             Map<UUID, Folded> cases = new LinkedHashMap<>();
             unitOfWork.onPrepareCommit(u -> cases.values().forEach(this::store));
+            // the list totals lock their rows until the commit: counted last, after the other processors
+            unitOfWork.root().onPrepareCommit(u -> cases.values().forEach(this::count));
             return cases;
         });
         UUID caseId = UUID.fromString(message.getAggregateIdentifier());
@@ -54,6 +56,12 @@ class CaseViewProjector {
     private void store(Folded folded) {
         if (folded.current != folded.stored) {
             views.save(folded.stored, folded.current);
+        }
+    }
+
+    private void count(Folded folded) {
+        if (folded.current != folded.stored) {
+            views.countStatusChange(folded.stored, folded.current);
         }
     }
 
