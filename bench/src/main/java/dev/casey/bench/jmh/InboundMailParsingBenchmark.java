@@ -6,18 +6,9 @@ import dev.casey.mailgateway.inbound.UnparseableMailException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link InboundMailParser#parse(byte[])} on three representative raw mails (resources under {@code mails/}):
@@ -25,15 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Thunderbird multipart/mixed reply with a 48 KiB PDF attachment. Every inbound mail, IMAP or HTTP, goes
  * through this once.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode({Mode.Throughput, Mode.AverageTime})
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-// the stream provider named as caseyd names it (CaseyApplication): without it every MIME part looks it up anew
-@Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m",
-        "-Djakarta.mail.util.StreamProvider=org.eclipse.angus.mail.util.MailStreamProvider"})
-public class InboundMailParsingBenchmark {
+public class InboundMailParsingBenchmark extends MailBenchmark {
 
     @Param({"plain-reply-with-quote", "html-only", "multipart-with-attachment"})
     public String mail;

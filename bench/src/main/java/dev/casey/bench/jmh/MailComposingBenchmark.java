@@ -8,18 +8,9 @@ import dev.casey.mailgateway.outbound.OutgoingMail;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link MailComposer#compose(OutgoingMail)}: the mails that every opened case and every posted message
@@ -27,15 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * member gets for a new case (no history); {@code MESSAGE} is a reply in a running case quoting the
  * five earlier messages the planner quotes at most ({@code MailPlanner.QUOTED_MESSAGES}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode({Mode.Throughput, Mode.AverageTime})
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-// the stream provider named as caseyd names it (CaseyApplication): without it every MIME part looks it up anew
-@Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m",
-        "-Djakarta.mail.util.StreamProvider=org.eclipse.angus.mail.util.MailStreamProvider"})
-public class MailComposingBenchmark {
+public class MailComposingBenchmark extends MailBenchmark {
 
     private static final String DOMAIN = "support.example.com";
 
