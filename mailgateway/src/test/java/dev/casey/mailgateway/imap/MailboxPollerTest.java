@@ -166,7 +166,13 @@ class MailboxPollerTest {
         for (int i = 0; i < burst; i++) {
             mail.deliver("burst-" + i + "@other.test", "Burst " + i);
         }
-        RecordingSink sink = new RecordingSink("sink");
+        AtomicReference<List<String>> processedDuringTheEighth = new AtomicReference<>();
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            if (id.equals("burst-7@other.test")) {
+                processedDuringTheEighth.set(mail.messageIds("Casey/Processed"));
+            }
+            return Outcome.PROCESSED;
+        });
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
         poller.filingBatch = 5;
         poller.start();
@@ -177,6 +183,10 @@ class MailboxPollerTest {
         assertThat(mail.folder("Casey/Processed")).allSatisfy(seen ->
                 assertThat(seen.userFlags()).containsExactly(MailboxPoller.PROCESSED_KEYWORD));
         assertThat(poller.stats().processed()).isEqualTo(burst);
+        // filed five at a time: neither each mail at once nor all of them only at the end
+        assertThat(processedDuringTheEighth.get())
+                .containsExactly("burst-0@other.test", "burst-1@other.test", "burst-2@other.test",
+                        "burst-3@other.test", "burst-4@other.test");
     }
 
     @Test
