@@ -96,6 +96,16 @@ class ScaleOutTests {
                         .as("mails with " + marker).isEqualTo(1);
             }
 
+            // a case held in one instance's memory and changed through another is not decided on as it was:
+            // the first instance thinks it open, refusing the reopening would append nothing and raise no conflict
+            String kept = cases.get(0);
+            assertThat(apis.get(0).post("/case/" + kept + "/messages",
+                    "{\"from\": \"many@example.org\", \"message\": \"held\"}").status()).isEqualTo(201);
+            assertThat(apis.get(1).post("/case/" + kept + "/close").status()).isEqualTo(200);
+            Api.Response reopened = apis.get(0).post("/case/" + kept + "/reopen");
+            assertThat(reopened.status()).as(reopened.text()).isEqualTo(200);
+            assertThat(reopened.at("/status")).isEqualTo("open");
+
             // one mailbox reader; when it goes, another takes over
             List<Integer> leaders = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {

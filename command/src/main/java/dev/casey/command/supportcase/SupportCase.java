@@ -76,7 +76,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * change to a case, and every decision not to write to someone; the read side and the mail gateway
  * only follow.
  */
-@Aggregate(snapshotTriggerDefinition = CaseSnapshots.TRIGGER)
+@Aggregate(snapshotTriggerDefinition = CaseSnapshots.TRIGGER, cache = CaseCache.BEAN)
 @Revision(CaseSnapshots.REVISION)
 // snapshots hold the decision state as it is, fields and nothing else
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
