@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +58,8 @@ class MailConversationTests extends ServiceTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
     Api api;
 
     @BeforeEach
@@ -380,7 +384,8 @@ class MailConversationTests extends ServiceTest {
     void defaults() {
         api.post("/config", "[{\"mailEnable\": null}, {\"caseConfirmation\": null}, {\"caseConfirmUrl\": null}, "
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
-                + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}]");
+                + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
+                + "{\"mailSupportName\": null}]");
     }
 
     @Test
@@ -491,17 +496,23 @@ class MailConversationTests extends ServiceTest {
         api.post("/config", "[{\"mailEnable\": false}]");
         Response created = api.openCase("Relayed", "relayed@example.org", "Relay me", "via the relay");
         String reference = created.at("/reference");
-        JsonNode pending = null;
-        for (JsonNode mail : api.get("/mail/outbox").json().get("mails")) {
-            if (mail.get("to").asString().equals("relayed@example.org")) {
-                pending = mail;
-            }
-        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM mail_outbox WHERE recipient = 'relayed@example.org' "
+                + "AND raw IS NULL AND draft IS NOT NULL", Integer.class)).as("queued as a draft").isEqualTo(1);
+        // composed after the sender's name changed, yet as it was queued
+        api.post("/config", "[{\"mailSupportName\": \"Other Desk\"}]");
+        JsonNode pending = pendingTo("relayed@example.org");
         assertThat(pending).isNotNull();
         assertThat(pending.get("subject").asString()).isEqualTo("[Casey " + reference + "] Relay me");
         assertThat(pending.get("body").asString()).contains("via the relay");
         byte[] raw = java.util.Base64.getDecoder().decode(pending.get("raw").asString());
         assertThat(Mails.header(raw, "Message-ID")).contains("@casey.test");
+        assertThat(Mails.header(raw, "From")).doesNotContain("Other Desk");
+        assertThat(jdbc.queryForObject("SELECT raw FROM mail_outbox WHERE id = ?::uuid", byte[].class,
+                pending.get("id").asString())).as("composed once and kept").isEqualTo(raw);
+        assertThat(pendingTo("relayed@example.org").get("raw").asString()).isEqualTo(pending.get("raw").asString());
+        api.openCase("Relayed Later", "later@example.org", "Relay me too", "after the change");
+        assertThat(Mails.header(java.util.Base64.getDecoder().decode(pendingTo("later@example.org").get("raw")
+                .asString()), "From")).contains("Other Desk");
         String id = pending.get("id").asString();
         assertThat(api.post("/mail/outbox/" + id + "/sent").at("/state")).isEqualTo("relayed");
         assertThat(api.get("/mail/outbox").text()).doesNotContain(id);
@@ -509,6 +520,39 @@ class MailConversationTests extends ServiceTest {
                 null);
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
         assertThat(MAIL.receivedBy("relayed@example.org")).isEmpty();
+    }
+
+    private JsonNode pendingTo(String recipient) {
+        JsonNode pending = null;
+        for (JsonNode mail : api.get("/mail/outbox?limit=1000").json().get("mails")) {
+            if (mail.get("to").asString().equals(recipient)) {
+                pending = mail;
+            }
+        }
+        return pending;
+    }
+
+    @Test
+    void aQueuedMailThatCannotBeComposedFailsAloneAndIsRecordedInTheCaseHistory() {
+        Response created = api.openCase("Broken Draft", "broken@example.org", "Draft gone bad", "first");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        awaitMail("broken@example.org", reference, 1);
+        // due before anything else, and its draft is not a mail
+        jdbc.update("""
+                INSERT INTO mail_outbox (id, case_id, kind, recipient, recipient_key, recipient_name, message_id, draft,
+                                         state, next_attempt_at, created_at)
+                VALUES (?, ?::uuid, 'MESSAGE', 'broken@example.org', 'broken@example.org', 'Broken Draft',
+                        'casey.broken@casey.test', '{"sender": null, "mail": null}', 'QUEUED',
+                        now() - interval '1 hour', now())""", UUID.randomUUID(), uuid);
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"ben@team.test\", \"message\": \"still here\"}");
+
+        assertThat(Mails.text(awaitMail("broken@example.org", reference, 2).get(1))).contains("still here");
+        await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                .contains("MailDeliveryFailedEvent"));
+        assertThat(api.get("/case/" + uuid + "/history").text()).contains("cannot compose mail casey.broken@casey.test");
+        assertThat(jdbc.queryForObject("SELECT state FROM mail_outbox WHERE message_id = 'casey.broken@casey.test'",
+                String.class)).isEqualTo("FAILED");
     }
 
     @Test

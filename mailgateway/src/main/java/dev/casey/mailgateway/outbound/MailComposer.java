@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,13 +75,26 @@ public final class MailComposer {
      * checked here, once: IllegalStateException when one cannot be compiled or rendered.
      */
     public MailComposer(MailIdentity identity, Path templateDir) {
+        this(identity, new MailTemplates(templateDir));
+    }
+
+    private MailComposer(MailIdentity identity, MailTemplates templates) {
         this.identity = Objects.requireNonNull(identity, "identity");
-        this.templates = new MailTemplates(templateDir);
+        this.templates = templates;
+    }
+
+    /**
+     * Reads and checks the templates of {@code templateDir} (nullable, as for the constructor) once, and gives
+     * composers for any identity that share them; IllegalStateException when one cannot be compiled or rendered.
+     */
+    public static Function<MailIdentity, MailComposer> withTemplates(Path templateDir) {
+        MailTemplates templates = new MailTemplates(templateDir);
+        return identity -> new MailComposer(identity, templates);
     }
 
     /** A composer with the built-in templates. */
     public MailComposer(MailIdentity identity) {
-        this(identity, null);
+        this(identity, (Path) null);
     }
 
     /** The identity this composer writes as. */

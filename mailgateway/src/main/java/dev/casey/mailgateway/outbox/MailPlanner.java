@@ -5,27 +5,22 @@ import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.cases.MailDirectory;
-import dev.casey.mailgateway.outbound.ComposedMail;
-import dev.casey.mailgateway.outbound.MailComposer;
 import dev.casey.mailgateway.outbound.MailIdentity;
 import dev.casey.mailgateway.outbound.MailKind;
 import dev.casey.mailgateway.outbound.MessageIds;
 import dev.casey.mailgateway.outbound.OutgoingMail;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a decision to write to someone into a queued mail: composes it (threaded onto the earlier
- * mails of the case that this recipient has), and queues it under an id derived from the event and
- * the recipient, so that one event never queues the same mail twice.
+ * Turns a decision to write to someone into a queued mail: drafts it (threaded onto the earlier mails
+ * of the case that this recipient has; composed later, see {@link Drafts}), and queues it under an id
+ * derived from the event and the recipient, so that one event never queues the same mail twice.
  */
 @Component
 public class MailPlanner {
@@ -36,16 +31,11 @@ public class MailPlanner {
     private final MailDirectory directory;
     private final Outbox outbox;
     private final MailSettings settings;
-    private final Path templateDir;
-    /** The composer for the identity in force; rebuilt when the configuration changes it. */
-    private final AtomicReference<MailComposer> composer = new AtomicReference<>();
 
-    MailPlanner(MailDirectory directory, Outbox outbox, MailSettings settings,
-                @Value("${casey.mail-templates:}") String templateDir) {
+    MailPlanner(MailDirectory directory, Outbox outbox, MailSettings settings) {
         this.directory = directory;
         this.outbox = outbox;
         this.settings = settings;
-        this.templateDir = templateDir.isBlank() ? null : Path.of(templateDir);
     }
 
     /** What to write: the kind of mail and, for a message, the message. */
@@ -80,17 +70,10 @@ public class MailPlanner {
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
                 letter.confirmCode(), letter.reason(),
                 current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null);
-        ComposedMail composed = composer(identity(current)).compose(mail);
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.kind().name(), to.email(),
-                to.name() == null ? to.email() : to.name(), composed.messageId(), composed.subject(),
-                composed.headers(), composed.text(), composed.raw()));
-    }
-
-    private MailComposer composer(MailIdentity identity) {
-        return composer.updateAndGet(known -> known != null && known.identity().equals(identity) ? known
-                : new MailComposer(identity, templateDir));
+                to.name() == null ? to.email() : to.name(), identity(current), mail));
     }
 
     static MailIdentity identity(Settings settings) {

@@ -1,24 +1,30 @@
 package dev.casey.mailgateway.outbox;
 
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.mailgateway.outbound.ComposedMail;
+import dev.casey.mailgateway.outbound.MailIdentity;
+import dev.casey.mailgateway.outbound.OutgoingMail;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The durable outbox: one row per mail and recipient, holding the exact bytes to send, so that a
- * retry sends the same mail with the same Message-ID. Rows are written in the transaction of the
- * event that calls for them.
+ * The durable outbox: one row per mail and recipient, written in the transaction of the event that calls for
+ * it. A row is queued as a draft (Message-ID and threading fixed) and composed on first use, by the delivery or a
+ * relay fetching it; from then on it holds the exact bytes, so that a retry sends the same mail.
  */
 @Repository
 public class Outbox {
@@ -26,41 +32,58 @@ public class Outbox {
     /** States of an outgoing mail. */
     public enum State { QUEUED, SENT, FAILED, BOUNCED, RELAYED }
 
-    /** One outgoing mail. */
+    /** One outgoing mail; subject, headers, text and bytes are null until it is composed. */
     public record Entry(UUID id, UUID caseId, String kind, String recipient, String recipientName, String messageId,
                         String subject, Map<String, String> headers, String bodyText, byte[] raw, State state,
                         int attempts, Instant createdAt, Instant sentAt, String lastError) {
     }
 
-    /** What to store for a new mail. */
-    public record NewMail(UUID id, UUID caseId, String kind, String recipient, String recipientName, String messageId,
-                          String subject, Map<String, String> headers, String bodyText, byte[] raw) {
+    /** What to store for a new mail: who gets it, and the draft to compose it from. */
+    public record NewMail(UUID id, UUID caseId, String kind, String recipient, String recipientName,
+                          MailIdentity sender, OutgoingMail mail) {
+    }
+
+    /** A queued mail that cannot be composed (its draft is broken): it is marked failed, with the reason. */
+    static final class UncomposableMail extends RuntimeException {
+        private final transient Entry entry;
+
+        UncomposableMail(Entry entry, RuntimeException cause) {
+            super("cannot compose mail " + entry.messageId() + ": " + cause.getMessage(), cause);
+            this.entry = entry;
+        }
+
+        Entry entry() {
+            return entry;
+        }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String COLUMNS = """
             SELECT id, case_id, kind, recipient, recipient_name, message_id, subject, headers, body_text, raw, state,
-                   attempts, created_at, sent_at, last_error FROM mail_outbox
+                   attempts, created_at, sent_at, last_error, draft FROM mail_outbox
             """;
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal signal;
+    private final Drafts drafts;
 
-    Outbox(JdbcTemplate jdbc, OutboxSignal signal) {
+    Outbox(JdbcTemplate jdbc, OutboxSignal signal, Drafts drafts) {
         this.jdbc = jdbc;
         this.signal = signal;
+        this.drafts = drafts;
     }
 
     /** Queues a mail; a mail with the same id (the same event and recipient) is queued only once. */
     public void enqueue(NewMail mail) {
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("""
-                INSERT INTO mail_outbox (id, case_id, kind, recipient, recipient_key, recipient_name, message_id, subject,
-                                         headers, body_text, raw, state, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'QUEUED', ?, ?) ON CONFLICT (id) DO NOTHING""",
+                INSERT INTO mail_outbox (id, case_id, kind, recipient, recipient_key, recipient_name, message_id, draft,
+                                         state, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'QUEUED', ?, ?) ON CONFLICT (id) DO NOTHING""",
                 mail.id(), mail.caseId(), mail.kind(), mail.recipient(), EmailAddresses.key(mail.recipient()),
-                mail.recipientName(), mail.messageId(), mail.subject(), JSON.writeValueAsString(mail.headers()),
-                mail.bodyText(), mail.raw(), now, now);
+                mail.recipientName(), mail.mail().messageId(), Drafts.json(new Drafts.Draft(mail.sender(), mail.mail())),
+                now, now);
         signal.afterCommit();
     }
 
@@ -79,12 +102,40 @@ public class Outbox {
         return jdbc.query(COLUMNS + " WHERE id = ?", Outbox::entry, id).stream().findFirst();
     }
 
-    /** The next mail due for delivery, locked for this transaction; other instances skip it. */
+    /**
+     * The next mail due for delivery, composed, locked for this transaction; other instances skip it.
+     *
+     * @throws UncomposableMail when its draft cannot be composed; it is marked failed in this transaction
+     */
     Optional<Entry> claimDue() {
         return jdbc.query(COLUMNS + """
                  WHERE state = 'QUEUED' AND next_attempt_at <= now()
-                 ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED""", Outbox::entry)
-                .stream().findFirst();
+                 ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED""", Outbox::stored)
+                .stream().findFirst().map(this::composed);
+    }
+
+    /** The stored mail, composed and its composition kept when it was a draft. */
+    private Entry composed(Stored stored) {
+        Entry e = stored.entry();
+        if (e.raw() != null) {
+            return e;
+        }
+        ComposedMail mail;
+        try {
+            mail = drafts.compose(stored.draft());
+        } catch (RuntimeException broken) {
+            UncomposableMail failure = new UncomposableMail(e, broken);
+            failed(e.id(), failure.getMessage());
+            throw failure;
+        }
+        // only a draft is filled in: a relay and the delivery composing the same mail at once write the same
+        jdbc.update("""
+                UPDATE mail_outbox SET subject = ?, headers = ?::jsonb, body_text = ?, raw = ?
+                 WHERE id = ? AND raw IS NULL""", mail.subject(), JSON.writeValueAsString(mail.headers()), mail.text(),
+                mail.raw(), e.id());
+        return new Entry(e.id(), e.caseId(), e.kind(), e.recipient(), e.recipientName(), e.messageId(), mail.subject(),
+                mail.headers(), mail.text(), mail.raw(), e.state(), e.attempts(), e.createdAt(), e.sentAt(),
+                e.lastError());
     }
 
     void sent(UUID id) {
@@ -110,9 +161,21 @@ public class Outbox {
         return entry;
     }
 
-    /** Mails waiting for an external relay (mail sending off), oldest first. */
+    /**
+     * Mails waiting for an external relay (mail sending off), oldest first, composed. A mail that cannot be
+     * composed is marked failed and left out.
+     */
     public List<Entry> pending(int limit) {
-        return jdbc.query(COLUMNS + " WHERE state = 'QUEUED' ORDER BY created_at, id LIMIT ?", Outbox::entry, limit);
+        List<Entry> pending = new ArrayList<>();
+        for (Stored stored : jdbc.query(COLUMNS + " WHERE state = 'QUEUED' ORDER BY created_at, id LIMIT ?",
+                Outbox::stored, limit)) {
+            try {
+                pending.add(composed(stored));
+            } catch (UncomposableMail e) {
+                log.error("Outgoing mail {} of case {} left out: {}", e.entry().id(), e.entry().caseId(), e.getMessage());
+            }
+        }
+        return pending;
     }
 
     /** An external relay sent this mail; false when there is no such mail. */
@@ -147,11 +210,20 @@ public class Outbox {
                 });
     }
 
+    /** A row as stored: the entry, composed or not, and its draft (null for mails queued composed). */
+    private record Stored(Entry entry, String draft) {
+    }
+
+    private static Stored stored(ResultSet rs, int row) throws SQLException {
+        return new Stored(entry(rs, row), rs.getString(16));
+    }
+
     private static Entry entry(ResultSet rs, int row) throws SQLException {
         Timestamp sentAt = rs.getTimestamp(14);
+        String headers = rs.getString(8);
         return new Entry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7),
-                JSON.readValue(rs.getString(8), new TypeReference<LinkedHashMap<String, String>>() {
+                headers == null ? null : JSON.readValue(headers, new TypeReference<LinkedHashMap<String, String>>() {
                 }), rs.getString(9), rs.getBytes(10), State.valueOf(rs.getString(11)), rs.getInt(12),
                 rs.getTimestamp(13).toInstant(), sentAt == null ? null : sentAt.toInstant(), rs.getString(15));
     }

@@ -118,7 +118,14 @@ public class OutboxDelivery implements SmartLifecycle {
             return false;
         }
         Boolean delivered = transactions.execute(tx -> {
-            Optional<Outbox.Entry> due = outbox.claimDue();
+            Optional<Outbox.Entry> due;
+            try {
+                due = outbox.claimDue();
+            } catch (Outbox.UncomposableMail broken) {
+                failed.incrementAndGet();
+                afterCommit(() -> recordFailure(broken.entry(), broken.getMessage()));
+                return true;
+            }
             if (due.isEmpty()) {
                 return false;
             }
