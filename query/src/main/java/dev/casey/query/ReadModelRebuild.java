@@ -42,8 +42,9 @@ public class ReadModelRebuild {
     public Result rebuild() {
         long started = System.nanoTime();
         return transactions.execute(tx -> {
-            jdbc.execute("LOCK TABLE case_view, case_view_document, case_view_count, case_view_tag,"
+            jdbc.execute("LOCK TABLE case_view, case_view_document, case_view_message, case_view_count, case_view_tag,"
                     + " case_view_participant, person_view IN SHARE ROW EXCLUSIVE MODE");
+            jdbc.update("DELETE FROM case_view_message");
             jdbc.update("DELETE FROM case_view_tag");
             jdbc.update("DELETE FROM case_view_participant");
             jdbc.update("DELETE FROM case_view_document");

@@ -412,7 +412,13 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(history.get(0).get("type").asString()).isEqualTo("CaseOpenedEvent");
         assertThat(history.toString()).doesNotContain("SupportCase");
         String now = java.net.URLEncoder.encode(Instant.now().toString(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(api.get("/case/" + uuid + "?asOf=" + now).json().get("messages")).hasSize(42);
+        assertThat(api.get("/case/" + uuid + "?asOf=" + now).json()).isEqualTo(api.get("/case/" + uuid).json());
+        // a message is a row of its own: the next one does not rewrite the case's earlier messages
+        assertThat(jdbc.queryForObject("SELECT jsonb_array_length(document -> 'messages') FROM case_view_document "
+                + "WHERE case_id = ?::uuid", Integer.class, uuid)).isZero();
+        assertThat(jdbc.queryForList("SELECT position FROM case_view_message WHERE case_id = ?::uuid ORDER BY position",
+                Integer.class, uuid)).hasSize(42).last().isEqualTo(41);
+        assertThat(uuids(api.get("/cases?q=CHAPTER%2041"))).containsExactly(uuid);
     }
 
     @Test

@@ -45,7 +45,7 @@ class CaseViewProjector {
             return cases;
         });
         UUID caseId = UUID.fromString(message.getAggregateIdentifier());
-        Folded folded = batch.computeIfAbsent(caseId, id -> new Folded(views.find(id).orElse(null)));
+        Folded folded = batch.computeIfAbsent(caseId, id -> new Folded(views.stored(id).orElse(null)));
         long sequence = message.getSequenceNumber();
         if (folded.current != null && folded.current.version() >= sequence) {
             return; // seen already: a replay or a redelivery
@@ -54,25 +54,29 @@ class CaseViewProjector {
     }
 
     private void store(Folded folded) {
-        if (folded.current != folded.stored) {
+        if (folded.changed()) {
             views.save(folded.stored, folded.current);
         }
     }
 
     private void count(Folded folded) {
-        if (folded.current != folded.stored) {
-            views.countStatusChange(folded.stored, folded.current);
+        if (folded.changed()) {
+            views.countStatusChange(folded.stored == null ? null : folded.stored.view(), folded.current);
         }
     }
 
-    /** One case's view as stored before the batch and after its events so far. */
+    /** One case's view as stored before the batch (without its messages) and after its events so far. */
     private static final class Folded {
-        private final CaseView stored;
+        private final CaseViewRepository.Stored stored;
         private CaseView current;
 
-        Folded(CaseView stored) {
+        Folded(CaseViewRepository.Stored stored) {
             this.stored = stored;
-            this.current = stored;
+            this.current = stored == null ? null : stored.view();
+        }
+
+        boolean changed() {
+            return stored == null ? current != null : current != stored.view();
         }
     }
 }

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
  * The case read model in PostgreSQL: per case a narrow row that lists filter, sort, count and show ({@code case_view}
- * with its summary), and beside it the whole document and the searchable text ({@code case_view_document}).
+ * with its summary), beside it the document without the messages and the subject's searchable text
+ * ({@code case_view_document}), and a row per message with its searchable text ({@code case_view_message}), so that
+ * a new message costs the same on a long case as on a short one.
  */
 @Repository
 class CaseViewRepository {
@@ -35,42 +36,73 @@ class CaseViewRepository {
         this.jdbc = jdbc;
     }
 
+    /** A case's view as stored, without its messages, and how many messages it has. */
+    record Stored(CaseView view, int messages) {
+    }
+
+    /** The whole view, with its messages. */
     Optional<CaseView> find(UUID caseId) {
-        return jdbc.query("SELECT document FROM case_view_document WHERE case_id = ?",
+        return jdbc.query("""
+                SELECT jsonb_set(d.document, '{messages}', coalesce((SELECT jsonb_agg(m.message ORDER BY m.position)
+                         FROM case_view_message m WHERE m.case_id = d.case_id), '[]'::jsonb))
+                  FROM case_view_document d WHERE d.case_id = ?""",
                 (rs, i) -> read(rs.getString(1)), caseId).stream().findFirst();
     }
 
-    /** Stores the view after events; previous is the view before them (null for a new case). */
-    void save(CaseView previous, CaseView next) {
-        String document = Documents.MAPPER.writeValueAsString(next);
-        String summary = Documents.MAPPER.writeValueAsString(summaryOf(next));
+    /** The view without its messages, to fold new events onto. */
+    Optional<Stored> stored(UUID caseId) {
+        return jdbc.query("""
+                SELECT d.document, c.message_count FROM case_view_document d JOIN case_view c USING (case_id)
+                 WHERE d.case_id = ?""",
+                (rs, i) -> new Stored(read(rs.getString(1)), rs.getInt(2)), caseId).stream().findFirst();
+    }
+
+    /**
+     * Stores the view after events: previous is the stored view (null for a new case), next the view folded onto
+     * it, whose messages are those added since (all of them for a new case).
+     */
+    void save(Stored previous, CaseView next) {
+        int before = previous == null ? 0 : previous.messages();
+        int messages = before + next.messages().size();
+        String document = Documents.MAPPER.writeValueAsString(new CaseView(next.uuid(), next.reference(),
+                next.subject(), next.status(), next.category(), next.tags(), next.meta(), next.creator(),
+                next.participants(), next.invited(), List.of(), next.openedAt(), next.updatedAt(), next.closedAt(),
+                next.version()));
+        String summary = Documents.MAPPER.writeValueAsString(summaryOf(next, messages));
         if (previous == null) {
             jdbc.update("""
                     INSERT INTO case_view (case_id, reference, subject, status, category, creator_email, message_count,
                                            opened_at, updated_at, version, summary)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
                     next.uuid(), next.reference(), next.subject(), status(next), next.category(),
-                    EmailAddresses.key(next.creator().email()), next.messages().size(), ts(next.openedAt()),
+                    EmailAddresses.key(next.creator().email()), messages, ts(next.openedAt()),
                     ts(next.updatedAt()), next.version(), summary);
             jdbc.update("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
-                    next.uuid(), searchable(next.subject()) + searchable(next.messages()), document);
+                    next.uuid(), searchable(next.subject()), document);
         } else {
             jdbc.update("""
                     UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
                                          summary = ?::jsonb
                      WHERE case_id = ?""",
-                    status(next), next.category(), next.messages().size(), ts(next.updatedAt()), next.version(),
-                    summary, next.uuid());
-            String newText = searchable(next.messages().subList(previous.messages().size(), next.messages().size()));
-            jdbc.update("UPDATE case_view_document SET search_text = search_text || ?, document = ?::jsonb WHERE case_id = ?",
-                    newText, document, next.uuid());
+                    status(next), next.category(), messages, ts(next.updatedAt()), next.version(), summary,
+                    next.uuid());
+            jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?", document, next.uuid());
         }
-        if (previous == null || !previous.tags().equals(next.tags())) {
+        List<Object[]> added = new ArrayList<>();
+        for (int i = 0; i < next.messages().size(); i++) {
+            MessageView message = next.messages().get(i);
+            added.add(new Object[] {next.uuid(), before + i, searchable(message.body()),
+                    Documents.MAPPER.writeValueAsString(message)});
+        }
+        jdbc.batchUpdate("INSERT INTO case_view_message (case_id, position, search_text, message) VALUES (?, ?, ?, ?::jsonb)",
+                added);
+        CaseView was = previous == null ? null : previous.view();
+        if (was == null || !was.tags().equals(next.tags())) {
             jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
             jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)",
                     next.tags().stream().map(t -> new Object[] {next.uuid(), t}).toList());
         }
-        if (previous == null || !previous.participants().equals(next.participants())) {
+        if (was == null || !was.participants().equals(next.participants())) {
             jdbc.update("DELETE FROM case_view_participant WHERE case_id = ?", next.uuid());
             jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     next.participants().stream().map(p -> new Object[] {next.uuid(), EmailAddresses.key(p.email())})
@@ -133,9 +165,9 @@ class CaseViewRepository {
                 (rs, row) -> Documents.MAPPER.readValue(rs.getString(1), CaseSummary.class), args.toArray());
     }
 
-    private static CaseSummary summaryOf(CaseView v) {
+    private static CaseSummary summaryOf(CaseView v, int messages) {
         return new CaseSummary(v.uuid(), v.reference(), v.subject(), v.status(), v.category(), v.tags(), v.creator(),
-                v.messages().size(), v.openedAt(), v.updatedAt());
+                messages, v.openedAt(), v.updatedAt());
     }
 
     /** The WHERE clause of a list query and its arguments. */
@@ -160,8 +192,10 @@ class CaseViewRepository {
                 args.add(EmailAddresses.key(q.participant()));
             }
             if (q.text() != null) {
-                conditions.add("EXISTS (SELECT 1 FROM case_view_document d WHERE d.case_id = c.case_id"
-                        + " AND strpos(d.search_text, ?) > 0)");
+                conditions.add("(EXISTS (SELECT 1 FROM case_view_document d WHERE d.case_id = c.case_id"
+                        + " AND strpos(d.search_text, ?) > 0) OR EXISTS (SELECT 1 FROM case_view_message m"
+                        + " WHERE m.case_id = c.case_id AND strpos(m.search_text, ?) > 0))");
+                args.add(q.text().toLowerCase(Locale.ROOT));
                 args.add(q.text().toLowerCase(Locale.ROOT));
             }
             return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), args);
@@ -170,10 +204,6 @@ class CaseViewRepository {
 
     private static String status(CaseView view) {
         return view.status().name();
-    }
-
-    private static String searchable(List<MessageView> messages) {
-        return messages.stream().map(MessageView::body).map(CaseViewRepository::searchable).collect(Collectors.joining());
     }
 
     private static String searchable(String text) {
