@@ -476,7 +476,7 @@ class MailConversationTests extends ServiceTest {
 
     @Test
     void aRecipientRefusedForGoodIsRecordedInTheCaseHistory() throws Exception {
-        try (RefusingSmtpServer refusing = new RefusingSmtpServer()) {
+        try (ScriptedSmtpServer refusing = ScriptedSmtpServer.refusingEveryRecipient()) {
             api.post("/config", "[{\"smtpPort\": " + refusing.port() + "}]");
             try {
                 Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
@@ -485,6 +485,21 @@ class MailConversationTests extends ServiceTest {
                         .contains("MailDeliveryFailedEvent"));
                 assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
                 assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(created.at("/reference"));
+            } finally {
+                api.post("/config", "[{\"smtpPort\": null}]");
+            }
+        }
+    }
+
+    @Test
+    void severalWorkersDeliverSideBySide() throws Exception {
+        // takes a mail only while another is being sent over another connection: one worker alone never gets past
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.acceptingTwoAtOnce()) {
+            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
+            try {
+                api.openCase("Side By Side", "side@example.org", "Two at once", "creator, Ben and Anna get a mail");
+                await().atMost(PATIENCE).until(() -> server.accepted() >= 3);
+                assertThat(server.mostAtOnce()).isGreaterThanOrEqualTo(2);
             } finally {
                 api.post("/config", "[{\"smtpPort\": null}]");
             }

@@ -12,14 +12,13 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.springframework.stereotype.Component;
 
 /**
  * Hands stored mails to the SMTP server as they are: the bytes are not re-encoded and no
  * Message-ID is invented, so a resend is the same mail. The envelope sender is the support
- * address, so bounces come back to the support mailbox.
+ * address, so bounces come back to the support mailbox. One per delivery worker: it keeps that
+ * worker's connection open between mails.
  */
-@Component
 class SmtpSender implements AutoCloseable {
 
     /** Why a mail was not accepted; permanent failures are not retried. */
