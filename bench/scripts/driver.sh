@@ -3,12 +3,17 @@
 # CASEY_DB_URL (default: the database casey of pg-cluster.sh) for the store counts.
 #   FRESH_STORE=1 . bench/scripts/driver.sh   first drops and recreates the database casey and starts caseyd
 #                                             on it, stopped again when the script exits
+#   MAIL=1 FRESH_STORE=1 …                    caseyd sends its mail, to an SMTP sink started here (SmtpSink)
 CP='bench/target/casey-bench.jar:bench/target/lib/*'
 TOKEN=bench-admin-token-0123456789
 if [ "${FRESH_STORE:-}" = 1 ]; then
     bench/scripts/pg-cluster.sh reset casey
+    if [ "${MAIL:-}" = 1 ]; then
+        java -cp "$CP" dev.casey.bench.mail.SmtpSink 2525 > bench/target/smtp-sink.log 2>&1 &
+        sink=$!
+    fi
     bench/scripts/run-caseyd.sh
-    trap bench/scripts/stop-caseyd.sh EXIT
+    trap 'bench/scripts/stop-caseyd.sh; [ -z "${sink:-}" ] || kill "$sink"' EXIT
 fi
 pid=$(cat bench/target/caseyd.pid)
 run() {

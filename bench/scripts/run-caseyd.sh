@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts caseyd from server/target/caseyd.jar on the benchmark PostgreSQL (pg-cluster.sh) with
-# bench/config/http-bench.json (admin token, mailEnable false: mails are composed and wait in the outbox),
+# bench/config/http-bench.json (admin token, mailEnable false: mails wait in the outbox as drafts, for a relay),
+# or with MAIL=1 bench/config/http-bench-mail.json (mails composed and sent to the SMTP sink on 127.0.0.1:2525),
 # JVM defaults (no -Xmx: a quarter of the machine's memory). Writes the pid to bench/target/caseyd.pid and
 # the log to bench/target/caseyd.log; waits until /actuator/health/readiness answers.
 #   JFR=1 run-caseyd.sh   also records CPU samples (settings=profile) to bench/target/caseyd.jfr
@@ -11,13 +12,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p bench/target
 read -r -a jvm <<< "${JAVA_OPTS:-}"
+config=bench/config/http-bench.json
+if [ "${MAIL:-}" = 1 ]; then
+    config=bench/config/http-bench-mail.json
+fi
 if [ "${JFR:-}" = 1 ]; then
     jvm+=("-XX:StartFlightRecording=filename=bench/target/caseyd.jfr,settings=profile,dumponexit=true")
 fi
 CASEY_PORT=${CASEY_PORT:-8080} \
 CASEY_DB_URL=${CASEY_DB_URL:-jdbc:postgresql://127.0.0.1:55432/casey} \
 CASEY_DB_USER=${CASEY_DB_USER:-casey} CASEY_DB_PASSWORD=${CASEY_DB_PASSWORD:-casey-bench} \
-nohup java "${jvm[@]}" -jar server/target/caseyd.jar --config bench/config/http-bench.json \
+nohup java "${jvm[@]}" -jar server/target/caseyd.jar --config "$config" \
     --management.endpoints.web.exposure.include=health,info,prometheus,metrics \
     > bench/target/caseyd.log 2>&1 &
 echo $! > bench/target/caseyd.pid

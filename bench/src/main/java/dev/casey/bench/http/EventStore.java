@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Read-only looks into Casey's database: how many events the store holds (seeding stops at a target), and a
@@ -44,6 +46,20 @@ public final class EventStore {
             throw new IllegalStateException(e);
         }
         return ids;
+    }
+
+    /** How many outgoing mails are in each state (QUEUED, SENT, …). */
+    public Map<String, Long> outbox() {
+        Map<String, Long> states = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT state, count(*) FROM mail_outbox GROUP BY state")) {
+            while (r.next()) {
+                states.put(r.getString(1), r.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return states;
     }
 
     private long single(String sql) {

@@ -268,6 +268,10 @@ public final class HttpLoadBenchmark {
             memory.close();
             System.out.println("  " + memory.summary());
         }
+        if (options.containsKey("db")) {
+            // with mail delivery on (MAIL=1): whether the delivery kept up with what the run queued
+            System.out.println("  outbox after the run: " + store().outbox());
+        }
         return result;
     }
 

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * How much CPU the rest of the machine took during a run, from {@code /proc}: all busy CPU time minus that of the
- * benchmark's own processes (this driver, caseyd, PostgreSQL's processes). The load average cannot tell that: it
- * counts the benchmark's own busy threads too. Another engineer's build shows up here as "other cores".
+ * benchmark's own processes (this driver, caseyd, PostgreSQL's processes, the SMTP sink of mail-on runs). The
+ * load average cannot tell that: it counts the benchmark's own busy threads too. Another engineer's build shows up here as "other cores".
  */
 public final class MachineLoad {
 
@@ -36,7 +36,7 @@ public final class MachineLoad {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
                 try {
-                    if (mine.contains(pid) || isPostgres(proc)) {
+                    if (mine.contains(pid) || isPostgres(proc) || isSmtpSink(proc)) {
                         ours.put(pid, processTicks(proc));
                     }
                 } catch (IOException | RuntimeException gone) {
@@ -67,6 +67,10 @@ public final class MachineLoad {
         // somebody's test run does not
         return Files.readString(proc.resolve("comm")).startsWith("postgres")
                 && Files.readString(proc.resolve("cmdline")).contains("15/bench");
+    }
+
+    private static boolean isSmtpSink(Path proc) throws IOException {
+        return Files.readString(proc.resolve("cmdline")).contains("dev.casey.bench.mail.SmtpSink");
     }
 
     private static long processTicks(Path proc) throws IOException {
