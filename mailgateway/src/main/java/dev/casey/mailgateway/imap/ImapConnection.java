@@ -155,6 +155,11 @@ final class ImapConnection {
 
     /** Every message in the inbox in arrival (UID) order, with UID, flags and size fetched. */
     Message[] messages() throws MessagingException {
+        // a NOOP makes the server tell of mail that came in since its last answer (GreenMail tells no earlier)
+        inbox.doCommand(protocol -> {
+            protocol.noop();
+            return null;
+        });
         Message[] messages = inbox.getMessages();
         if (messages.length > 0) {
             FetchProfile profile = new FetchProfile();

@@ -230,6 +230,8 @@ public class MailboxPoller implements SmartLifecycle {
         private boolean wasConfigured = true;
         private Duration lastSyncInterval = SETTINGS_RECHECK;
         private long uidValidity = -1;
+        /** Whether the last cycle found a message in the inbox to hand over or file. */
+        private boolean sawMail;
         private final Map<Long, Integer> fetchFailures = new HashMap<>();
 
         Worker(int number) {
@@ -352,7 +354,11 @@ public class MailboxPoller implements SmartLifecycle {
                 lastSuccessfulCycle = clock.instant();
                 problems.resolved("imap", "The IMAP mailbox " + current.describe() + " works again");
                 problems.resolved("poller", "The IMAP poller works again");
-                awaitNewMail(current.syncInterval());
+                if (!sawMail) {
+                    // after a cycle that handled mail, look again at once: mail that came in meanwhile may
+                    // have been announced in an answer of that cycle, and IDLE would not announce it again
+                    awaitNewMail(current.syncInterval());
+                }
                 return Duration.ZERO;
             } catch (MessagingException e) {
                 failures.incrementAndGet();
@@ -410,6 +416,7 @@ public class MailboxPoller implements SmartLifecycle {
             ImapConnection c = connection;
             abortRequested = false; // mail that arrives from now on is seen by the listener
             Message[] messages = c.messages();
+            sawMail = false;
             long validity = c.inbox.getUIDValidity();
             if (validity != uidValidity) {
                 fetchFailures.clear();
@@ -424,6 +431,7 @@ public class MailboxPoller implements SmartLifecycle {
                 if (message.isExpunged()) {
                     continue;
                 }
+                sawMail = true;
                 long uid = c.inbox.getUID(message);
                 Flags flags = message.getFlags();
                 if (flags.contains(PROCESSED_KEYWORD)) { // handled before, its move failed
