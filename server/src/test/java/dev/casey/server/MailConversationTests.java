@@ -87,6 +87,12 @@ class MailConversationTests extends ServiceTest {
         byte[] toAnna = awaitMail("anna@team.test", reference, 1).get(0);
         assertThat(Mails.header(toBen, "Auto-Submitted")).isEqualTo("auto-generated");
         assertThat(Mails.text(toAnna)).contains("There is a bug over there!");
+        // what was sent is kept as sent: the outbox row holds the bytes the server got
+        String messageId = Mails.header(received, "Message-ID").replaceAll("[<>]", "");
+        await().atMost(PATIENCE).until(() -> "SENT".equals(jdbc.queryForObject(
+                "SELECT state FROM mail_outbox WHERE message_id = ?", String.class, messageId)));
+        assertThat(Mails.text(jdbc.queryForObject("SELECT raw FROM mail_outbox WHERE message_id = ?", byte[].class,
+                messageId))).isEqualTo(Mails.text(received));
 
         // Ben answers the notification from his mail client
         MAIL.sendToSupport("""

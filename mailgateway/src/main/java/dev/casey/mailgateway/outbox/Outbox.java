@@ -111,11 +111,14 @@ public class Outbox {
         return jdbc.query(COLUMNS + """
                  WHERE state = 'QUEUED' AND next_attempt_at <= now()
                  ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED""", Outbox::stored)
-                .stream().findFirst().map(this::composed);
+                .stream().findFirst().map(stored -> composed(stored, false));
     }
 
-    /** The stored mail, composed and its composition kept when it was a draft. */
-    private Entry composed(Stored stored) {
+    /**
+     * The stored mail, composed when it was a draft; {@code keep}: its composition is stored at once, else with the
+     * outcome of its delivery ({@link #sent}, {@link #retryLater}, {@link #failed(Entry, String)}).
+     */
+    private Entry composed(Stored stored, boolean keep) {
         Entry e = stored.entry();
         if (e.raw() != null) {
             return e;
@@ -128,24 +131,43 @@ public class Outbox {
             failed(e.id(), failure.getMessage());
             throw failure;
         }
-        // only a draft is filled in: a relay and the delivery composing the same mail at once write the same
-        jdbc.update("""
-                UPDATE mail_outbox SET subject = ?, headers = ?::jsonb, body_text = ?, raw = ?
-                 WHERE id = ? AND raw IS NULL""", mail.subject(), JSON.writeValueAsString(mail.headers()), mail.text(),
-                mail.raw(), e.id());
-        return new Entry(e.id(), e.caseId(), e.kind(), e.recipient(), e.recipientName(), e.messageId(), mail.subject(),
-                mail.headers(), mail.text(), mail.raw(), e.state(), e.attempts(), e.createdAt(), e.sentAt(),
-                e.lastError());
+        Entry composed = new Entry(e.id(), e.caseId(), e.kind(), e.recipient(), e.recipientName(), e.messageId(),
+                mail.subject(), mail.headers(), mail.text(), mail.raw(), e.state(), e.attempts(), e.createdAt(),
+                e.sentAt(), e.lastError());
+        if (keep) {
+            jdbc.update("UPDATE mail_outbox SET " + KEEP + " WHERE id = ?", keeping(composed, e.id()));
+        }
+        return composed;
     }
 
-    void sent(UUID id) {
-        jdbc.update("UPDATE mail_outbox SET state = 'SENT', attempts = attempts + 1, sent_at = now(), last_error = NULL "
-                + "WHERE id = ?", id);
+    /**
+     * Stores a mail's composition unless it is stored already: a relay and the delivery composing the same mail at
+     * once write the same, and an update of a composed mail keeps its bytes.
+     */
+    private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
+            + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
+
+    /** The arguments of {@link #KEEP} for this mail, followed by {@code more}. */
+    private static Object[] keeping(Entry mail, Object... more) {
+        List<Object> args = new ArrayList<>(List.of(mail.subject(), JSON.writeValueAsString(mail.headers()),
+                mail.bodyText(), mail.raw()));
+        args.addAll(List.of(more));
+        return args.toArray();
     }
 
-    void retryLater(UUID id, Instant next, String error) {
-        jdbc.update("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                Timestamp.from(next), error, id);
+    void sent(Entry mail) {
+        jdbc.update("UPDATE mail_outbox SET " + KEEP + ", state = 'SENT', attempts = attempts + 1, sent_at = now(), "
+                + "last_error = NULL WHERE id = ?", keeping(mail, mail.id()));
+    }
+
+    void retryLater(Entry mail, Instant next, String error) {
+        jdbc.update("UPDATE mail_outbox SET " + KEEP + ", attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                + "WHERE id = ?", keeping(mail, Timestamp.from(next), error, mail.id()));
+    }
+
+    void failed(Entry mail, String error) {
+        jdbc.update("UPDATE mail_outbox SET " + KEEP + ", state = 'FAILED', attempts = attempts + 1, last_error = ? "
+                + "WHERE id = ?", keeping(mail, error, mail.id()));
     }
 
     void failed(UUID id, String error) {
@@ -170,7 +192,7 @@ public class Outbox {
         for (Stored stored : jdbc.query(COLUMNS + " WHERE state = 'QUEUED' ORDER BY created_at, id LIMIT ?",
                 Outbox::stored, limit)) {
             try {
-                pending.add(composed(stored));
+                pending.add(composed(stored, true));
             } catch (UncomposableMail e) {
                 log.error("Outgoing mail {} of case {} left out: {}", e.entry().id(), e.entry().caseId(), e.getMessage());
             }

@@ -150,16 +150,16 @@ public class OutboxDelivery implements SmartLifecycle {
             Outbox.Entry mail = due.get();
             try {
                 smtp.send(current, mail.raw(), mail.recipient());
-                outbox.sent(mail.id());
+                outbox.sent(mail);
                 sent.incrementAndGet();
                 lastProblem = null;
             } catch (SmtpSender.SmtpFailure failure) {
                 if (failure.permanent() || mail.attempts() + 1 >= MAX_ATTEMPTS) {
-                    outbox.failed(mail.id(), failure.getMessage());
+                    outbox.failed(mail, failure.getMessage());
                     failed.incrementAndGet();
                     afterCommit(() -> recordFailure(mail, failure.getMessage()));
                 } else {
-                    outbox.retryLater(mail.id(), Instant.now().plus(backoff(firstRetry, mail.attempts())),
+                    outbox.retryLater(mail, Instant.now().plus(backoff(firstRetry, mail.attempts())),
                             failure.getMessage());
                     report("mail " + mail.messageId() + " to be retried: " + failure.getMessage());
                 }
