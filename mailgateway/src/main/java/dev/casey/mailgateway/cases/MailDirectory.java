@@ -166,14 +166,6 @@ public class MailDirectory {
                 MailDirectory::postedMessage, caseId, Timestamp.from(before), limit);
     }
 
-    /** Message-IDs of mails this person sent into the case, oldest first (their client threads on them). */
-    public List<String> inboundMessageIds(UUID caseId, String authorEmail) {
-        return jdbc.queryForList("""
-                SELECT mail_message_id FROM mail_message
-                 WHERE case_id = ? AND lower(author_email) = ? AND mail_message_id IS NOT NULL ORDER BY posted_at""",
-                String.class, caseId, EmailAddresses.key(authorEmail));
-    }
-
     private static CaseInfo caseInfo(ResultSet rs, int row) throws SQLException {
         return new CaseInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                 CaseStatus.valueOf(rs.getString(4)));

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,8 +60,11 @@ public class MailPlanner {
         String messageId = MessageIds.newMessageId(domain);
         Instant since = letter.message() == null ? at : letter.message().postedAt();
         UnaryOperator<String> shown = to.team() ? UnaryOperator.identity()
-                : TeamAddresses.maskedFor(directory.teamAddresses(), current.mailAddress());
-        List<OutgoingMail.EarlierMessage> history = directory.history(kase.caseId(), since, QUOTED_MESSAGES).stream()
+                : TeamAddresses.maskedFor(perUnitOfWork("team", directory::teamAddresses), current.mailAddress());
+        // every recipient of an event quotes the same messages
+        List<MailDirectory.PostedMessage> earlier = perUnitOfWork("history:" + kase.caseId() + "@" + since,
+                () -> directory.history(kase.caseId(), since, QUOTED_MESSAGES));
+        List<OutgoingMail.EarlierMessage> history = earlier.stream()
                 .map(m -> new OutgoingMail.EarlierMessage(m.authorName(), m.postedAt(), shown.apply(m.body()))).toList();
         OutgoingMail mail = new OutgoingMail(letter.kind(), messageId,
                 thread.isEmpty() ? null : thread.get(thread.size() - 1), thread, at,
@@ -86,14 +91,25 @@ public class MailPlanner {
      * sent into it and the mails we sent them. Long threads keep the first and the latest ones.
      */
     private List<String> thread(UUID caseId, String recipient) {
-        List<String> ids = new ArrayList<>(directory.inboundMessageIds(caseId, recipient));
-        ids.addAll(outbox.messageIdsTo(caseId, recipient));
+        List<String> ids = outbox.threadOf(caseId, recipient);
         if (ids.size() > MAX_REFERENCES) {
             List<String> kept = new ArrayList<>(ids.subList(0, 1));
             kept.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));
             return kept;
         }
         return ids;
+    }
+
+    /**
+     * What every mail planned in the command's unit of work reads alike (the team's addresses, the quoted history of
+     * one event), read once for all of them.
+     */
+    private static <T> T perUnitOfWork(String key, Supplier<T> read) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return read.get();
+        }
+        return CurrentUnitOfWork.get().root().getOrComputeResource(MailPlanner.class.getName() + "." + key,
+                k -> read.get());
     }
 
     /** {@code support+TOKEN@domain}, the token being the one in our Message-ID. */

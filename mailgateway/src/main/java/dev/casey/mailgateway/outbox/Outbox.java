@@ -87,11 +87,19 @@ public class Outbox {
         signal.afterCommit();
     }
 
-    /** Message-IDs of the mails sent to this recipient in this case, oldest first, for threading. */
-    public List<String> messageIdsTo(UUID caseId, String recipient) {
+    /**
+     * The Message-IDs this recipient's mail client knows of the case, to thread on: the mails they sent into it,
+     * then the mails we sent them, each oldest first.
+     */
+    List<String> threadOf(UUID caseId, String recipient) {
+        String key = EmailAddresses.key(recipient);
         return jdbc.queryForList("""
-                SELECT message_id FROM mail_outbox WHERE case_id = ? AND recipient_key = ? ORDER BY created_at, id""",
-                String.class, caseId, EmailAddresses.key(recipient));
+                SELECT id FROM (
+                    SELECT mail_message_id AS id, 0 AS ours, posted_at AS at, NULL::uuid AS row_id FROM mail_message
+                     WHERE case_id = ? AND lower(author_email) = ? AND mail_message_id IS NOT NULL
+                    UNION ALL
+                    SELECT message_id, 1, created_at, id FROM mail_outbox WHERE case_id = ? AND recipient_key = ?
+                ) thread ORDER BY ours, at, row_id""", String.class, caseId, key, caseId, key);
     }
 
     public Optional<Entry> byMessageId(String messageId) {
