@@ -62,6 +62,12 @@ public class Outbox {
             SELECT id, case_id, kind, recipient, recipient_name, message_id, subject, headers, body_text, raw, state,
                    attempts, created_at, sent_at, last_error, draft FROM mail_outbox
             """;
+    /**
+     * Stores a mail's composition unless it is stored already: a relay and the delivery composing the same mail at
+     * once write the same, and an update of a composed mail keeps its bytes.
+     */
+    private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
+            + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
     private final JdbcTemplate jdbc;
@@ -148,19 +154,15 @@ public class Outbox {
         return composed;
     }
 
-    /**
-     * Stores a mail's composition unless it is stored already: a relay and the delivery composing the same mail at
-     * once write the same, and an update of a composed mail keeps its bytes.
-     */
-    private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
-            + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
-
-    /** The arguments of {@link #KEEP} for this mail, followed by {@code more}. */
+    /** The arguments of {@link #KEEP} for this composed mail, followed by {@code more} (nulls allowed). */
     private static Object[] keeping(Entry mail, Object... more) {
-        List<Object> args = new ArrayList<>(List.of(mail.subject(), JSON.writeValueAsString(mail.headers()),
-                mail.bodyText(), mail.raw()));
-        args.addAll(List.of(more));
-        return args.toArray();
+        Object[] args = new Object[4 + more.length];
+        args[0] = mail.subject();
+        args[1] = JSON.writeValueAsString(mail.headers());
+        args[2] = mail.bodyText();
+        args[3] = mail.raw();
+        System.arraycopy(more, 0, args, 4, more.length);
+        return args;
     }
 
     void sent(Entry mail) {
