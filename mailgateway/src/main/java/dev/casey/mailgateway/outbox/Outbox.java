@@ -142,7 +142,7 @@ public class Outbox {
             mail = drafts.compose(stored.draft());
         } catch (RuntimeException broken) {
             UncomposableMail failure = new UncomposableMail(e, broken);
-            failed(e.id(), failure.getMessage());
+            failed(e, failure.getMessage());
             throw failure;
         }
         Entry composed = new Entry(e.id(), e.caseId(), e.kind(), e.recipient(), e.recipientName(), e.messageId(),
@@ -154,11 +154,11 @@ public class Outbox {
         return composed;
     }
 
-    /** The arguments of {@link #KEEP} for this composed mail, followed by {@code more} (nulls allowed). */
+    /** The arguments of {@link #KEEP} for this mail (all null when it is not composed), then {@code more}. */
     private static Object[] keeping(Entry mail, Object... more) {
         Object[] args = new Object[4 + more.length];
         args[0] = mail.subject();
-        args[1] = JSON.writeValueAsString(mail.headers());
+        args[1] = mail.headers() == null ? null : JSON.writeValueAsString(mail.headers());
         args[2] = mail.bodyText();
         args[3] = mail.raw();
         System.arraycopy(more, 0, args, 4, more.length);
@@ -178,11 +178,6 @@ public class Outbox {
     void failed(Entry mail, String error) {
         jdbc.update("UPDATE mail_outbox SET " + KEEP + ", state = 'FAILED', attempts = attempts + 1, last_error = ? "
                 + "WHERE id = ?", keeping(mail, error, mail.id()));
-    }
-
-    void failed(UUID id, String error) {
-        jdbc.update("UPDATE mail_outbox SET state = 'FAILED', attempts = attempts + 1, last_error = ? WHERE id = ?",
-                error, id);
     }
 
     /** Marks the mail with this Message-ID as bounced; empty when it is not one of ours. */
