@@ -43,7 +43,7 @@ class CaseMatcher {
         java.util.Collections.reverse(references);
         ids.addAll(references);
         for (String id : ids) {
-            Optional<Outbox.Entry> ours = outbox.byMessageId(id);
+            Optional<Outbox.Addressee> ours = outbox.byMessageId(id);
             if (ours.isPresent()) {
                 return Optional.of(onBehalf(ours.get(), sender, "thread"));
             }
@@ -59,7 +59,7 @@ class CaseMatcher {
             }
         }
         for (String token : plusTokens(mail, supportAddress)) {
-            Optional<Outbox.Entry> ours = outbox.byMessageId(OUR_PREFIX + token + "@" + domain);
+            Optional<Outbox.Addressee> ours = outbox.byMessageId(OUR_PREFIX + token + "@" + domain);
             if (ours.isPresent()) {
                 return Optional.of(onBehalf(ours.get(), sender, "plus-address"));
             }
@@ -68,7 +68,7 @@ class CaseMatcher {
     }
 
     /** The sender if they take part in the case, else the person our mail went to. */
-    private Match onBehalf(Outbox.Entry ours, String sender, String how) {
+    private Match onBehalf(Outbox.Addressee ours, String sender, String how) {
         MailDirectory.Recipient as = member(ours.caseId(), sender).orElseGet(() -> member(ours.caseId(), ours.recipient())
                 .orElse(new MailDirectory.Recipient(ours.recipient(), ours.recipientName(), false, false)));
         return new Match(ours.caseId(), as, how);

@@ -196,12 +196,12 @@ public class InboundMailProcessor {
     private Result bounce(InboundMail mail, byte[] raw, String key, Via via) {
         DeliveryReport report = mail.deliveryReport();
         String diagnostic = report.toString();
-        Optional<Outbox.Entry> ours = report.originalMessageId() == null ? Optional.empty()
+        Optional<Outbox.Addressee> ours = report.originalMessageId() == null ? Optional.empty()
                 : outbox.bounced(report.originalMessageId(), diagnostic);
         ours.ifPresent(entry -> commands.sendAndWait(new RecordMailBounceCommand(entry.caseId(), entry.recipient(),
                 entry.messageId(), diagnostic, MAIL, Source.MAIL)));
         return record(key, mail, via, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
-                : "bounce of a mail that is not ours", ours.map(Outbox.Entry::caseId).orElse(null), raw);
+                : "bounce of a mail that is not ours", ours.map(Outbox.Addressee::caseId).orElse(null), raw);
     }
 
     private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail) {

@@ -38,6 +38,10 @@ public class Outbox {
                         int attempts, Instant createdAt, Instant sentAt, String lastError) {
     }
 
+    /** Who one of our mails went to, in which case: what an answer or a bounce to it is matched by. */
+    public record Addressee(UUID id, UUID caseId, String recipient, String recipientName, String messageId) {
+    }
+
     /** What to store for a new mail: who gets it, and the draft to compose it from. */
     public record NewMail(UUID id, UUID caseId, String kind, String recipient, String recipientName,
                           MailIdentity sender, OutgoingMail mail) {
@@ -108,8 +112,11 @@ public class Outbox {
                 ) thread ORDER BY ours, at, row_id""", String.class, caseId, key, caseId, key);
     }
 
-    public Optional<Entry> byMessageId(String messageId) {
-        return jdbc.query(COLUMNS + " WHERE message_id = ?", Outbox::entry, messageId).stream().findFirst();
+    /** Our mail with this Message-ID; its bytes and draft are not read (replies name up to 20 of our ids). */
+    public Optional<Addressee> byMessageId(String messageId) {
+        return jdbc.query("SELECT id, case_id, recipient, recipient_name, message_id FROM mail_outbox WHERE message_id = ?",
+                (rs, row) -> new Addressee(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                        rs.getString(4), rs.getString(5)), messageId).stream().findFirst();
     }
 
     public Optional<Entry> byId(UUID id) {
@@ -181,11 +188,11 @@ public class Outbox {
     }
 
     /** Marks the mail with this Message-ID as bounced; empty when it is not one of ours. */
-    public Optional<Entry> bounced(String messageId, String diagnostic) {
-        Optional<Entry> entry = byMessageId(messageId);
-        entry.ifPresent(e -> jdbc.update("UPDATE mail_outbox SET state = 'BOUNCED', last_error = ? WHERE id = ?",
-                diagnostic, e.id()));
-        return entry;
+    public Optional<Addressee> bounced(String messageId, String diagnostic) {
+        Optional<Addressee> mail = byMessageId(messageId);
+        mail.ifPresent(m -> jdbc.update("UPDATE mail_outbox SET state = 'BOUNCED', last_error = ? WHERE id = ?",
+                diagnostic, m.id()));
+        return mail;
     }
 
     /**
