@@ -12,6 +12,7 @@ import jakarta.mail.event.MessageCountListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -36,6 +37,8 @@ final class ImapConnection {
     volatile MailboxSettings settings;
     final IMAPStore store;
     final IMAPFolder inbox;
+    /** The inbox again, never opened: its STATUS goes over the store's own connection, a second session. */
+    private final IMAPFolder inboxCount;
     final IMAPFolder processed;
     final IMAPFolder quarantine;
     final boolean idleSupported;
@@ -44,10 +47,12 @@ final class ImapConnection {
     final boolean userFlagsSupported;
 
     private ImapConnection(MailboxSettings settings, IMAPStore store, IMAPFolder inbox, IMAPFolder processed,
-                           IMAPFolder quarantine, boolean idle, boolean move, boolean uidPlus, boolean userFlags) {
+                           IMAPFolder quarantine, boolean idle, boolean move, boolean uidPlus, boolean userFlags)
+            throws MessagingException {
         this.settings = settings;
         this.store = store;
         this.inbox = inbox;
+        this.inboxCount = (IMAPFolder) store.getFolder(inbox.getFullName());
         this.processed = processed;
         this.quarantine = quarantine;
         this.idleSupported = idle;
@@ -69,10 +74,7 @@ final class ImapConnection {
             }
             IMAPFolder processed = existing(store, serverName(store, settings.processedFolder()));
             IMAPFolder quarantine = existing(store, serverName(store, settings.quarantineFolder()));
-            inbox.open(Folder.READ_WRITE);
-            if (inbox.getMode() != Folder.READ_WRITE) {
-                throw new MessagingException("The inbox folder " + inbox.getFullName() + " opened read-only");
-            }
+            openReadWrite(inbox);
             Flags permanent = inbox.getPermanentFlags();
             boolean userFlags = permanent != null && permanent.contains(Flags.Flag.USER);
             inbox.addMessageCountListener(newMail);
@@ -93,6 +95,8 @@ final class ImapConnection {
         props.setProperty(p + "connectiontimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
         props.setProperty(p + "timeout", Long.toString(READ_TIMEOUT.toMillis()));
         props.setProperty(p + "writetimeout", Long.toString(WRITE_TIMEOUT.toMillis()));
+        // the inbox gets a connection of its own; the store keeps one for STATUS: a second view of the inbox
+        props.setProperty(p + "separatestoreconnection", "true");
         // a message left in the inbox after a temporary failure stays untouched (not \Seen)
         props.setProperty(p + "peek", "true");
         // the whole message in one FETCH BODY.PEEK[]: it ends up in one byte[] anyway
@@ -153,14 +157,35 @@ final class ImapConnection {
         }
     }
 
-    /** Every message in the inbox in arrival (UID) order, with UID, flags and size fetched. */
-    Message[] messages() throws MessagingException {
+    /**
+     * Every message in the inbox in arrival (UID) order, with UID, flags and size fetched.
+     *
+     * <p>The inbox is opened again (a new SELECT) when this session shows fewer messages than the store's
+     * connection counts: the server failed to announce one (GreenMail can lose a message delivered while a
+     * MOVE runs, and it would never show up). It is also opened again when more than {@code maxMovedInCache}
+     * moved messages are held by the client: they stay in its cache, expunged, until the folder is closed.
+     */
+    Message[] messages(int maxMovedInCache) throws MessagingException {
+        int stored = storedCount(); // first: mail that comes in after it is announced to the inbox session
         // a NOOP makes the server tell of mail that came in since its last answer (GreenMail tells no earlier)
         inbox.doCommand(protocol -> {
             protocol.noop();
             return null;
         });
         Message[] messages = inbox.getMessages();
+        int moved = (int) Arrays.stream(messages).filter(Message::isExpunged).count();
+        int shown = messages.length - moved;
+        if (shown < stored || moved > maxMovedInCache) {
+            if (shown < stored) {
+                log.info("The IMAP server showed {} of the {} messages in {} to this connection; opening it again",
+                        shown, stored, inbox.getFullName());
+            } else {
+                log.debug("Opening {} again to let go of {} moved messages", inbox.getFullName(), moved);
+            }
+            inbox.close(false);
+            openReadWrite(inbox);
+            messages = inbox.getMessages();
+        }
         if (messages.length > 0) {
             FetchProfile profile = new FetchProfile();
             profile.add(UIDFolder.FetchProfileItem.UID);
@@ -169,6 +194,19 @@ final class ImapConnection {
             inbox.fetch(messages, profile);
         }
         return messages;
+    }
+
+    /** How many messages the inbox holds, as a session that has not selected it sees (STATUS MESSAGES). */
+    private int storedCount() throws MessagingException {
+        String name = inboxCount.getFullName();
+        return (Integer) inboxCount.doCommand(protocol -> protocol.status(name, new String[] {"MESSAGES"}).total);
+    }
+
+    private static void openReadWrite(IMAPFolder inbox) throws MessagingException {
+        inbox.open(Folder.READ_WRITE);
+        if (inbox.getMode() != Folder.READ_WRITE) {
+            throw new MessagingException("The inbox folder " + inbox.getFullName() + " opened read-only");
+        }
     }
 
     /** The exact bytes the server stores for the message, headers and body (FETCH BODY.PEEK[]). */

@@ -51,6 +51,8 @@ import org.springframework.context.SmartLifecycle;
  *       (exponentially, at most the sync interval) and tries again.</li>
  *   <li>A message the server cannot deliver is retried; after {@value #MAX_FETCH_FAILURES} failures
  *       in a row it is moved to the quarantine folder.</li>
+ *   <li>Each cycle also counts the inbox over a second connection (STATUS): a message the server never
+ *       announced to the open inbox is found within one sync interval (the inbox is opened again).</li>
  *   <li>Between cycles it waits in IMAP IDLE when the server can (new mail is picked up at once),
  *       at most one sync interval, else it sleeps one sync interval.</li>
  *   <li>Failures are logged once per distinct problem; the thread never ends but by {@link #stop()}.</li>
@@ -77,6 +79,11 @@ public class MailboxPoller implements SmartLifecycle {
      * the restart and answered as duplicates (by Message-ID, or by the digest of their bytes).
      */
     static final int FILING_BATCH = 50;
+    /**
+     * Moved messages stay in the IMAP client's cache (expunged) until the inbox is closed; past this many it
+     * is opened again, so a poller that runs for months does not hold every message it ever moved.
+     */
+    static final int MAX_MOVED_IN_CACHE = 1000;
 
     /** How often absent or disabled settings are read again (or at once on {@link #wake()}). */
     static final Duration SETTINGS_RECHECK = Duration.ofSeconds(5);
@@ -103,6 +110,8 @@ public class MailboxPoller implements SmartLifecycle {
     volatile boolean preferMove = true;
     /** Test hook: how many handled messages are filed together at most. */
     volatile int filingBatch = FILING_BATCH;
+    /** Test hook: {@link #MAX_MOVED_IN_CACHE}. */
+    volatile int maxMovedInCache = MAX_MOVED_IN_CACHE;
     /** Test hook: how a message's bytes are read from the server. */
     volatile RawReader rawReader = ImapConnection::raw;
 
@@ -415,7 +424,7 @@ public class MailboxPoller implements SmartLifecycle {
         private Drain drain() throws MessagingException {
             ImapConnection c = connection;
             abortRequested = false; // mail that arrives from now on is seen by the listener
-            Message[] messages = c.messages();
+            Message[] messages = c.messages(maxMovedInCache);
             sawMail = false;
             long validity = c.inbox.getUIDValidity();
             if (validity != uidValidity) {

@@ -242,6 +242,38 @@ class MailboxPollerTest {
     }
 
     @Test
+    void movedMessagesPilingUpInTheClientMakeItOpenTheInboxAgainAndIdleStillWorks() {
+        ListAppender<ILoggingEvent> connectionLog = new ListAppender<>();
+        connectionLog.start();
+        Logger connectionLogger = (Logger) LoggerFactory.getLogger(ImapConnection.class);
+        Level before = connectionLogger.getLevel();
+        connectionLogger.setLevel(Level.DEBUG);
+        connectionLogger.addAppender(connectionLog);
+        try {
+            RecordingSink sink = new RecordingSink("sink");
+            MailboxPoller poller = poller(() -> Optional.of(mail.settings(SLOW)), sink, "instance");
+            poller.maxMovedInCache = 2;
+            poller.start();
+            await().atMost(WAIT).until(() -> poller.stats().idling());
+            for (int i = 1; i <= 4; i++) {
+                mail.deliver("piled-" + i + "@other.test", "Piled " + i);
+                int expected = i;
+                // SLOW: only IDLE explains a pickup within the wait, also after the inbox was opened again
+                await().atMost(WAIT).until(() -> sink.calls().size() == expected && poller.stats().idling());
+            }
+            assertThat(sink.messageIds()).containsExactly("piled-1@other.test", "piled-2@other.test",
+                    "piled-3@other.test", "piled-4@other.test");
+            assertThat(mail.messageIds("Casey/Processed")).hasSize(4);
+            assertThat(connectionLog.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).startsWith("Opening INBOX again to let go of 3 moved"));
+            assertThat(poller.stats().failures()).isZero();
+        } finally {
+            connectionLogger.detachAppender(connectionLog);
+            connectionLogger.setLevel(before);
+        }
+    }
+
+    @Test
     void idleIsLeftAfterTheSyncIntervalToCheckAgain() {
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), new RecordingSink("sink"), "instance");
         poller.start();
