@@ -421,6 +421,8 @@ class MailConversationTests extends ServiceTest {
         api.post("/case/" + answeredUuid + "/messages", "{\"from\": \"" + invitee + "\", \"message\": \"On it\"}");
         await().pollDelay(Duration.ofSeconds(4)).atMost(PATIENCE).until(() -> true);
         assertThat(api.get("/case/" + answeredUuid + "/history").text()).doesNotContain("TeamRemindedEvent");
+        assertThat(jdbc.queryForObject("SELECT role FROM mail_participant WHERE case_id = ?::uuid AND email_key = ?",
+                String.class, answeredUuid, invitee)).as("the invitation became participation").isEqualTo("participant");
     }
 
     @Test
@@ -641,9 +643,14 @@ class MailConversationTests extends ServiceTest {
         awaitMail("copy@example.org", reference, 1);
         api.post("/case/" + uuid + "/messages", "{\"from\": \"copy@example.org\", \"message\": \"no copy\"}");
         awaitMail("ben@team.test", reference, 2);
+        String participantRow = "SELECT role || ' ' || xmin FROM mail_participant WHERE case_id = ?::uuid "
+                + "AND email_key = 'copy@example.org'";
+        String before = jdbc.queryForObject(participantRow, String.class, uuid);
         api.post("/config", "[{\"caseSendCopy\": true}]");
         api.post("/case/" + uuid + "/messages", "{\"from\": \"copy@example.org\", \"message\": \"with copy\"}");
         awaitMail("ben@team.test", reference, 3);
+        assertThat(jdbc.queryForObject(participantRow, String.class, uuid))
+                .as("a participant who writes again is not written again").isEqualTo(before).startsWith("participant ");
         List<byte[]> own = awaitMail("copy@example.org", reference, 2);
         assertThat(own).hasSize(2);
         assertThat(Mails.text(own.get(1))).contains("with copy");

@@ -55,18 +55,23 @@ public class MailDirectory {
 
     /** Someone wrote to the case: from now on they take part (an invitation becomes participation). */
     public void tookPart(UUID caseId, Participant participant) {
-        upsertParticipant(caseId, participant, TOOK_PART, "role = 'participant'");
+        upsertParticipant(caseId, participant, TOOK_PART, "'participant'");
     }
 
     public void invited(UUID caseId, Participant participant) {
-        upsertParticipant(caseId, participant, INVITED, "role = mail_participant.role");
+        upsertParticipant(caseId, participant, INVITED, "mail_participant.role");
     }
 
-    private void upsertParticipant(UUID caseId, Participant p, String role, String onConflictRole) {
+    /**
+     * Adds the participant, or updates a known one with {@code roleAfter} (SQL); a participant that stays as
+     * they are (every further message of theirs) is not written again.
+     */
+    private void upsertParticipant(UUID caseId, Participant p, String role, String roleAfter) {
         jdbc.update("""
                 INSERT INTO mail_participant (case_id, email_key, email, name, team, role) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (case_id, email_key) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team, """
-                        + onConflictRole,
+                ON CONFLICT (case_id, email_key) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team, role = %s
+                 WHERE (mail_participant.name, mail_participant.team, mail_participant.role)
+                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.team, %s)""".formatted(roleAfter, roleAfter),
                 caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role);
     }
 
