@@ -96,6 +96,30 @@ class MailboxPollerTest {
     }
 
     @Test
+    void messagesWaitingInTheInboxAreReadTogetherAsTheExactBytesTheServerStores() {
+        IntStream.rangeClosed(1, 7).forEach(i -> mail.deliver("waiting-" + i + "@other.test", "Waiting " + i));
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        List<Boolean> readAhead = new CopyOnWriteArrayList<>();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = (message, prefetched) -> {
+            readAhead.add(prefetched != null);
+            return server.read(message, prefetched);
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 7);
+        assertThat(readAhead).as("every message came with the others, none on its own").hasSize(7)
+                .containsOnly(true);
+        assertThat(sink.messageIds()).containsExactly(IntStream.rangeClosed(1, 7)
+                .mapToObj(i -> "waiting-" + i + "@other.test").toArray(String[]::new));
+        List<TestMailServer.Seen> stored = mail.folder("Casey/Processed");
+        for (int i = 0; i < 7; i++) {
+            assertThat(sink.calls().get(i).raw()).isEqualTo(stored.get(i).raw());
+        }
+    }
+
+    @Test
     void quarantinedMessageGoesToQuarantineAndTheNextOneIsStillProcessed() {
         mail.deliver("broken-1@other.test", "Cannot be parsed");
         mail.deliver("good-1@other.test", "Fine");
@@ -426,8 +450,8 @@ class MailboxPollerTest {
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
         AtomicInteger reads = new AtomicInteger();
         MailboxPoller.RawReader server = poller.rawReader;
-        poller.rawReader = message -> {
-            byte[] raw = server.read(message);
+        poller.rawReader = (message, prefetched) -> {
+            byte[] raw = server.read(message, prefetched);
             if (RecordingSink.messageId(raw).startsWith("unreadable")) {
                 reads.incrementAndGet();
                 throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
