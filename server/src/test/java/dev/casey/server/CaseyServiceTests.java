@@ -403,7 +403,16 @@ class CaseyServiceTests extends ServiceTest {
 
         // the snapshot knows chapter 1 was posted: a retry of it is still a no-op, a new chapter is not
         assertThat(retriedPost.apply("1").status()).isEqualTo(201);
+        String documentRow = "SELECT xmin::text FROM case_view_document WHERE case_id = ?::uuid";
+        String documentBefore = jdbc.queryForObject(documentRow, String.class, uuid);
+        JsonNode before = api.get("/case/" + uuid).json();
         assertThat(retriedPost.apply("41").status()).isEqualTo(201);
+        assertThat(jdbc.queryForObject(documentRow, String.class, uuid))
+                .as("a message of a participant leaves the case's document as it was").isEqualTo(documentBefore);
+        JsonNode after = api.get("/case/" + uuid).json();
+        assertThat(after.get("version").asLong()).isGreaterThan(before.get("version").asLong());
+        assertThat(Instant.parse(after.get("updatedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(before.get("updatedAt").asString()));
         JsonNode messages = api.get("/case/" + uuid).json().get("messages");
         assertThat(messages).hasSize(42);
         assertThat(messages.get(41).get("body").asString()).isEqualTo("chapter 41");

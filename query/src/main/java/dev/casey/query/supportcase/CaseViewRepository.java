@@ -40,19 +40,26 @@ class CaseViewRepository {
     record Stored(CaseView view, int messages) {
     }
 
+    /**
+     * The document with what every event changes taken from the narrow row, which is written anyway: the document
+     * itself is written only when something else changed (see {@link #save}).
+     */
+    private static final String DOCUMENT = """
+            d.document || jsonb_build_object('updatedAt', c.summary -> 'updatedAt', 'version', c.version)""";
+
     /** The whole view, with its messages. */
     Optional<CaseView> find(UUID caseId) {
-        return jdbc.query("""
-                SELECT jsonb_set(d.document, '{messages}', coalesce((SELECT jsonb_agg(m.message ORDER BY m.position)
+        return jdbc.query("SELECT jsonb_set(" + DOCUMENT + """
+                , '{messages}', coalesce((SELECT jsonb_agg(m.message ORDER BY m.position)
                          FROM case_view_message m WHERE m.case_id = d.case_id), '[]'::jsonb))
-                  FROM case_view_document d WHERE d.case_id = ?""",
+                  FROM case_view_document d JOIN case_view c USING (case_id) WHERE d.case_id = ?""",
                 (rs, i) -> read(rs.getString(1)), caseId).stream().findFirst();
     }
 
     /** The view without its messages, to fold new events onto. */
     Optional<Stored> stored(UUID caseId) {
-        return jdbc.query("""
-                SELECT d.document, c.message_count FROM case_view_document d JOIN case_view c USING (case_id)
+        return jdbc.query("SELECT " + DOCUMENT + """
+                , c.message_count FROM case_view_document d JOIN case_view c USING (case_id)
                  WHERE d.case_id = ?""",
                 (rs, i) -> new Stored(read(rs.getString(1)), rs.getInt(2)), caseId).stream().findFirst();
     }
@@ -64,10 +71,7 @@ class CaseViewRepository {
     void save(Stored previous, CaseView next) {
         int before = previous == null ? 0 : previous.messages();
         int messages = before + next.messages().size();
-        String document = Documents.MAPPER.writeValueAsString(new CaseView(next.uuid(), next.reference(),
-                next.subject(), next.status(), next.category(), next.tags(), next.meta(), next.creator(),
-                next.participants(), next.invited(), List.of(), next.openedAt(), next.updatedAt(), next.closedAt(),
-                next.version()));
+        CaseView document = documentOf(next);
         String summary = Documents.MAPPER.writeValueAsString(summaryOf(next, messages));
         if (previous == null) {
             jdbc.update("""
@@ -78,7 +82,7 @@ class CaseViewRepository {
                     EmailAddresses.key(next.creator().email()), messages, ts(next.openedAt()),
                     ts(next.updatedAt()), next.version(), summary);
             jdbc.update("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
-                    next.uuid(), searchable(next.subject()), document);
+                    next.uuid(), searchable(next.subject()), Documents.MAPPER.writeValueAsString(document));
         } else {
             jdbc.update("""
                     UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
@@ -86,7 +90,10 @@ class CaseViewRepository {
                      WHERE case_id = ?""",
                     status(next), next.category(), messages, ts(next.updatedAt()), next.version(), summary,
                     next.uuid());
-            jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?", document, next.uuid());
+            if (!document.equals(documentOf(previous.view()))) { // a message alone changes only the narrow row
+                jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
+                        Documents.MAPPER.writeValueAsString(document), next.uuid());
+            }
         }
         List<Object[]> added = new ArrayList<>();
         for (int i = 0; i < next.messages().size(); i++) {
@@ -163,6 +170,15 @@ class CaseViewRepository {
         return jdbc.query("SELECT c.summary FROM case_view c" + filter.where
                         + " ORDER BY c.updated_at DESC, c.case_id LIMIT ? OFFSET ?",
                 (rs, row) -> Documents.MAPPER.readValue(rs.getString(1), CaseSummary.class), args.toArray());
+    }
+
+    /**
+     * What the document keeps: the view without its messages (rows of their own) and without what every event
+     * changes (its time and version: read from the narrow row).
+     */
+    private static CaseView documentOf(CaseView v) {
+        return new CaseView(v.uuid(), v.reference(), v.subject(), v.status(), v.category(), v.tags(), v.meta(),
+                v.creator(), v.participants(), v.invited(), List.of(), v.openedAt(), null, v.closedAt(), 0);
     }
 
     private static CaseSummary summaryOf(CaseView v, int messages) {
