@@ -515,6 +515,44 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aBusyWorkerSendsMailAfterMailOverItsConnectionWithoutCheckingItEachTime() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.accepting()) {
+            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
+            try {
+                for (int i = 1; i <= 3; i++) { // three mails each: more mails than delivery workers
+                    api.openCase("Busy " + i, "busy" + i + "@example.org", "Busy " + i, "creator, Ben and Anna");
+                }
+                await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
+                assertThat(server.connections()).as("one connection per worker, kept").isLessThanOrEqualTo(4);
+                assertThat(server.checks()).as("no NOOP before each mail").isZero();
+            } finally {
+                api.post("/config", "[{\"smtpPort\": null}]");
+            }
+        }
+    }
+
+    @Test
+    void aKeptConnectionTheServerDroppedIsReplacedAndTheMailGoesOutAtOnce() throws Exception {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.hangingUpAfterEachMail()) {
+            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
+            try {
+                List<String> cases = new java.util.ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    cases.add(api.openCase("Dropped " + i, "dropped" + i + "@example.org", "Dropped " + i,
+                            "creator, Ben and Anna").at("/uuid"));
+                }
+                await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
+                assertThat(server.connections()).as("a new connection for every mail").isGreaterThanOrEqualTo(9);
+                assertThat(jdbc.queryForList("SELECT state || ' ' || attempts FROM mail_outbox WHERE case_id::text IN "
+                        + "(?, ?, ?)", String.class, cases.toArray()))
+                        .as("sent at the first attempt, none put off for later").hasSize(9).containsOnly("SENT 1");
+            } finally {
+                api.post("/config", "[{\"smtpPort\": null}]");
+            }
+        }
+    }
+
+    @Test
     void withMailSendingOffMailsWaitForAnExternalRelay() {
         api.post("/config", "[{\"mailEnable\": false}]");
         Response created = api.openCase("Relayed", "relayed@example.org", "Relay me", "via the relay");

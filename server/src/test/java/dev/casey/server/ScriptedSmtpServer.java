@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An SMTP server on loopback that answers as the test needs where GreenMail cannot: one that refuses every
- * recipient for good (550), as a real one does for a dead address, or one that takes a mail only once another
- * connection is sending one at the same time, which only a client delivering side by side gets past.
+ * recipient for good (550), as a real one does for a dead address, one that takes a mail only once another
+ * connection is sending one at the same time, which only a client delivering side by side gets past, and one
+ * that hangs up after every mail, as a server does with connections it finds idle. Each counts the connections
+ * and the checks ({@code NOOP}, {@code RSET}) it was sent.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -23,13 +25,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final boolean refuseRecipients;
     /** Opened by the second mail that is being sent at the same time as another; null: no waiting. */
     private final CountDownLatch together;
+    private final boolean hangUpAfterMail;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger checks = new AtomicInteger();
     private final AtomicInteger sending = new AtomicInteger();
     private final AtomicInteger mostAtOnce = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
 
-    private ScriptedSmtpServer(boolean refuseRecipients, CountDownLatch together) {
+    private ScriptedSmtpServer(boolean refuseRecipients, CountDownLatch together, boolean hangUpAfterMail) {
         this.refuseRecipients = refuseRecipients;
         this.together = together;
+        this.hangUpAfterMail = hangUpAfterMail;
         try {
             socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -42,12 +48,22 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     /** Refuses every recipient with 550 5.1.1. */
     static ScriptedSmtpServer refusingEveryRecipient() {
-        return new ScriptedSmtpServer(true, null);
+        return new ScriptedSmtpServer(true, null, false);
+    }
+
+    /** Takes every mail. */
+    static ScriptedSmtpServer accepting() {
+        return new ScriptedSmtpServer(false, null, false);
+    }
+
+    /** Takes a mail, then closes the connection without a word. */
+    static ScriptedSmtpServer hangingUpAfterEachMail() {
+        return new ScriptedSmtpServer(false, null, true);
     }
 
     /** Holds each mail's final answer until two mails are being sent at once (at most 10 s, then 451: try later). */
     static ScriptedSmtpServer acceptingTwoAtOnce() {
-        return new ScriptedSmtpServer(false, new CountDownLatch(2));
+        return new ScriptedSmtpServer(false, new CountDownLatch(2), false);
     }
 
     int port() {
@@ -61,6 +77,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     int accepted() {
         return accepted.get();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    /** How many NOOP and RSET commands came. */
+    int checks() {
+        return checks.get();
     }
 
     private void accept() {
@@ -85,13 +110,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private void converse(Socket client) throws IOException, InterruptedException {
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = client.getOutputStream();
+        connections.incrementAndGet();
         say(out, "220 scripted.test ESMTP");
         String line;
         while ((line = in.readLine()) != null) {
             String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
             switch (command) {
                 case "EHLO", "HELO" -> say(out, "250 scripted.test");
-                case "MAIL", "RSET", "NOOP" -> say(out, "250 OK");
+                case "MAIL" -> say(out, "250 OK");
+                case "RSET", "NOOP" -> {
+                    checks.incrementAndGet();
+                    say(out, "250 OK");
+                }
                 case "RCPT" -> say(out, refuseRecipients
                         ? "550 5.1.1 <" + line.replaceAll(".*<|>.*", "") + ">: no such user" : "250 OK");
                 case "DATA" -> {
@@ -100,6 +130,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         // the mail itself does not matter here
                     }
                     say(out, data());
+                    if (hangUpAfterMail) {
+                        return;
+                    }
                 }
                 case "QUIT" -> {
                     say(out, "221 bye");

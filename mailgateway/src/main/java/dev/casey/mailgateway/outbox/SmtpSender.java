@@ -17,7 +17,9 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * Hands stored mails to the SMTP server as they are: the bytes are not re-encoded and no
  * Message-ID is invented, so a resend is the same mail. The envelope sender is the support
  * address, so bounces come back to the support mailbox. One per delivery worker: it keeps that
- * worker's connection open between mails.
+ * worker's connection open between mails, and checks it (a {@code NOOP}) only after it was idle for
+ * {@link #CHECK_AFTER_IDLE}; a kept connection the server dropped meanwhile is replaced and the mail sent
+ * once more over the new one.
  */
 class SmtpSender implements AutoCloseable {
 
@@ -36,18 +38,45 @@ class SmtpSender implements AutoCloseable {
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Angus Mail's {@code Transport.isConnected()} sends a {@code NOOP} and waits for the answer: a round trip
+     * before every mail if asked each time. Servers drop idle connections after minutes, not seconds.
+     */
+    static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(5);
 
     private SmtpEndpoint endpoint;
     private Session session;
     private Transport transport;
+    private long lastAnswer;
+    /** Whether the last mail went over a connection kept from before (not checked when busy). */
+    private boolean sentOverKept;
 
     synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
+        try {
+            sendOnce(settings, raw, recipient);
+        } catch (SmtpFailure failure) {
+            if (!sentOverKept || transport != null || failure.permanent()) {
+                throw failure;
+            }
+            // the kept connection had gone (the server answered nothing): once more over a new one
+            sendOnce(settings, raw, recipient);
+        }
+    }
+
+    private void sendOnce(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
+        sentOverKept = false;
         try {
             Transport connected = transport(settings);
             MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
             connected.sendMessage(message, new InternetAddress[] {new InternetAddress(recipient, true)});
+            lastAnswer = System.nanoTime();
         } catch (SMTPAddressFailedException | SMTPSendFailedException e) {
             int code = e instanceof SMTPAddressFailedException a ? a.getReturnCode() : ((SMTPSendFailedException) e).getReturnCode();
+            if (code < 0) { // no answer at all: the connection is gone
+                close();
+            } else {
+                lastAnswer = System.nanoTime();
+            }
             throw new SmtpFailure(e.getMessage().trim(), code >= 500, e);
         } catch (SendFailedException e) {
             Exception next = e.getNextException();
@@ -68,12 +97,15 @@ class SmtpSender implements AutoCloseable {
 
     private Transport transport(Settings settings) throws MessagingException {
         SmtpEndpoint wanted = SmtpEndpoint.of(settings).orElseThrow();
-        if (transport != null && transport.isConnected() && wanted.equals(endpoint)) {
+        boolean busy = System.nanoTime() - lastAnswer < CHECK_AFTER_IDLE.toNanos();
+        sentOverKept = transport != null && wanted.equals(endpoint) && (busy || transport.isConnected());
+        if (sentOverKept) {
             return transport;
         }
         close();
         session = wanted.session(TIMEOUT);
         transport = wanted.connect(session);
+        lastAnswer = System.nanoTime();
         endpoint = wanted;
         return transport;
     }
