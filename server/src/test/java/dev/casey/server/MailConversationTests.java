@@ -484,72 +484,56 @@ class MailConversationTests extends ServiceTest {
 
     @Test
     void aRecipientRefusedForGoodIsRecordedInTheCaseHistory() throws Exception {
-        try (ScriptedSmtpServer refusing = ScriptedSmtpServer.refusingEveryRecipient()) {
-            api.post("/config", "[{\"smtpPort\": " + refusing.port() + "}]");
-            try {
-                Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
-                String uuid = created.at("/uuid");
-                await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
-                        .contains("MailDeliveryFailedEvent"));
-                assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
-                assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(created.at("/reference"));
-            } finally {
-                api.post("/config", "[{\"smtpPort\": null}]");
-            }
-        }
+        ScriptedSmtpServer refusing = ScriptedSmtpServer.refusingEveryRecipient();
+        sendingTo(refusing, () -> {
+            Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
+            String uuid = created.at("/uuid");
+            await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                    .contains("MailDeliveryFailedEvent"));
+            assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
+            assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(created.at("/reference"));
+        });
     }
 
     @Test
     void severalWorkersDeliverSideBySide() throws Exception {
         // takes a mail only while another is being sent over another connection: one worker alone never gets past
-        try (ScriptedSmtpServer server = ScriptedSmtpServer.acceptingTwoAtOnce()) {
-            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
-            try {
-                api.openCase("Side By Side", "side@example.org", "Two at once", "creator, Ben and Anna get a mail");
-                await().atMost(PATIENCE).until(() -> server.accepted() >= 3);
-                assertThat(server.mostAtOnce()).isGreaterThanOrEqualTo(2);
-            } finally {
-                api.post("/config", "[{\"smtpPort\": null}]");
-            }
-        }
+        ScriptedSmtpServer server = ScriptedSmtpServer.acceptingTwoAtOnce();
+        sendingTo(server, () -> {
+            api.openCase("Side By Side", "side@example.org", "Two at once", "creator, Ben and Anna get a mail");
+            await().atMost(PATIENCE).until(() -> server.accepted() >= 3);
+            assertThat(server.mostAtOnce()).isGreaterThanOrEqualTo(2);
+        });
     }
 
     @Test
     void aBusyWorkerSendsMailAfterMailOverItsConnectionWithoutCheckingItEachTime() throws Exception {
-        try (ScriptedSmtpServer server = ScriptedSmtpServer.accepting()) {
-            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
-            try {
-                for (int i = 1; i <= 3; i++) { // three mails each: more mails than delivery workers
-                    api.openCase("Busy " + i, "busy" + i + "@example.org", "Busy " + i, "creator, Ben and Anna");
-                }
-                await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
-                assertThat(server.connections()).as("one connection per worker, kept").isLessThanOrEqualTo(4);
-                assertThat(server.checks()).as("no NOOP before each mail").isZero();
-            } finally {
-                api.post("/config", "[{\"smtpPort\": null}]");
+        ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
+        sendingTo(server, () -> {
+            for (int i = 1; i <= 3; i++) { // three mails each: more mails than delivery workers
+                api.openCase("Busy " + i, "busy" + i + "@example.org", "Busy " + i, "creator, Ben and Anna");
             }
-        }
+            await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
+            assertThat(server.connections()).as("one connection per worker, kept").isLessThanOrEqualTo(4);
+            assertThat(server.checks()).as("no NOOP before each mail").isZero();
+        });
     }
 
     @Test
     void aKeptConnectionTheServerDroppedIsReplacedAndTheMailGoesOutAtOnce() throws Exception {
-        try (ScriptedSmtpServer server = ScriptedSmtpServer.hangingUpAfterEachMail()) {
-            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
-            try {
-                List<String> cases = new java.util.ArrayList<>();
-                for (int i = 1; i <= 3; i++) {
-                    cases.add(api.openCase("Dropped " + i, "dropped" + i + "@example.org", "Dropped " + i,
-                            "creator, Ben and Anna").at("/uuid"));
-                }
-                await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
-                assertThat(server.connections()).as("a new connection for every mail").isGreaterThanOrEqualTo(9);
-                assertThat(jdbc.queryForList("SELECT state || ' ' || attempts FROM mail_outbox WHERE case_id::text IN "
-                        + "(?, ?, ?)", String.class, cases.toArray()))
-                        .as("sent at the first attempt, none put off for later").hasSize(9).containsOnly("SENT 1");
-            } finally {
-                api.post("/config", "[{\"smtpPort\": null}]");
+        ScriptedSmtpServer server = ScriptedSmtpServer.hangingUpAfterEachMail();
+        sendingTo(server, () -> {
+            List<String> cases = new java.util.ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                cases.add(api.openCase("Dropped " + i, "dropped" + i + "@example.org", "Dropped " + i,
+                        "creator, Ben and Anna").at("/uuid"));
             }
-        }
+            await().atMost(PATIENCE).until(() -> server.accepted() >= 9);
+            assertThat(server.connections()).as("a new connection for every mail").isGreaterThanOrEqualTo(9);
+            assertThat(jdbc.queryForList("SELECT state || ' ' || attempts FROM mail_outbox WHERE case_id::text IN "
+                    + "(?, ?, ?)", String.class, cases.toArray()))
+                    .as("sent at the first attempt, none put off for later").hasSize(9).containsOnly("SENT 1");
+        });
     }
 
     @Test
@@ -738,5 +722,22 @@ class MailConversationTests extends ServiceTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Runs {@code body} while the service sends its mail to {@code server}; then to the test's mail server again. */
+    private void sendingTo(ScriptedSmtpServer server, Body body) throws Exception {
+        try (server) {
+            api.post("/config", "[{\"smtpPort\": " + server.port() + "}]");
+            try {
+                body.run();
+            } finally {
+                api.post("/config", "[{\"smtpPort\": null}]");
+            }
+        }
+    }
+
+    /** A part of a test that may throw. */
+    private interface Body {
+        void run() throws Exception;
     }
 }
