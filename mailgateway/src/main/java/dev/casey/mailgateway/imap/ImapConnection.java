@@ -3,10 +3,12 @@ package dev.casey.mailgateway.imap;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
 import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.event.MessageCountListener;
 import java.io.ByteArrayOutputStream;
@@ -204,10 +206,20 @@ final class ImapConnection {
         return messages;
     }
 
-    /** How many messages the inbox holds, as a session that has not selected it sees (STATUS MESSAGES). */
+    /**
+     * How many messages the inbox holds, as a session that has not selected it sees (STATUS MESSAGES); -1 when the
+     * server does not say (the check is then skipped: it must never keep mail from being read).
+     */
     private int storedCount() throws MessagingException {
         String name = inboxCount.getFullName();
-        return (Integer) inboxCount.doCommand(protocol -> protocol.status(name, new String[] {"MESSAGES"}).total);
+        try {
+            return (Integer) inboxCount.doCommand(protocol -> protocol.status(name, new String[] {"MESSAGES"}).total);
+        } catch (StoreClosedException | FolderClosedException gone) {
+            throw gone; // reconnect
+        } catch (MessagingException | RuntimeException refused) {
+            log.debug("The IMAP server did not count {} (STATUS): {}", name, refused.toString());
+            return -1;
+        }
     }
 
     private static void openReadWrite(IMAPFolder inbox) throws MessagingException {
