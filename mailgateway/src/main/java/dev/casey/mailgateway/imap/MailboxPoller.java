@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -120,6 +121,8 @@ public class MailboxPoller implements SmartLifecycle {
     volatile int filingBatch = FILING_BATCH;
     /** Test hook: {@link #MAX_MOVED_IN_CACHE}. */
     volatile int maxMovedInCache = MAX_MOVED_IN_CACHE;
+    /** Test hook: told how many messages each read-ahead asks the server for. */
+    volatile IntConsumer readAheadObserver = count -> { };
     /** Test hook: how a message's bytes are read from the server. */
     volatile RawReader rawReader = (message, prefetched) ->
             prefetched != null ? prefetched : ImapConnection.raw(message);
@@ -447,6 +450,7 @@ public class MailboxPoller implements SmartLifecycle {
             }
             List<Message> handled = new ArrayList<>();
             Prefetched prefetched = new Prefetched(new HashMap<>(), -1);
+            boolean handedOver = false;
             for (int index = 0; index < messages.length; index++) {
                 Message message = messages[index];
                 if (stopping) {
@@ -468,7 +472,9 @@ public class MailboxPoller implements SmartLifecycle {
                     continue;
                 }
                 if (index > prefetched.until()) {
-                    prefetched = prefetch(c, messages, index);
+                    // after a blocked cycle (the database away, say) only the message that blocked, until it goes
+                    // through: a retry every backoff must not read a whole batch again for nothing
+                    prefetched = prefetch(c, messages, index, backoffAttempts > 0 && !handedOver ? 1 : PREFETCH_COUNT);
                 }
                 byte[] raw;
                 try {
@@ -511,6 +517,7 @@ public class MailboxPoller implements SmartLifecycle {
                     file(c, handled);
                     return Drain.BLOCKED;
                 }
+                handedOver = true;
                 problems.resolved("sink", "Inbound messages are handed over again");
                 switch (outcome) {
                     case PROCESSED -> {
@@ -537,21 +544,28 @@ public class MailboxPoller implements SmartLifecycle {
         }
 
         /**
-         * Reads the bytes of the messages to hand over from {@code from} on with one round trip (see
+         * Reads the bytes of up to {@code most} messages to hand over from {@code from} on with one round trip (see
          * {@link #PREFETCH_COUNT}). When that fails, nothing is read ahead: each message is then read on its own,
          * and its failures are counted as usual.
          */
-        private Prefetched prefetch(ImapConnection c, Message[] messages, int from) throws MessagingException {
+        private Prefetched prefetch(ImapConnection c, Message[] messages, int from, int most)
+                throws MessagingException {
             List<Message> next = new ArrayList<>();
             long bytes = 0;
             int until = from;
-            for (int i = from; i < messages.length && next.size() < PREFETCH_COUNT; i++) {
+            for (int i = from; i < messages.length && next.size() < most; i++) {
                 Message message = messages[i];
-                if (message.isExpunged() || message.getFlags().contains(PROCESSED_KEYWORD)
-                        || message.getFlags().contains(QUARANTINED_KEYWORD)) {
+                if (message.isExpunged()) {
                     continue;
                 }
-                long size = Math.max(message.getSize(), 0);
+                Flags flags = message.getFlags();
+                if (flags.contains(PROCESSED_KEYWORD) || flags.contains(QUARANTINED_KEYWORD)) {
+                    continue; // filed without reading
+                }
+                int size = message.getSize();
+                if (size < 0) { // the server does not say: as if it filled the batch
+                    size = (int) PREFETCH_BYTES;
+                }
                 if (!next.isEmpty() && bytes + size > PREFETCH_BYTES) {
                     break;
                 }
@@ -559,6 +573,7 @@ public class MailboxPoller implements SmartLifecycle {
                 bytes += size;
                 until = i;
             }
+            readAheadObserver.accept(next.size());
             try {
                 return new Prefetched(c.raw(next), until);
             } catch (FolderClosedException | StoreClosedException closed) {

@@ -162,9 +162,13 @@ class MailboxPollerTest {
         });
 
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        List<Integer> readAhead = new CopyOnWriteArrayList<>();
+        poller.readAheadObserver = readAhead::add;
         poller.start();
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(readAhead).as("after a blocked cycle only the blocking message is read again, until it goes through")
+                .containsExactly(2, 1, 1, 1);
         assertThat(sink.messageIds()).as("never skipped ahead of the failing message")
                 .containsExactly("first@other.test", "first@other.test", "first@other.test", "second@other.test");
         assertThat(sink.answeredIds()).containsExactly("first@other.test", "second@other.test");
