@@ -48,14 +48,13 @@ class SmtpSender implements AutoCloseable {
     private Session session;
     private Transport transport;
     private long lastAnswer;
-    /** Whether the last mail went over a connection kept from before (not checked when busy). */
-    private boolean sentOverKept;
 
     synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
+        boolean kept = transport != null; // from an earlier mail: the server may have dropped it meanwhile
         try {
             sendOnce(settings, raw, recipient);
         } catch (SmtpFailure failure) {
-            if (!sentOverKept || transport != null || failure.permanent()) {
+            if (!kept || transport != null || failure.permanent()) {
                 throw failure;
             }
             // the kept connection had gone (the server answered nothing): once more over a new one
@@ -64,7 +63,6 @@ class SmtpSender implements AutoCloseable {
     }
 
     private void sendOnce(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
-        sentOverKept = false;
         try {
             Transport connected = transport(settings);
             MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
@@ -98,8 +96,7 @@ class SmtpSender implements AutoCloseable {
     private Transport transport(Settings settings) throws MessagingException {
         SmtpEndpoint wanted = SmtpEndpoint.of(settings).orElseThrow();
         boolean busy = System.nanoTime() - lastAnswer < CHECK_AFTER_IDLE.toNanos();
-        sentOverKept = transport != null && wanted.equals(endpoint) && (busy || transport.isConnected());
-        if (sentOverKept) {
+        if (transport != null && wanted.equals(endpoint) && (busy || transport.isConnected())) {
             return transport;
         }
         close();
