@@ -10,7 +10,7 @@ for mode in "thrpt -tu s" "avgt -tu us"; do
     set -- $mode "$@"
     echo "# $(date -u +%FT%TZ) load before: $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
     java -cp "$CP" org.openjdk.jmh.Main -bm "$@" -rf json -rff "$out/jmh-${1}.json" | tee "$out/jmh-${1}.txt" \
-        | grep -E '^(Benchmark|InboundMail|MailCompos)'
+        | grep -E '^(Benchmark|InboundMail|MailCompos|ReadModel)'
     echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     shift 3
 done
