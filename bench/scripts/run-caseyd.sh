@@ -6,6 +6,7 @@
 # the log to bench/target/caseyd.log; waits until /actuator/health/readiness answers.
 #   JFR=1 run-caseyd.sh   also records CPU samples (settings=profile) to bench/target/caseyd.jfr
 #   JAVA_OPTS="-D…" run-caseyd.sh   extra JVM options (experiments; say so next to the figures)
+#   CASEYD_JAR=/tmp/old.jar run-caseyd.sh   another build of caseyd (A/B runs: ab-read.sh)
 # /actuator/metrics is switched on for the memory figures (jvm.memory.used); the jar's defaults expose only
 # health, info and prometheus.
 set -euo pipefail
@@ -22,7 +23,7 @@ fi
 CASEY_PORT=${CASEY_PORT:-8080} \
 CASEY_DB_URL=${CASEY_DB_URL:-jdbc:postgresql://127.0.0.1:55432/casey} \
 CASEY_DB_USER=${CASEY_DB_USER:-casey} CASEY_DB_PASSWORD=${CASEY_DB_PASSWORD:-casey-bench} \
-nohup java "${jvm[@]}" -jar server/target/caseyd.jar --config "$config" \
+nohup java "${jvm[@]}" -jar "${CASEYD_JAR:-server/target/caseyd.jar}" --config "$config" \
     --management.endpoints.web.exposure.include=health,info,prometheus,metrics \
     > bench/target/caseyd.log 2>&1 &
 echo $! > bench/target/caseyd.pid

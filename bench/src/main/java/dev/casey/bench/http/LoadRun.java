@@ -24,7 +24,8 @@ public final class LoadRun {
 
     /** What a run measured. */
     public record Result(String name, int clients, double seconds, long ok, long errors, Latencies latencies,
-                         String loadBefore, String loadAfter, double otherCores, List<String> firstErrors) {
+                         String loadBefore, String loadAfter, double otherCores, double serviceCpu,
+                         double postgresCpu, List<String> firstErrors) {
 
         public double rate() {
             return ok / seconds;
@@ -32,14 +33,22 @@ public final class LoadRun {
 
         /** One row of the README's tables. */
         public String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %.0f s | %.1f/s | %.1f | %.1f | %.1f | %.1f | %d | %s → %s | %.2f |",
+            return String.format(Locale.ROOT,
+                    "| %s | %d | %.0f s | %.1f/s | %.1f | %.1f | %.1f | %.1f | %d | %s → %s | %.2f | %.2f | %.2f |",
                     name, clients, seconds, rate(), latencies.percentileMillis(50), latencies.percentileMillis(95),
-                    latencies.percentileMillis(99), latencies.maxMillis(), errors, loadBefore, loadAfter, otherCores);
+                    latencies.percentileMillis(99), latencies.maxMillis(), errors, loadBefore, loadAfter, otherCores,
+                    perRequestMillis(serviceCpu), perRequestMillis(postgresCpu));
+        }
+
+        /** CPU seconds of the window per request in it, in milliseconds. */
+        private double perRequestMillis(double cpuSeconds) {
+            return cpuSeconds * 1000 / Math.max(1, ok + errors);
         }
 
         public static String header() {
-            return "| run | clients | window | rate | p50 ms | p95 ms | p99 ms | max ms | errors | load before → after | other cores |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|";
+            return "| run | clients | window | rate | p50 ms | p95 ms | p99 ms | max ms | errors | load before → after"
+                    + " | other cores | caseyd CPU ms/req | PostgreSQL CPU ms/req |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
         }
     }
 
@@ -93,7 +102,8 @@ public final class LoadRun {
         sleepUntil(measureFrom);
         MachineLoad windowStart = MachineLoad.now(servicePid);
         sleepUntil(measureUntil);
-        double otherCores = MachineLoad.now(servicePid).otherCoresSince(windowStart);
+        MachineLoad windowEnd = MachineLoad.now(servicePid);
+        double otherCores = windowEnd.otherCoresSince(windowStart);
         for (Thread t : threads) {
             try {
                 t.join();
@@ -104,7 +114,8 @@ public final class LoadRun {
         }
         Latencies all = Latencies.merge(perClient);
         return new Result(name, clients, window.toNanos() / 1e9, all.count(), errors.get(), all, loadBefore,
-                loadAverage(), otherCores, List.copyOf(firstErrors));
+                loadAverage(), otherCores, windowEnd.serviceCpuSince(windowStart), windowEnd.postgresCpuSince(windowStart),
+                List.copyOf(firstErrors));
     }
 
     private static void sleepUntil(long nanoTime) {
