@@ -20,8 +20,9 @@ import tools.jackson.databind.module.SimpleModule;
  * Instants in JSON as Jackson writes and reads them ({@link DateTimeFormatter#ISO_INSTANT}, e.g.
  * {@code 2026-12-01T23:57:12.345678Z}), without going through {@link DateTimeFormatter} for the form it writes
  * itself. Reading a case or a list of cases parses every time in the stored documents: through the formatter that
- * was a third of the JSON parsing and a tenth of the CPU of a GET. Anything else (offsets, lower case, leap seconds,
- * years beyond 9999, numbers) goes to Jackson's own deserializer, so what is accepted and refused does not change.
+ * was a third of the time of reading a stored case and half of reading a page of summaries (ReadModelJsonBenchmark
+ * in bench/). Anything else (offsets, lower case, leap seconds, years beyond 9999, numbers) goes to Jackson's own
+ * deserializer, so what is accepted and refused does not change.
  */
 public final class IsoInstants {
 

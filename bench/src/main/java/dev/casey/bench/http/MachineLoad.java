@@ -74,8 +74,8 @@ public final class MachineLoad {
     }
 
     /**
-     * The CPU seconds caseyd used since {@code earlier}: per request, steadier than the rate on a machine whose
-     * other tenants come and go (the same code ran at 400 and 576 GETs/s in two runs here).
+     * The CPU seconds caseyd used since {@code earlier}: per request, the work a request takes beside the rate at
+     * which the machine got through it (which also depends on PostgreSQL, the driver and the machine's own speed).
      */
     public double serviceCpuSince(MachineLoad earlier) {
         return servicePid == 0 ? Double.NaN : ticksSince(earlier, Set.of(servicePid));

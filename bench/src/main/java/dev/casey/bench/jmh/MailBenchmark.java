@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** How the mail benchmarks run (JMH inherits these annotations): throughput and average time, two forks. */
+/** How the JMH benchmarks (mail, read-model JSON) run, inherited by each: throughput and average time, two forks. */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
