@@ -18,8 +18,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * Message-ID is invented, so a resend is the same mail. The envelope sender is the support
  * address, so bounces come back to the support mailbox. One per delivery worker: it keeps that
  * worker's connection open between mails, and checks it (a {@code NOOP}) only after it was idle for
- * {@link #CHECK_AFTER_IDLE}; a kept connection the server dropped meanwhile is replaced and the mail sent
- * once more over the new one.
+ * {@link #CHECK_AFTER_IDLE}; a connection used unchecked that the server dropped meanwhile is replaced and the
+ * mail sent once more over the new one.
  */
 class SmtpSender implements AutoCloseable {
 
@@ -49,15 +49,21 @@ class SmtpSender implements AutoCloseable {
     private Transport transport;
     private long lastAnswer;
 
+    /** Test hook: {@link #CHECK_AFTER_IDLE}. */
+    volatile Duration checkAfterIdle = CHECK_AFTER_IDLE;
+
     synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
-        boolean kept = transport != null; // from an earlier mail: the server may have dropped it meanwhile
+        // a connection used without a check may have been dropped by the server since its last answer; one that
+        // was checked or is new failed for a reason that a second attempt at once would only meet again
+        boolean unchecked = transport != null && answeredLately()
+                && SmtpEndpoint.of(settings).filter(wanted -> wanted.equals(endpoint)).isPresent();
         try {
             sendOnce(settings, raw, recipient);
         } catch (SmtpFailure failure) {
-            if (!kept || transport != null || failure.permanent()) {
+            if (!unchecked || transport != null || failure.permanent()) {
                 throw failure;
             }
-            // the kept connection had gone (the server answered nothing): once more over a new one
+            // the unchecked connection had gone (the server answered nothing): once more over a new one
             sendOnce(settings, raw, recipient);
         }
     }
@@ -95,8 +101,7 @@ class SmtpSender implements AutoCloseable {
 
     private Transport transport(Settings settings) throws MessagingException {
         SmtpEndpoint wanted = SmtpEndpoint.of(settings).orElseThrow();
-        boolean busy = System.nanoTime() - lastAnswer < CHECK_AFTER_IDLE.toNanos();
-        if (transport != null && wanted.equals(endpoint) && (busy || transport.isConnected())) {
+        if (transport != null && wanted.equals(endpoint) && (answeredLately() || transport.isConnected())) {
             return transport;
         }
         close();
@@ -105,6 +110,10 @@ class SmtpSender implements AutoCloseable {
         lastAnswer = System.nanoTime();
         endpoint = wanted;
         return transport;
+    }
+
+    private boolean answeredLately() {
+        return System.nanoTime() - lastAnswer < checkAfterIdle.toNanos();
     }
 
     private static String describe(Exception e) {
