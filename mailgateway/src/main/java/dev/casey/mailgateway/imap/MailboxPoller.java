@@ -127,6 +127,15 @@ public class MailboxPoller implements SmartLifecycle {
     volatile RawReader rawReader = (message, prefetched) ->
             prefetched != null ? prefetched : ImapConnection.raw(message);
 
+    /** Test hook: how the bytes of several messages are read with one round trip. */
+    volatile BatchReader batchReader = ImapConnection::raw;
+
+    /** Reads the raw bytes of several messages at once, by UID. */
+    @FunctionalInterface
+    interface BatchReader {
+        Map<Long, byte[]> read(ImapConnection connection, List<Message> messages) throws MessagingException;
+    }
+
     /** Reads the raw bytes of a message: those read together with the next messages, else from the server. */
     @FunctionalInterface
     interface RawReader {
@@ -575,7 +584,7 @@ public class MailboxPoller implements SmartLifecycle {
             }
             readAheadObserver.accept(next.size());
             try {
-                return new Prefetched(c.raw(next), until);
+                return new Prefetched(batchReader.read(c, next), until);
             } catch (FolderClosedException | StoreClosedException closed) {
                 throw closed; // reconnect
             } catch (MessagingException | RuntimeException e) {

@@ -120,6 +120,33 @@ class MailboxPollerTest {
     }
 
     @Test
+    void messagesTheServerWillNotReadTogetherAreReadOneByOneAndNoneIsLost() {
+        IntStream.rangeClosed(1, 5).forEach(i -> mail.deliver("alone-" + i + "@other.test", "Alone " + i));
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        AtomicInteger refusedBatches = new AtomicInteger();
+        poller.batchReader = (connection, messages) -> {
+            refusedBatches.incrementAndGet();
+            throw new jakarta.mail.MessagingException("simulated: BAD [SERVERBUG] UID FETCH of a set");
+        };
+        List<Boolean> readAhead = new CopyOnWriteArrayList<>();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = (message, prefetched) -> {
+            readAhead.add(prefetched != null);
+            return server.read(message, prefetched);
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 5);
+        assertThat(refusedBatches).as("one refused batch for all five").hasValue(1);
+        assertThat(readAhead).as("each then read on its own").containsExactly(false, false, false, false, false);
+        assertThat(sink.messageIds()).containsExactly(IntStream.rangeClosed(1, 5)
+                .mapToObj(i -> "alone-" + i + "@other.test").toArray(String[]::new));
+        assertThat(poller.stats().failures()).as("a refused batch is no failure of a message").isZero();
+        assertThat(mail.messageIds("Casey/Quarantine")).isEmpty();
+    }
+
+    @Test
     void quarantinedMessageGoesToQuarantineAndTheNextOneIsStillProcessed() {
         mail.deliver("broken-1@other.test", "Cannot be parsed");
         mail.deliver("good-1@other.test", "Fine");
