@@ -5,20 +5,35 @@ import dev.casey.api.supportcase.CaseView;
 import dev.casey.query.person.PersonViewFolding;
 import dev.casey.query.supportcase.CaseViewFolding;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Builds the read models anew from the event store: after a change to how they are folded, or to
- * repair them. Runs in one transaction that keeps writers out (they wait, then go on) while readers
- * see the old read models until the new ones are complete.
+ * Builds the read models anew from the event store: after a change to how they are folded, or to repair them.
+ *
+ * <p>The service goes on taking commands meanwhile. Cases are rebuilt {@value #CASES_PER_TRANSACTION} at a time,
+ * each group in a transaction of its own that locks only the views of its cases: a command on one of them waits for
+ * that group (a fraction of a second), and a command that read a view the group then replaced runs again on the new
+ * one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
+ * rebuilt the groups before the failure and can simply be run again. The persons, few, are rebuilt in one
+ * transaction that keeps person commands waiting.
  */
 @Component
 public class ReadModelRebuild {
+
+    /** Cases per transaction: commands on them wait for it; more per transaction cost fewer commits. */
+    public static final int CASES_PER_TRANSACTION = 100;
+    private static final int LOG_EVERY = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ReadModelRebuild.class);
 
     /** What a rebuild did and how long it took. */
     public record Result(long events, long cases, long persons, Duration took) {
@@ -40,35 +55,62 @@ public class ReadModelRebuild {
     }
 
     public Result rebuild() {
+        return rebuild(CASES_PER_TRANSACTION, locked -> { });
+    }
+
+    /**
+     * A rebuild with casesPerTransaction cases in each transaction; whileLocked sees each group's cases once their
+     * views are locked, before their events are read (tests use it to write to a case at that moment).
+     */
+    public Result rebuild(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
         long started = System.nanoTime();
-        return transactions.execute(tx -> {
-            jdbc.execute("LOCK TABLE case_view, case_view_document, case_view_message, case_view_count, case_view_tag,"
-                    + " case_view_participant, person_view IN SHARE ROW EXCLUSIVE MODE");
-            jdbc.update("DELETE FROM case_view_message");
-            jdbc.update("DELETE FROM case_view_tag");
-            jdbc.update("DELETE FROM case_view_participant");
-            jdbc.update("DELETE FROM case_view_document");
-            jdbc.update("DELETE FROM case_view");
-            jdbc.update("DELETE FROM person_view");
-            long eventCount = 0;
-            List<String> caseIds = aggregates("SupportCase");
-            for (String caseId : caseIds) {
-                List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, caseId);
-                eventCount += stream.size();
-                if (!stream.isEmpty() && stream.get(0).getPayload() instanceof CaseOpenedEvent) {
-                    CaseView view = cases.fold(stream);
-                    cases.store(view);
-                }
+        List<UUID> caseIds = aggregates("SupportCase").stream().map(UUID::fromString).sorted().toList();
+        long eventCount = 0;
+        for (int from = 0; from < caseIds.size(); from += casesPerTransaction) {
+            List<UUID> group = caseIds.subList(from, Math.min(from + casesPerTransaction, caseIds.size()));
+            Long read = transactions.execute(tx -> rebuildCases(group, whileLocked));
+            eventCount += read == null ? 0 : read;
+            if ((from + group.size()) / LOG_EVERY > from / LOG_EVERY) {
+                LOG.info("Read models: {} of {} cases rebuilt", from + group.size(), caseIds.size());
             }
-            cases.recount();
-            List<String> personIds = aggregates("Person");
+        }
+        // views of cases without any event (put there by hand, say): nobody writes to those
+        jdbc.update("""
+                DELETE FROM case_view c WHERE NOT EXISTS (SELECT 1 FROM domainevententry e
+                 WHERE e.aggregateidentifier = c.case_id::text AND e.sequencenumber = 0)""");
+        transactions.executeWithoutResult(tx -> cases.recount());
+        List<String> personIds = new ArrayList<>();
+        Long personEvents = transactions.execute(tx -> {
+            jdbc.execute("LOCK TABLE person_view IN SHARE ROW EXCLUSIVE MODE");
+            jdbc.update("DELETE FROM person_view");
+            personIds.addAll(aggregates("Person"));
+            long read = 0;
             for (String personId : personIds) {
                 List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, personId);
-                eventCount += stream.size();
+                read += stream.size();
                 stream.forEach(persons::apply);
             }
-            return new Result(eventCount, caseIds.size(), personIds.size(), Duration.ofNanos(System.nanoTime() - started));
+            return read;
         });
+        eventCount += personEvents == null ? 0 : personEvents;
+        return new Result(eventCount, caseIds.size(), personIds.size(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Rebuilds these cases' views in the current transaction; how many events that read. */
+    private long rebuildCases(List<UUID> group, Consumer<List<UUID>> whileLocked) {
+        cases.lock(group);
+        whileLocked.accept(group);
+        long read = 0;
+        List<CaseView> views = new ArrayList<>(group.size());
+        for (UUID caseId : group) {
+            List<? extends DomainEventMessage<?>> stream = RecordedEvents.of(events, caseId.toString());
+            read += stream.size();
+            if (!stream.isEmpty() && stream.get(0).getPayload() instanceof CaseOpenedEvent) {
+                views.add(cases.fold(stream));
+            }
+        }
+        cases.replace(group, views);
+        return read;
     }
 
     private List<String> aggregates(String type) {

@@ -2,10 +2,11 @@ package dev.casey.query.supportcase;
 
 import dev.casey.api.supportcase.CaseView;
 import java.util.List;
+import java.util.UUID;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.springframework.stereotype.Component;
 
-/** Folds a case's events into its view and stores it: for a rebuild of the read model. */
+/** Folds cases' events into their views and stores them: for a rebuild of the read model. */
 @Component
 public class CaseViewFolding {
 
@@ -24,8 +25,17 @@ public class CaseViewFolding {
         return view;
     }
 
-    public void store(CaseView view) {
-        views.save(null, view);
+    /**
+     * Locks these cases' views until the transaction ends: commands on them wait, and those that read one before
+     * run again once it is replaced. Call it before reading their events.
+     */
+    public void lock(List<UUID> caseIds) {
+        views.lock(caseIds);
+    }
+
+    /** Replaces the views of these cases by the given ones (cases without a view in the list lose theirs). */
+    public void replace(List<UUID> caseIds, List<CaseView> rebuilt) {
+        views.replace(caseIds, rebuilt);
     }
 
     /** The list totals counted anew, once all views are stored. */

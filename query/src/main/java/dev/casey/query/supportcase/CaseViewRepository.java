@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -36,8 +37,11 @@ class CaseViewRepository {
         this.jdbc = jdbc;
     }
 
-    /** A case's view as stored, without its messages, and how many messages it has. */
-    record Stored(CaseView view, int messages) {
+    /**
+     * A case's view as stored, without its messages, how many messages it has, and which transaction wrote its row
+     * last (PostgreSQL's {@code xmin}): a rebuild may replace the row between the read and the write of a command.
+     */
+    record Stored(CaseView view, int messages, String writtenBy) {
     }
 
     /**
@@ -59,62 +63,118 @@ class CaseViewRepository {
     /** The view without its messages, to fold new events onto. */
     Optional<Stored> stored(UUID caseId) {
         return jdbc.query("SELECT " + DOCUMENT + """
-                , c.message_count FROM case_view_document d JOIN case_view c USING (case_id)
+                , c.message_count, c.xmin::text FROM case_view_document d JOIN case_view c USING (case_id)
                  WHERE d.case_id = ?""",
-                (rs, i) -> new Stored(read(rs.getString(1)), rs.getInt(2)), caseId).stream().findFirst();
+                (rs, i) -> new Stored(read(rs.getString(1)), rs.getInt(2), rs.getString(3)), caseId).stream()
+                .findFirst();
     }
 
     /**
      * Stores the view after events: previous is the stored view (null for a new case), next the view folded onto
      * it, whose messages are those added since (all of them for a new case).
+     *
+     * @throws ConcurrencyException when the row is no longer the one previous was read from: a rebuild replaced it
+     *         meanwhile, and the command runs again on the new view
      */
     void save(Stored previous, CaseView next) {
-        int before = previous == null ? 0 : previous.messages();
-        int messages = before + next.messages().size();
-        CaseView document = documentOf(next);
-        String summary = Documents.MAPPER.writeValueAsString(summaryOf(next, messages));
         if (previous == null) {
-            jdbc.update("""
-                    INSERT INTO case_view (case_id, reference, subject, status, category, creator_email, message_count,
-                                           opened_at, updated_at, version, summary)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
-                    next.uuid(), next.reference(), next.subject(), status(next), next.category(),
-                    EmailAddresses.key(next.creator().email()), messages, ts(next.openedAt()),
-                    ts(next.updatedAt()), next.version(), summary);
-            jdbc.update("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
-                    next.uuid(), searchable(next.subject()), Documents.MAPPER.writeValueAsString(document));
-        } else {
-            jdbc.update("""
-                    UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
-                                         summary = ?::jsonb
-                     WHERE case_id = ?""",
-                    status(next), next.category(), messages, ts(next.updatedAt()), next.version(), summary,
-                    next.uuid());
-            if (!document.equals(documentOf(previous.view()))) { // a message alone changes only the narrow row
-                jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
-                        Documents.MAPPER.writeValueAsString(document), next.uuid());
-            }
+            insert(List.of(next));
+            return;
         }
-        List<Object[]> added = new ArrayList<>();
-        for (int i = 0; i < next.messages().size(); i++) {
-            MessageView message = next.messages().get(i);
-            added.add(new Object[] {next.uuid(), before + i, searchable(message.body()),
+        int messages = previous.messages() + next.messages().size();
+        CaseView document = documentOf(next);
+        int updated = jdbc.update("""
+                UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
+                                     summary = ?::jsonb
+                 WHERE case_id = ? AND xmin = ?::xid""",
+                status(next), next.category(), messages, ts(next.updatedAt()), next.version(),
+                Documents.MAPPER.writeValueAsString(summaryOf(next, messages)), next.uuid(), previous.writtenBy());
+        if (updated == 0) {
+            throw new ConcurrencyException("The view of case " + next.uuid() + " was rebuilt while a command ran");
+        }
+        if (!document.equals(documentOf(previous.view()))) { // a message alone changes only the narrow row
+            jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
+                    Documents.MAPPER.writeValueAsString(document), next.uuid());
+        }
+        insertMessages(next, previous.messages());
+        CaseView was = previous.view();
+        if (!was.tags().equals(next.tags())) {
+            jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
+            insertTags(List.of(next));
+        }
+        if (!was.participants().equals(next.participants())) {
+            jdbc.update("DELETE FROM case_view_participant WHERE case_id = ?", next.uuid());
+            insertParticipants(List.of(next));
+        }
+    }
+
+    /** Stores the views of cases that have none (a new case, or cases a rebuild has just cleared), with all their messages. */
+    private void insert(List<CaseView> views) {
+        jdbc.batchUpdate("""
+                INSERT INTO case_view (case_id, reference, subject, status, category, creator_email, message_count,
+                                       opened_at, updated_at, version, summary)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
+                views.stream().map(v -> new Object[] {v.uuid(), v.reference(), v.subject(), status(v), v.category(),
+                        EmailAddresses.key(v.creator().email()), v.messages().size(), ts(v.openedAt()),
+                        ts(v.updatedAt()), v.version(),
+                        Documents.MAPPER.writeValueAsString(summaryOf(v, v.messages().size()))}).toList());
+        jdbc.batchUpdate("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
+                views.stream().map(v -> new Object[] {v.uuid(), searchable(v.subject()),
+                        Documents.MAPPER.writeValueAsString(documentOf(v))}).toList());
+        List<Object[]> messages = new ArrayList<>();
+        views.forEach(v -> messages.addAll(messageRows(v, 0)));
+        insertMessageRows(messages);
+        insertTags(views);
+        insertParticipants(views);
+    }
+
+    /**
+     * Locks the rows of these cases' views until the transaction ends (a rebuild, before it reads their events): a
+     * command that writes one meanwhile waits for it, and one that has written one already is waited for.
+     */
+    void lock(List<UUID> caseIds) {
+        jdbc.query("SELECT case_id FROM case_view WHERE case_id = ANY(?::uuid[]) ORDER BY case_id FOR UPDATE",
+                rs -> { }, (Object) uuids(caseIds));
+    }
+
+    /** Replaces the views of these cases (locked with {@link #lock}) by the given ones, which may be fewer. */
+    void replace(List<UUID> caseIds, List<CaseView> views) {
+        jdbc.update("DELETE FROM case_view WHERE case_id = ANY(?::uuid[])", (Object) uuids(caseIds));
+        insert(views);
+    }
+
+    private void insertMessages(CaseView view, int before) {
+        insertMessageRows(messageRows(view, before));
+    }
+
+    private static List<Object[]> messageRows(CaseView view, int before) {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < view.messages().size(); i++) {
+            MessageView message = view.messages().get(i);
+            rows.add(new Object[] {view.uuid(), before + i, searchable(message.body()),
                     Documents.MAPPER.writeValueAsString(message)});
         }
+        return rows;
+    }
+
+    private void insertMessageRows(List<Object[]> rows) {
         jdbc.batchUpdate("INSERT INTO case_view_message (case_id, position, search_text, message) VALUES (?, ?, ?, ?::jsonb)",
-                added);
-        CaseView was = previous == null ? null : previous.view();
-        if (was == null || !was.tags().equals(next.tags())) {
-            jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
-            jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)",
-                    next.tags().stream().map(t -> new Object[] {next.uuid(), t}).toList());
-        }
-        if (was == null || !was.participants().equals(next.participants())) {
-            jdbc.update("DELETE FROM case_view_participant WHERE case_id = ?", next.uuid());
-            jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    next.participants().stream().map(p -> new Object[] {next.uuid(), EmailAddresses.key(p.email())})
-                            .toList());
-        }
+                rows);
+    }
+
+    private void insertTags(List<CaseView> views) {
+        jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)", views.stream()
+                .flatMap(v -> v.tags().stream().map(t -> new Object[] {v.uuid(), t})).toList());
+    }
+
+    private void insertParticipants(List<CaseView> views) {
+        jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                views.stream().flatMap(v -> v.participants().stream()
+                        .map(p -> new Object[] {v.uuid(), EmailAddresses.key(p.email())})).toList());
+    }
+
+    private static String[] uuids(List<UUID> caseIds) {
+        return caseIds.stream().map(UUID::toString).toArray(String[]::new);
     }
 
     /**
@@ -134,8 +194,12 @@ class CaseViewRepository {
         }
     }
 
-    /** The list totals counted anew from the views (after a rebuild). */
+    /**
+     * The list totals counted anew from the views (after a rebuild). Commands that change a total meanwhile wait:
+     * one that counted already is waited for, so each case is counted exactly once.
+     */
     void recount() {
+        jdbc.execute("LOCK TABLE case_view_count IN EXCLUSIVE MODE");
         jdbc.update("DELETE FROM case_view_count");
         jdbc.update("INSERT INTO case_view_count (status, shard, cases) SELECT status, 0, count(*) FROM case_view"
                 + " GROUP BY status");

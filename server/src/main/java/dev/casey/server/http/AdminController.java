@@ -22,7 +22,7 @@ class AdminController {
         this.rebuild = rebuild;
     }
 
-    /** Builds the case and person read models anew from the event store; writes wait meanwhile. */
+    /** Builds the case and person read models anew from the event store, while the service goes on. */
     @PostMapping("/read-models/rebuild")
     Map<String, Object> rebuildReadModels() {
         ReadModelRebuild.Result result = rebuild.rebuild();

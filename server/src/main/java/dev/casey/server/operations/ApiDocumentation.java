@@ -64,7 +64,7 @@ class ApiDocumentation {
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay (mail scope)"),
             Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
             Map.entry("POST /admin/read-models/rebuild",
-                    "Build the case and person read models anew from the event store (admin scope; writes wait)"));
+                    "Build the case and person read models anew from the event store, while commands go on (admin scope)"));
 
     @Bean
     OpenAPI caseyOpenApi() {
