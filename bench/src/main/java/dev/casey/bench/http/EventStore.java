@@ -35,6 +35,26 @@ public final class EventStore {
     }
 
     /** Ids of {@code n} cases picked at random (a one-off sort of the read model, before the measured run). */
+    /**
+     * Up to n open cases of the store, picked at random, each as {uuid, its creator's address}; only cases opened
+     * through the service: grow-store.sh's copies have no rows in the mail gateway's tables, and a message to one
+     * fails there.
+     */
+    public List<String[]> randomOpenCases(int n) {
+        List<String[]> cases = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT case_id, creator_email FROM case_view v WHERE status = 'OPEN'"
+                     + " AND EXISTS (SELECT 1 FROM mail_case m WHERE m.case_id = v.case_id)"
+                     + " ORDER BY random() LIMIT " + n)) {
+            while (r.next()) {
+                cases.add(new String[] {r.getString(1), r.getString(2)});
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return cases;
+    }
+
     public List<String> randomCases(int n) {
         List<String> ids = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();

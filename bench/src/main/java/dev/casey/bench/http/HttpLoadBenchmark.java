@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   team                       register the team members the other runs post as (idempotent)
  *   open-cases                 POST /cases at each client count
  *   post-messages              POST /case/{uuid}/messages over a pool of open cases, customers and team taking turns
+ *                              (--pool 500 cases opened first; --pool-of existing: open cases of the store instead)
  *   read                       GET /case/{uuid} (random cases of the store) and GET /cases?page=0&amp;size=20
  *   seed                       open cases and post messages at full speed until the store holds --events events
  *   rebuild                    POST /admin/read-models/rebuild: the read models projected anew from the whole store
@@ -95,8 +96,9 @@ public final class HttpLoadBenchmark {
         int poolSize = Integer.parseInt(option("pool", "500"));
         List<LoadRun.Result> results = new ArrayList<>();
         for (int clients : clientCounts()) {
-            // a fresh pool per client count, so every run posts into cases of the same size
-            List<String[]> pool = openPool(poolSize);
+            // a fresh pool per client count, so every run posts into cases of the same size; or cases of the store
+            List<String[]> pool = "existing".equals(options.get("pool-of")) ? store().randomOpenCases(poolSize)
+                    : openPool(poolSize);
             results.add(measure("post-messages", clients, (client, i) -> {
                 String[] kase = pool.get(ThreadLocalRandom.current().nextInt(pool.size()));
                 return postMessage(kase, ThreadLocalRandom.current().nextBoolean());
