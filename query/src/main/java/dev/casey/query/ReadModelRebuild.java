@@ -1,9 +1,15 @@
 package dev.casey.query;
 
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.query.person.PersonViewFolding;
 import dev.casey.query.supportcase.CaseViewFolding;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +19,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that group (a fraction of a second), and a command that read a view the group then replaced runs again on the new
  * one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
  * rebuilt the groups before the failure and can simply be run again. The persons, few, are rebuilt in one
- * transaction that keeps person commands waiting.
+ * transaction that keeps person commands waiting. One rebuild runs at a time among all instances on the database.
  */
 @Component
 public class ReadModelRebuild {
@@ -34,19 +41,23 @@ public class ReadModelRebuild {
     public static final int CASES_PER_TRANSACTION = 100;
     private static final int LOG_EVERY = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ReadModelRebuild.class);
+    /** The PostgreSQL advisory lock held by the session of a running rebuild ("CaseyRBL"). */
+    static final long RUNNING_LOCK_KEY = 0x4361_7365_7952_424CL;
 
     /** What a rebuild did and how long it took. */
     public record Result(long events, long cases, long persons, Duration took) {
     }
 
+    private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final EventStore events;
     private final TransactionTemplate transactions;
     private final CaseViewFolding cases;
     private final PersonViewFolding persons;
 
-    ReadModelRebuild(JdbcTemplate jdbc, EventStore events, TransactionTemplate transactions,
+    ReadModelRebuild(DataSource dataSource, JdbcTemplate jdbc, EventStore events, TransactionTemplate transactions,
                      CaseViewFolding cases, PersonViewFolding persons) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.events = events;
         this.transactions = transactions;
@@ -63,6 +74,32 @@ public class ReadModelRebuild {
      * views are locked, before their events are read (tests use it to write to a case at that moment).
      */
     public Result rebuild(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
+        // a session lock on a connection of its own: released with the session when this instance dies
+        try (Connection session = dataSource.getConnection()) {
+            if (!advisoryLock(session, "pg_try_advisory_lock")) {
+                throw new CaseyRefusal(ErrorCode.REBUILD_RUNNING,
+                        "a rebuild of the read models is running already, on this or another instance");
+            }
+            try {
+                return rebuildNow(casesPerTransaction, whileLocked);
+            } finally {
+                advisoryLock(session, "pg_advisory_unlock"); // the connection goes back to the pool
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the rebuild could not take or give back its lock", e);
+        }
+    }
+
+    private static boolean advisoryLock(Connection session, String function) throws SQLException {
+        try (PreparedStatement lock = session.prepareStatement("SELECT " + function + "(?)")) {
+            lock.setLong(1, RUNNING_LOCK_KEY);
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
         long started = System.nanoTime();
         List<UUID> caseIds = aggregates("SupportCase").stream().map(UUID::fromString).sorted().toList();
         long eventCount = 0;

@@ -403,6 +403,19 @@ class CaseyServiceTests extends ServiceTest {
                 .containsExactly("first", "while rebuilding");
     }
 
+    @Test
+    void aSecondRebuildIsRefusedWhileOneRuns() {
+        api.openCase("S", "second@other.tld", "Rebuilt once at a time", "hi");
+        List<Response> meanwhile = new ArrayList<>();
+        rebuild.rebuild(1, locked -> {
+            if (meanwhile.isEmpty()) {
+                meanwhile.add(api.post("/admin/read-models/rebuild"));
+            }
+        });
+        assertProblem(meanwhile.get(0), 409, "REBUILD_RUNNING", null);
+        assertThat(api.post("/admin/read-models/rebuild").status()).as("once the first has ended").isEqualTo(200);
+    }
+
     private boolean waitingToWriteACaseView() {
         // statistics views keep what they showed first until the transaction ends, and this runs in the rebuild's
         jdbc.execute("SELECT pg_stat_clear_snapshot()");

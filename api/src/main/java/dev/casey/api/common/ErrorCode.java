@@ -24,7 +24,8 @@ public enum ErrorCode {
     NO_CONFIG_FILE(Kind.CONFLICT),
     MAIL_NOT_FOUND(Kind.NOT_FOUND),
     ATTACHMENT_NOT_FOUND(Kind.NOT_FOUND),
-    UNPROCESSABLE_MAIL(Kind.UNPROCESSABLE);
+    UNPROCESSABLE_MAIL(Kind.UNPROCESSABLE),
+    REBUILD_RUNNING(Kind.CONFLICT);
 
     /** How a refusal is to be understood by a caller. */
     public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE, UNPROCESSABLE }

@@ -64,7 +64,8 @@ class ApiDocumentation {
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay (mail scope)"),
             Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
             Map.entry("POST /admin/read-models/rebuild",
-                    "Build the case and person read models anew from the event store, while commands go on (admin scope)"));
+                    "Build the case and person read models anew from the event store, while commands go on; 409 while one"
+                            + " runs (admin scope)"));
 
     @Bean
     OpenAPI caseyOpenApi() {
