@@ -6,24 +6,30 @@ import static org.awaitility.Awaitility.await;
 import dev.casey.mailgateway.imap.MailboxPoller;
 import dev.casey.server.axon.ConflictRetry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Three instances of the service on one PostgreSQL: commands accepted on any of them (concurrent
- * writes to the same cases retried, none lost), every mail sent once, one mailbox reader at a time
- * with takeover, configuration changes seen everywhere.
+ * writes to the same cases retried, none lost, also while read-model rebuilds run), every mail sent once, one
+ * mailbox reader at a time with takeover, configuration changes seen everywhere.
  */
 class ScaleOutTests {
 
@@ -49,8 +55,22 @@ class ScaleOutTests {
                 cases.add(apis.get(i % INSTANCES).openCase("Many", "many@example.org", "Shared " + i, "first").at("/uuid"));
             }
 
-            // everyone writes to the same few cases through every instance at once
+            // everyone writes to the same few cases through every instance at once, while two instances keep asking
+            // for rebuilds of the read models
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            List<Integer> rebuilds = new CopyOnWriteArrayList<>();
+            ExecutorService rebuilders = Executors.newFixedThreadPool(2);
+            for (int i = 0; i < 2; i++) {
+                Api admin = apis.get(i);
+                rebuilders.submit(() -> {
+                    while (writing.get()) {
+                        rebuilds.add(admin.post("/admin/read-models/rebuild").status());
+                        Thread.sleep(50);
+                    }
+                    return null;
+                });
+            }
             ExecutorService clients = Executors.newFixedThreadPool(12);
             List<Future<Integer>> answers = new ArrayList<>();
             for (int n = 0; n < MESSAGES; n++) {
@@ -70,18 +90,27 @@ class ScaleOutTests {
                 assertThat(answer.get()).isEqualTo(201);
             }
             clients.shutdown();
+            writing.set(false);
+            rebuilders.shutdown();
+            assertThat(rebuilders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(rebuilds).as("one rebuild at a time among the instances, the other refused").contains(200)
+                    .allMatch(status -> status == 200 || status == 409);
 
             // every message once, in whichever instance one asks
             int stored = 0;
+            String now = URLEncoder.encode(Instant.now().toString(), StandardCharsets.UTF_8);
             for (String uuid : cases) {
-                JsonNode messages = apis.get(2).get("/case/" + uuid).json().get("messages");
+                JsonNode view = apis.get(2).get("/case/" + uuid).json();
+                assertThat(view).as("the view of %s as folded from its events", uuid)
+                        .isEqualTo(apis.get(2).get("/case/" + uuid + "?asOf=" + now).json());
+                JsonNode messages = view.get("messages");
                 stored += messages.size() - 1;
                 messages.forEach(m -> acknowledged.remove(m.get("uuid").asString()));
             }
             assertThat(stored).isEqualTo(MESSAGES);
             long retried = instances.stream().mapToLong(i -> i.getBean(ConflictRetry.class).retried()).sum();
-            System.out.printf("SCALE-OUT: %d messages to %d cases through %d instances, %d commands retried after a race%n",
-                    MESSAGES, CASES, INSTANCES, retried);
+            System.out.printf("SCALE-OUT: %d messages to %d cases through %d instances, %d commands retried after a race,"
+                    + " rebuilds answered %s%n", MESSAGES, CASES, INSTANCES, retried, rebuilds);
             assertThat(retried).as("concurrent writes to the same cases must have collided").isPositive();
             assertThat(acknowledged).as("acknowledged but not stored").isEmpty();
 
