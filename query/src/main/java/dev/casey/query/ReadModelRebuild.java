@@ -15,11 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -74,6 +74,9 @@ public class ReadModelRebuild {
      * views are locked, before their events are read (tests use it to write to a case at that moment).
      */
     public Result rebuild(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
+        if (casesPerTransaction < 1) {
+            throw new IllegalArgumentException("at least one case per transaction, not " + casesPerTransaction);
+        }
         // a session lock on a connection of its own: released with the session when this instance dies
         try (Connection session = dataSource.getConnection()) {
             if (!advisoryLock(session, "pg_try_advisory_lock")) {

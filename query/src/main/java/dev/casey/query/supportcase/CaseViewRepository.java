@@ -96,7 +96,7 @@ class CaseViewRepository {
             jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
                     Documents.MAPPER.writeValueAsString(document), next.uuid());
         }
-        insertMessages(next, previous.messages());
+        insertMessageRows(messageRows(next, previous.messages()));
         CaseView was = previous.view();
         if (!was.tags().equals(next.tags())) {
             jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
@@ -141,10 +141,6 @@ class CaseViewRepository {
     void replace(List<UUID> caseIds, List<CaseView> views) {
         jdbc.update("DELETE FROM case_view WHERE case_id = ANY(?::uuid[])", (Object) uuids(caseIds));
         insert(views);
-    }
-
-    private void insertMessages(CaseView view, int before) {
-        insertMessageRows(messageRows(view, before));
     }
 
     private static List<Object[]> messageRows(CaseView view, int before) {
