@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that group (a fraction of a second), and a command that read a view the group then replaced runs again on the new
  * one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
  * rebuilt the groups before the failure and can simply be run again. The persons, few, are rebuilt in one
- * transaction that keeps person commands waiting. One rebuild runs at a time among all instances on the database.
+ * transaction that keeps person commands waiting. One rebuild runs at a time among all instances on the database;
+ * any of them tells how far it got ({@link #status}).
  */
 @Component
 public class ReadModelRebuild {
@@ -46,6 +49,14 @@ public class ReadModelRebuild {
 
     /** What a rebuild did and how long it took. */
     public record Result(long events, long cases, long persons, Duration took) {
+    }
+
+    /**
+     * Whether a rebuild runs on any instance, and the last one's progress or outcome: state is {@code never},
+     * {@code running}, {@code finished}, {@code failed} or {@code interrupted} (its instance stopped in the middle).
+     */
+    public record Status(String state, Instant startedAt, Instant finishedAt, long cases, long casesDone, long events,
+                         String failure) {
     }
 
     private final DataSource dataSource;
@@ -85,11 +96,40 @@ public class ReadModelRebuild {
             }
             try {
                 return rebuildNow(casesPerTransaction, whileLocked);
+            } catch (RuntimeException e) {
+                recordFailure(e);
+                throw e;
             } finally {
                 advisoryLock(session, "pg_advisory_unlock"); // the connection goes back to the pool
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the rebuild could not take or give back its lock", e);
+        }
+    }
+
+    public Status status() {
+        Boolean running = jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                                AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1)""", Boolean.class,
+                RUNNING_LOCK_KEY >>> 32, RUNNING_LOCK_KEY & 0xFFFF_FFFFL);
+        return jdbc.query("SELECT started_at, finished_at, cases, cases_done, events, failure FROM read_model_rebuild",
+                (rs, row) -> {
+                    Timestamp finished = rs.getTimestamp(2);
+                    String failure = rs.getString(6);
+                    String state = Boolean.TRUE.equals(running) ? "running" : finished == null ? "interrupted"
+                            : failure != null ? "failed" : "finished";
+                    return new Status(state, rs.getTimestamp(1).toInstant(), finished == null ? null : finished.toInstant(),
+                            rs.getLong(3), rs.getLong(4), rs.getLong(5), failure);
+                }).stream().findFirst()
+                .orElse(new Status(Boolean.TRUE.equals(running) ? "running" : "never", null, null, 0, 0, 0, null));
+    }
+
+    private void recordFailure(RuntimeException failure) {
+        try {
+            jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), failure = ? WHERE id = 1",
+                    String.valueOf(failure.getMessage()));
+        } catch (RuntimeException unrecorded) {
+            failure.addSuppressed(unrecorded); // the database is gone, most likely: the status will say "interrupted"
         }
     }
 
@@ -104,11 +144,22 @@ public class ReadModelRebuild {
 
     private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
         long started = System.nanoTime();
+        Timestamp startedAt = Timestamp.from(Instant.now());
         List<UUID> caseIds = aggregates("SupportCase").stream().map(UUID::fromString).sorted().toList();
+        jdbc.update("""
+                INSERT INTO read_model_rebuild (id, started_at, finished_at, cases, cases_done, events, failure)
+                VALUES (1, ?, NULL, ?, 0, 0, NULL)
+                ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL,
+                    cases = EXCLUDED.cases, cases_done = 0, events = 0, failure = NULL""", startedAt, caseIds.size());
         long eventCount = 0;
         for (int from = 0; from < caseIds.size(); from += casesPerTransaction) {
             List<UUID> group = caseIds.subList(from, Math.min(from + casesPerTransaction, caseIds.size()));
-            Long read = transactions.execute(tx -> rebuildCases(group, whileLocked));
+            Long read = transactions.execute(tx -> {
+                long groupEvents = rebuildCases(group, whileLocked);
+                jdbc.update("UPDATE read_model_rebuild SET cases_done = cases_done + ?, events = events + ? WHERE id = 1",
+                        group.size(), groupEvents);
+                return groupEvents;
+            });
             eventCount += read == null ? 0 : read;
             if ((from + group.size()) / LOG_EVERY > from / LOG_EVERY) {
                 LOG.info("Read models: {} of {} cases rebuilt", from + group.size(), caseIds.size());
@@ -133,6 +184,7 @@ public class ReadModelRebuild {
             return read;
         });
         eventCount += personEvents == null ? 0 : personEvents;
+        jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), events = ? WHERE id = 1", eventCount);
         return new Result(eventCount, caseIds.size(), personIds.size(), Duration.ofNanos(System.nanoTime() - started));
     }
 

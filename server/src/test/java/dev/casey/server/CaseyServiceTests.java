@@ -1,6 +1,7 @@
 package dev.casey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
@@ -414,6 +415,43 @@ class CaseyServiceTests extends ServiceTest {
         });
         assertProblem(meanwhile.get(0), 409, "REBUILD_RUNNING", null);
         assertThat(api.post("/admin/read-models/rebuild").status()).as("once the first has ended").isEqualTo(200);
+    }
+
+    @Test
+    void anyoneCanAskHowARebuildIsGoingAndHowTheLastOneEnded() {
+        api.openCase("P", "progress@other.tld", "Progress", "hi");
+        List<JsonNode> seen = new ArrayList<>();
+        ReadModelRebuild.Result result = rebuild.rebuild(1, locked -> {
+            if (seen.isEmpty()) {
+                seen.add(api.get("/admin/read-models/rebuild").json());
+            }
+        });
+        JsonNode running = seen.get(0);
+        assertThat(running.get("state").asString()).isEqualTo("running");
+        assertThat(running.get("cases").asLong()).isEqualTo(result.cases());
+        assertThat(running.get("casesDone").asLong()).isZero();
+
+        JsonNode finished = api.get("/admin/read-models/rebuild").json();
+        assertThat(finished.get("state").asString()).isEqualTo("finished");
+        assertThat(finished.get("casesDone").asLong()).isEqualTo(result.cases());
+        assertThat(finished.get("events").asLong()).isEqualTo(result.events());
+        assertThat(Instant.parse(finished.get("finishedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(finished.get("startedAt").asString()));
+
+        // a rebuild that fails part way says so, and gives way to the next one
+        assertThatThrownBy(() -> rebuild.rebuild(1, locked -> {
+            throw new IllegalStateException("disk full, say");
+        })).hasMessage("disk full, say");
+        JsonNode failed = api.get("/admin/read-models/rebuild").json();
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        assertThat(failed.get("failure").asString()).isEqualTo("disk full, say");
+        assertThat(failed.get("casesDone").asLong()).isZero();
+        assertThat(api.post("/admin/read-models/rebuild").status()).isEqualTo(200);
+        assertThat(api.get("/admin/read-models/rebuild").json().get("state").asString()).isEqualTo("finished");
+
+        // one whose instance died in the middle: no end on record, and nobody holds the lock
+        jdbc.update("UPDATE read_model_rebuild SET finished_at = NULL");
+        assertThat(api.get("/admin/read-models/rebuild").json().get("state").asString()).isEqualTo("interrupted");
     }
 
     private boolean waitingToWriteACaseView() {

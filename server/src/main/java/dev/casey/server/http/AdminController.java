@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,6 +21,12 @@ class AdminController {
 
     AdminController(ReadModelRebuild rebuild) {
         this.rebuild = rebuild;
+    }
+
+    /** Whether a rebuild runs (on any instance), how far it got, and how the last one ended. */
+    @GetMapping("/read-models/rebuild")
+    ReadModelRebuild.Status rebuildStatus() {
+        return rebuild.status();
     }
 
     /** Builds the case and person read models anew from the event store, while the service goes on. */

@@ -63,6 +63,8 @@ class ApiDocumentation {
             Map.entry("POST /mail/inbound", "Hand over an inbound mail, as JSON or raw message/rfc822 (mail scope)"),
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay (mail scope)"),
             Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
+            Map.entry("GET /admin/read-models/rebuild",
+                    "Whether a rebuild runs on any instance, how far it got, how the last one ended (admin scope)"),
             Map.entry("POST /admin/read-models/rebuild",
                     "Build the case and person read models anew from the event store, while commands go on; 409 while one"
                             + " runs (admin scope)"));
