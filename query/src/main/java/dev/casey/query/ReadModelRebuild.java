@@ -94,14 +94,20 @@ public class ReadModelRebuild {
                 throw new CaseyRefusal(ErrorCode.REBUILD_RUNNING,
                         "a rebuild of the read models is running already, on this or another instance");
             }
+            Result result;
             try {
-                return rebuildNow(casesPerTransaction, whileLocked);
+                result = rebuildNow(casesPerTransaction, whileLocked);
             } catch (RuntimeException e) {
                 recordFailure(e);
+                try {
+                    advisoryLock(session, "pg_advisory_unlock");
+                } catch (SQLException unlock) {
+                    e.addSuppressed(unlock); // the session is gone, and its lock with it
+                }
                 throw e;
-            } finally {
-                advisoryLock(session, "pg_advisory_unlock"); // the connection goes back to the pool
             }
+            advisoryLock(session, "pg_advisory_unlock"); // the connection goes back to the pool
+            return result;
         } catch (SQLException e) {
             throw new IllegalStateException("the rebuild could not take or give back its lock", e);
         }
