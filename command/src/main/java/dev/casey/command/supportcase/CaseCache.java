@@ -1,5 +1,7 @@
 package dev.casey.command.supportcase;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import org.axonframework.eventsourcing.AggregateCacheEntry;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The cases last worked on, kept in memory so that a command loads neither their events nor their snapshot.
@@ -21,32 +24,41 @@ import org.springframework.stereotype.Component;
  * message to a case reopened elsewhere), and no append conflict would tell. Axon drops the entry itself when a
  * command's unit of work rolls back, so a half-applied command never stays in the cache.
  *
- * <p>Least recently used cases go first once {@code casey.case-cache-size} cases are held.
+ * <p>Least recently used cases go first once {@code casey.case-cache-size} cases are held, or once the cases held
+ * take more than {@code casey.case-cache-memory} of heap by their own estimate ({@link CachedFootprint}): a case
+ * keeps the ids of all its messages, so 10,000 cases of 1,000 messages would take 1.4 GB (bench CaseMemory).
  */
 @Component(CaseCache.BEAN)
 class CaseCache implements Cache {
 
     static final String BEAN = "caseCache";
+    /** What an aggregate that does not estimate itself is taken to hold. */
+    static final long UNKNOWN_BYTES = 1_500;
 
     private final EventStore events;
-    private final Map<Object, Object> entries;
+    private final int size;
+    private final long memory;
+    /** Least recently used first; guarded by itself, as {@link #bytesHeld} is. */
+    private final LinkedHashMap<Object, Held> entries;
+    private long bytesHeld;
     private final List<EntryListener> listeners = new CopyOnWriteArrayList<>();
 
-    CaseCache(EventStore events, @Value("${casey.case-cache-size:10000}") int size) {
+    /** A cached value and the heap it was estimated to hold when it was put. */
+    private record Held(Object value, long bytes) {
+    }
+
+    CaseCache(EventStore events, @Value("${casey.case-cache-size:10000}") int size,
+              @Value("${casey.case-cache-memory:64MB}") DataSize memory) {
         if (size < 0) {
             throw new IllegalArgumentException("casey.case-cache-size must not be negative, not " + size);
         }
+        if (memory.isNegative()) {
+            throw new IllegalArgumentException("casey.case-cache-memory must not be negative, not " + memory);
+        }
         this.events = events;
-        this.entries = new LinkedHashMap<>(Math.min(size, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
-                if (size() <= size) {
-                    return false;
-                }
-                listeners.forEach(l -> l.onEntryExpired(eldest.getKey()));
-                return true;
-            }
-        };
+        this.size = size;
+        this.memory = memory.toBytes();
+        this.entries = new LinkedHashMap<>(Math.min(size, 1024), 0.75f, true);
     }
 
     @Override
@@ -54,7 +66,8 @@ class CaseCache implements Cache {
     public <K, V> V get(K key) {
         Object value;
         synchronized (entries) {
-            value = entries.get(key);
+            Held held = entries.get(key);
+            value = held == null ? null : held.value();
         }
         if (value == null) {
             return null;
@@ -77,9 +90,12 @@ class CaseCache implements Cache {
 
     @Override
     public void put(Object key, Object value) {
-        Object previous;
+        Held held = held(value);
+        Held previous;
+        List<Object> evicted;
         synchronized (entries) {
-            previous = entries.put(key, value);
+            previous = entries.put(key, held);
+            evicted = makeRoom(held, previous);
         }
         listeners.forEach(l -> {
             if (previous == null) {
@@ -88,17 +104,25 @@ class CaseCache implements Cache {
                 l.onEntryUpdated(key, value);
             }
         });
+        expired(evicted);
     }
 
     @Override
     public boolean putIfAbsent(Object key, Object value) {
+        Held held = held(value);
         boolean added;
+        List<Object> evicted = List.of();
         synchronized (entries) {
-            added = entries.putIfAbsent(key, value) == null;
+            added = !entries.containsKey(key);
+            if (added) {
+                entries.put(key, held);
+                evicted = makeRoom(held, null);
+            }
         }
         if (added) {
             listeners.forEach(l -> l.onEntryCreated(key, value));
         }
+        expired(evicted);
         return added;
     }
 
@@ -106,7 +130,11 @@ class CaseCache implements Cache {
     public boolean remove(Object key) {
         boolean removed;
         synchronized (entries) {
-            removed = entries.remove(key) != null;
+            Held held = entries.remove(key);
+            removed = held != null;
+            if (removed) {
+                bytesHeld -= held.bytes();
+            }
         }
         if (removed) {
             listeners.forEach(l -> l.onEntryRemoved(key));
@@ -119,7 +147,35 @@ class CaseCache implements Cache {
         synchronized (entries) {
             entries.keySet().forEach(key -> listeners.forEach(l -> l.onEntryRemoved(key)));
             entries.clear();
+            bytesHeld = 0;
         }
+    }
+
+    /** Counts an entry just put in, then evicts the least recently used while there are too many. */
+    private List<Object> makeRoom(Held added, Held replaced) {
+        bytesHeld += added.bytes() - (replaced == null ? 0 : replaced.bytes());
+        List<Object> evicted = new ArrayList<>();
+        Iterator<Map.Entry<Object, Held>> eldest = entries.entrySet().iterator();
+        while ((entries.size() > size || bytesHeld > memory) && eldest.hasNext()) {
+            Map.Entry<Object, Held> entry = eldest.next();
+            bytesHeld -= entry.getValue().bytes();
+            evicted.add(entry.getKey());
+            eldest.remove();
+        }
+        return evicted;
+    }
+
+    private void expired(List<Object> keys) {
+        keys.forEach(key -> listeners.forEach(l -> l.onEntryExpired(key)));
+    }
+
+    private static Held held(Object value) {
+        long bytes = UNKNOWN_BYTES;
+        if (value instanceof AggregateCacheEntry<?> entry
+                && entry.recreateAggregate(null, null, null, null).getAggregateRoot() instanceof CachedFootprint kase) {
+            bytes = kase.estimatedBytes();
+        }
+        return new Held(value, bytes);
     }
 
     @Override
@@ -139,6 +195,13 @@ class CaseCache implements Cache {
     int size() {
         synchronized (entries) {
             return entries.size();
+        }
+    }
+
+    /** The heap the cases held take, by their own estimate. */
+    long bytesHeld() {
+        synchronized (entries) {
+            return bytesHeld;
         }
     }
 }

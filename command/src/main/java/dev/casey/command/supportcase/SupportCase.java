@@ -81,7 +81,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 // snapshots hold the decision state as it is, fields and nothing else
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
         isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
-class SupportCase {
+class SupportCase implements CachedFootprint {
 
     static final int MAX_SUBJECT_LENGTH = 500;
     static final int MAX_MESSAGE_LENGTH = 1_000_000;
@@ -111,6 +111,16 @@ class SupportCase {
 
     SupportCase() {
         // for event sourcing
+    }
+
+    /**
+     * Measured by bench CaseMemory: 1,330 bytes for a case of one message, 145 more per message when every second
+     * came in by mail (a message id about 70 bytes, a mail's Message-ID about 150).
+     */
+    @Override
+    public long estimatedBytes() {
+        return 1_000 + 200L * participants.size() + 72L * messageIds.size() + 150L * mailMessageIds.size()
+                + 100L * (invited.size() + politeRepliesSent.size());
     }
 
     @CommandHandler

@@ -17,10 +17,11 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Cases kept in memory are used only while no event was appended to them elsewhere, and the least recently used
- * go first. An aggregate of its own keeps the test about the cache, not about the rules of a case.
+ * go first, when there are too many or they take too much memory. An aggregate of its own keeps the test about the cache, not about the rules of a case.
  */
 class CaseCacheTests {
 
@@ -33,6 +34,9 @@ class CaseCacheTests {
     record Reopen(@TargetAggregateIdentifier String id) {
     }
 
+    record Grow(@TargetAggregateIdentifier String id, long bytes) {
+    }
+
     record Opened(String id) {
     }
 
@@ -42,13 +46,17 @@ class CaseCacheTests {
     record Reopened(String id) {
     }
 
+    record Grown(String id, long bytes) {
+    }
+
     /** Counts how often it is rebuilt from its events. */
     static final AtomicInteger REPLAYS = new AtomicInteger();
 
-    static class Door {
+    static class Door implements CachedFootprint {
         @AggregateIdentifier
         private String id;
         private boolean open;
+        private long bytes = 400;
 
         Door() {
         }
@@ -74,6 +82,21 @@ class CaseCacheTests {
             apply(new Reopened(id));
         }
 
+        @CommandHandler
+        void handle(Grow command) {
+            apply(new Grown(id, command.bytes()));
+        }
+
+        @Override
+        public long estimatedBytes() {
+            return bytes;
+        }
+
+        @EventSourcingHandler
+        void on(Grown event) {
+            bytes = event.bytes();
+        }
+
         @EventSourcingHandler
         void on(Opened event) {
             id = event.id();
@@ -96,10 +119,14 @@ class CaseCacheTests {
     private CaseCache cache;
 
     private CommandGateway start(int size) {
+        return start(size, DataSize.ofMegabytes(64));
+    }
+
+    private CommandGateway start(int size, DataSize memory) {
         axon = DefaultConfigurer.defaultConfiguration()
                 .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Door.class)
-                        .configureCache(c -> cache = new CaseCache(c.eventStore(), size)))
+                        .configureCache(c -> cache = new CaseCache(c.eventStore(), size, memory)))
                 .buildConfiguration();
         axon.start();
         REPLAYS.set(0);
@@ -162,6 +189,27 @@ class CaseCacheTests {
         assertThat(cache.containsKey("d3")).isTrue();
         commands.sendAndWait(new Close("d2"));
         assertThat(REPLAYS).as("d2 replayed once evicted").hasValue(4);
+    }
+
+    @Test
+    void givenCasesTakingMoreMemoryThanAllowed_thenTheLeastRecentlyUsedGo_andOneTooLargeIsNotKept() {
+        CommandGateway commands = start(10, DataSize.ofBytes(1_000));
+        commands.sendAndWait(new Open("d1"));
+        commands.sendAndWait(new Open("d2"));
+        commands.sendAndWait(new Grow("d1", 500));
+        assertThat(cache.bytesHeld()).isEqualTo(900);
+
+        commands.sendAndWait(new Open("d3"));
+        assertThat(cache.containsKey("d2")).as("least recently used, 1,300 bytes held").isFalse();
+        assertThat(cache.containsKey("d1")).isTrue();
+        assertThat(cache.bytesHeld()).isEqualTo(900);
+
+        commands.sendAndWait(new Grow("d3", 2_000));
+        assertThat(cache.size()).as("d1 goes first, then d3, larger than the whole budget").isZero();
+        assertThat(cache.bytesHeld()).isZero();
+        commands.sendAndWait(new Close("d3"));
+        assertThat(REPLAYS).as("d3 replayed, its growth with it").hasValue(4);
+        assertThat(cache.containsKey("d3")).isFalse();
     }
 
     @Test
