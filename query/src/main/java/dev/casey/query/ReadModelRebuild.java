@@ -113,6 +113,7 @@ public class ReadModelRebuild {
         }
     }
 
+    /** How the rebuild runs or last ran, as every instance on the database sees it. */
     public Status status() {
         Boolean running = jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted

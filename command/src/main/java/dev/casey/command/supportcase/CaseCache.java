@@ -151,7 +151,7 @@ class CaseCache implements Cache {
         }
     }
 
-    /** Counts an entry just put in, then evicts the least recently used while there are too many. */
+    /** Counts an entry just put in, then evicts the least recently used while they are too many or take too much. */
     private List<Object> makeRoom(Held added, Held replaced) {
         bytesHeld += added.bytes() - (replaced == null ? 0 : replaced.bytes());
         List<Object> evicted = new ArrayList<>();
