@@ -45,7 +45,7 @@ public class ReadModelRebuild {
     private static final int LOG_EVERY = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ReadModelRebuild.class);
     /** The PostgreSQL advisory lock held by the session of a running rebuild ("CaseyRBL"). */
-    static final long RUNNING_LOCK_KEY = 0x4361_7365_7952_424CL;
+    public static final long RUNNING_LOCK_KEY = 0x4361_7365_7952_424CL;
 
     /** What a rebuild did and how long it took. */
     public record Result(long events, long cases, long persons, Duration took) {
@@ -94,20 +94,14 @@ public class ReadModelRebuild {
                 throw new CaseyRefusal(ErrorCode.REBUILD_RUNNING,
                         "a rebuild of the read models is running already, on this or another instance");
             }
-            Result result;
             try {
-                result = rebuildNow(casesPerTransaction, whileLocked);
+                return rebuildNow(casesPerTransaction, whileLocked);
             } catch (RuntimeException e) {
                 recordFailure(e);
-                try {
-                    advisoryLock(session, "pg_advisory_unlock");
-                } catch (SQLException unlock) {
-                    e.addSuppressed(unlock); // the session is gone, and its lock with it
-                }
                 throw e;
+            } finally {
+                release(session);
             }
-            advisoryLock(session, "pg_advisory_unlock"); // the connection goes back to the pool
-            return result;
         } catch (SQLException e) {
             throw new IllegalStateException("the rebuild could not take or give back its lock", e);
         }
@@ -117,6 +111,7 @@ public class ReadModelRebuild {
     public Status status() {
         Boolean running = jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                                 AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1)""", Boolean.class,
                 RUNNING_LOCK_KEY >>> 32, RUNNING_LOCK_KEY & 0xFFFF_FFFFL);
         return jdbc.query("SELECT started_at, finished_at, cases, cases_done, events, failure FROM read_model_rebuild",
@@ -140,6 +135,23 @@ public class ReadModelRebuild {
         }
     }
 
+    /**
+     * Gives the lock back before the connection returns to the pool, whatever ended the rebuild (an Error too); a
+     * connection that cannot give it back is closed for good, so that the lock goes with its session.
+     */
+    private static void release(Connection session) {
+        try {
+            advisoryLock(session, "pg_advisory_unlock");
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("The rebuild could not give back its lock; its connection is closed for good", e);
+            try {
+                session.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // the session is gone already, and its lock with it
+            }
+        }
+    }
+
     private static boolean advisoryLock(Connection session, String function) throws SQLException {
         try (PreparedStatement lock = session.prepareStatement("SELECT " + function + "(?)")) {
             lock.setLong(1, RUNNING_LOCK_KEY);
@@ -151,13 +163,18 @@ public class ReadModelRebuild {
 
     private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
         long started = System.nanoTime();
-        Timestamp startedAt = Timestamp.from(Instant.now());
-        List<UUID> caseIds = aggregates("SupportCase").stream().map(UUID::fromString).sorted().toList();
         jdbc.update("""
                 INSERT INTO read_model_rebuild (id, started_at, finished_at, cases, cases_done, events, failure)
-                VALUES (1, ?, NULL, ?, 0, 0, NULL)
-                ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL,
-                    cases = EXCLUDED.cases, cases_done = 0, events = 0, failure = NULL""", startedAt, caseIds.size());
+                VALUES (1, now(), NULL, 0, 0, 0, NULL)
+                ON CONFLICT (id) DO UPDATE SET started_at = now(), finished_at = NULL, cases = 0, cases_done = 0,
+                    events = 0, failure = NULL""");
+        // views of cases without any event (put there by hand, say): nobody writes to those, and one may hold the
+        // reference of a case rebuilt below
+        jdbc.update("""
+                DELETE FROM case_view c WHERE NOT EXISTS (SELECT 1 FROM domainevententry e
+                 WHERE e.aggregateidentifier = c.case_id::text AND e.sequencenumber = 0)""");
+        List<UUID> caseIds = aggregates("SupportCase").stream().map(UUID::fromString).sorted().toList();
+        jdbc.update("UPDATE read_model_rebuild SET cases = ? WHERE id = 1", caseIds.size());
         long eventCount = 0;
         for (int from = 0; from < caseIds.size(); from += casesPerTransaction) {
             List<UUID> group = caseIds.subList(from, Math.min(from + casesPerTransaction, caseIds.size()));
@@ -172,10 +189,6 @@ public class ReadModelRebuild {
                 LOG.info("Read models: {} of {} cases rebuilt", from + group.size(), caseIds.size());
             }
         }
-        // views of cases without any event (put there by hand, say): nobody writes to those
-        jdbc.update("""
-                DELETE FROM case_view c WHERE NOT EXISTS (SELECT 1 FROM domainevententry e
-                 WHERE e.aggregateidentifier = c.case_id::text AND e.sequencenumber = 0)""");
         transactions.executeWithoutResult(tx -> cases.recount());
         List<String> personIds = new ArrayList<>();
         Long personEvents = transactions.execute(tx -> {

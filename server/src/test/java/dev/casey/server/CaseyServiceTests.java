@@ -339,10 +339,13 @@ class CaseyServiceTests extends ServiceTest {
         String uuid = api.openCase("Rebuilt", "rebuilt@other.tld", "Rebuild me", "searchable words here").at("/uuid");
         api.post("/case/" + uuid + "/messages", "{\"from\": \"rebuilt@other.tld\", \"message\": \"zebra crossing\"}");
         api.patch("/case/" + uuid, "{\"tags\": [\"rebuilt\"]}");
+        String lost = api.openCase("Lost", "lost@other.tld", "Lost view", "gone").at("/uuid");
         JsonNode before = api.get("/case/" + uuid).json();
+        JsonNode lostBefore = api.get("/case/" + lost).json();
         long casesBefore = api.get("/cases").json().get("total").asLong();
         long personsBefore = api.get("/persons").json().get("persons").size();
-        // what a rebuild is for: a view gone wrong, and one of a case the store does not know
+        // what a rebuild is for: a view gone wrong, one gone, and one of a case the store does not know (holding the
+        // reference of the one gone)
         jdbc.update("UPDATE case_view_document SET document = jsonb_set(document, '{subject}', '\"garbled\"')"
                 + " WHERE case_id = ?::uuid", uuid);
         jdbc.update("DELETE FROM case_view_message WHERE case_id = ?::uuid AND position = 1", uuid);
@@ -352,6 +355,9 @@ class CaseyServiceTests extends ServiceTest {
                                        opened_at, updated_at, version, summary)
                 SELECT ?::uuid, 'ORPHAN', subject, status, category, creator_email, message_count, opened_at,
                        updated_at, version, summary FROM case_view WHERE case_id = ?::uuid""", orphan, uuid);
+        jdbc.update("DELETE FROM case_view WHERE case_id = ?::uuid", lost);
+        jdbc.update("UPDATE case_view SET reference = ? WHERE case_id = ?::uuid", lostBefore.at("/reference").asString(),
+                orphan);
         jdbc.update("INSERT INTO case_view_document (case_id, search_text, document)"
                 + " SELECT ?::uuid, search_text, document FROM case_view_document WHERE case_id = ?::uuid", orphan, uuid);
         assertThat(api.get("/case/" + uuid).json()).isNotEqualTo(before);
@@ -361,6 +367,7 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(rebuilt.json().get("events").asLong()).isPositive();
 
         assertThat(api.get("/case/" + uuid).json()).isEqualTo(before);
+        assertThat(api.get("/case/" + lost).json()).isEqualTo(lostBefore);
         assertThat(api.get("/case/" + orphan).status()).isEqualTo(404);
         assertThat(api.get("/cases").json().get("total").asLong()).isEqualTo(casesBefore);
         assertThat(api.get("/persons").json().get("persons")).hasSize((int) personsBefore);
@@ -385,11 +392,7 @@ class CaseyServiceTests extends ServiceTest {
             // one on this case reads the old view, records its event and then waits to write the view
             CompletableFuture.runAsync(() -> raced.complete(api.post("/case/" + racing + "/messages",
                     "{\"from\": \"racing@other.tld\", \"message\": \"raced the rebuild\"}")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!waitingToWriteACaseView()) {
-                assertThat(System.nanoTime()).as("a command waiting for the rebuild's lock").isLessThan(deadline);
-                Thread.onSpinWait();
-            }
+            awaitACommandWaitingToWriteACaseView();
         });
 
         assertThat(raced.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
@@ -452,6 +455,71 @@ class CaseyServiceTests extends ServiceTest {
         // one whose instance died in the middle: no end on record, and nobody holds the lock
         jdbc.update("UPDATE read_model_rebuild SET finished_at = NULL");
         assertThat(api.get("/admin/read-models/rebuild").json().get("state").asString()).isEqualTo("interrupted");
+    }
+
+    @Test
+    void aMailThatMeetsARebuildIsHandledAgainWholeWithItsAttachments() throws Exception {
+        String uuid = api.post("/mail/inbound", "{\"from\": \"att@example.org\", \"subject\": \"Att\","
+                + " \"message\": \"Hello\"}").at("/case");
+        String reference = api.get("/case/" + uuid).at("/reference");
+        byte[] raw = """
+                From: Att <att@example.org>
+                To: support@example.org
+                Subject: Re: [Casey %s] Att
+                Message-ID: <rebuild-race-1@example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="BOUND"
+
+                --BOUND
+                Content-Type: text/plain; charset=utf-8
+
+                See the file
+                --BOUND
+                Content-Type: text/plain; name="file.txt"
+                Content-Disposition: attachment; filename="file.txt"
+
+                the content of the file
+                --BOUND--
+                """.formatted(reference).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Response> raced = new CompletableFuture<>();
+        rebuild.rebuild(1, locked -> {
+            if (locked.contains(UUID.fromString(uuid))) {
+                // the mail's attachment is stored and its message recorded in one transaction, which then waits
+                CompletableFuture.runAsync(() -> raced.complete(api.post("/mail/inbound", "message/rfc822", raw)));
+                awaitACommandWaitingToWriteACaseView();
+            }
+        });
+
+        assertThat(raced.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+        JsonNode messages = api.get("/case/" + uuid).json().get("messages");
+        assertThat(messages.findValuesAsString("body")).containsExactly("Hello", "See the file");
+        String attachment = messages.get(1).get("attachments").get(0).get("attachmentId").asString();
+        Response file = api.get("/case/" + uuid + "/attachments/" + attachment);
+        assertThat(file.status()).as("stored with the message, not rolled back under it").isEqualTo(200);
+        assertThat(file.text()).isEqualTo("the content of the file");
+    }
+
+    @Test
+    void anErrorInARebuildGivesItsLockBack() {
+        api.openCase("E", "error@other.tld", "Error", "hi");
+        assertThatThrownBy(() -> rebuild.rebuild(1, locked -> {
+            throw new AssertionError("an Error, not an exception");
+        })).isInstanceOf(AssertionError.class);
+
+        assertThat(api.get("/admin/read-models/rebuild").json().get("state").asString()).isEqualTo("interrupted");
+        for (int i = 0; i < 4; i++) { // whichever pooled connection each one gets
+            assertThat(api.post("/admin/read-models/rebuild").status()).isEqualTo(200);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = ?",
+                Long.class, ReadModelRebuild.RUNNING_LOCK_KEY & 0xFFFF_FFFFL)).isZero();
+    }
+
+    private void awaitACommandWaitingToWriteACaseView() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!waitingToWriteACaseView()) {
+            assertThat(System.nanoTime()).as("a command waiting for the rebuild's lock").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     private boolean waitingToWriteACaseView() {

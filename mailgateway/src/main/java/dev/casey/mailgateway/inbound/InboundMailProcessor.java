@@ -3,6 +3,7 @@ package dev.casey.mailgateway.inbound;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.LostRaces;
 import dev.casey.api.common.Source;
 import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
@@ -28,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,7 @@ public class InboundMailProcessor {
     }
 
     private static final Duration RATE_WINDOW = Duration.ofHours(1);
+    static final int RACE_ATTEMPTS = 8;
     private static final Pattern OUR_TAG = Pattern.compile("^\\[[^\\[\\]]*" + CaseMatcher.REFERENCE.pattern() + "[^\\[\\]]*\\]",
             Pattern.CASE_INSENSITIVE);
     private static final Actor MAIL = Actor.system("mail");
@@ -136,12 +140,37 @@ public class InboundMailProcessor {
         }
     }
 
+    /**
+     * Runs the work in one transaction: what a mail does (its attachments, its command, its log entry) is recorded
+     * together or not at all. A command that loses a race for its case rolls the whole transaction back (see
+     * {@link LostRaces#IN_SENDERS_TRANSACTION}); then the whole work runs again, up to {@value #RACE_ATTEMPTS} times.
+     */
     private Result once(String key, java.util.function.Supplier<Result> work) {
-        try {
-            return transactions.execute(tx -> work.get());
-        } catch (DuplicateKeyException raced) {
-            return new Result(Outcome.DUPLICATE, null, "handled concurrently");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(tx -> work.get());
+            } catch (DuplicateKeyException raced) {
+                return new Result(Outcome.DUPLICATE, null, "handled concurrently");
+            } catch (RuntimeException e) {
+                if (!LostRaces.lostARace(e) || attempt >= RACE_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Mail {} lost a race for its case, handled again (attempt {})", key, attempt + 1);
+                try {
+                    // jitter, growing with each attempt, so that the racers do not meet again
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, (5L << attempt) + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** Sends a command that joins this mail's transaction (see {@link #once}) and waits for it. */
+    private <R> R send(Object command) {
+        return commands.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(Map.of(LostRaces.IN_SENDERS_TRANSACTION, true)));
     }
 
     private Result decide(InboundMail mail, byte[] raw, String key, Via via, Settings current) {
@@ -159,13 +188,13 @@ public class InboundMailProcessor {
         if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= limit) {
             String reason = "more than " + limit + " mails from this sender in an hour (mailRateLimit)";
             log.warn("Mail from {} held back: {}", sender, reason);
-            match.ifPresent(m -> commands.sendAndWait(new RecordMailHeldBackCommand(m.caseId(), sender, mail.subject(),
+            match.ifPresent(m -> send(new RecordMailHeldBackCommand(m.caseId(), sender, mail.subject(),
                     reason, mail.messageId(), MAIL, Source.MAIL)));
             return record(key, mail, via, Outcome.RATE_LIMITED, reason, match.map(CaseMatcher.Match::caseId).orElse(null),
                     raw);
         }
         if (mail.autoReply() != AutoReply.NONE) {
-            match.ifPresent(m -> commands.sendAndWait(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
+            match.ifPresent(m -> send(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
                     mail.autoReply().name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
             return record(key, mail, via, Outcome.AUTOMATIC, mail.autoReply().name(),
                     match.map(CaseMatcher.Match::caseId).orElse(null), raw);
@@ -173,7 +202,7 @@ public class InboundMailProcessor {
         if (match.isPresent()) {
             UUID caseId = match.get().caseId();
             String as = match.get().as().email();
-            PostOutcome outcome = commands.sendAndWait(new PostMessageCommand(caseId, derived("message", key), as,
+            PostOutcome outcome = send(new PostMessageCommand(caseId, derived("message", key), as,
                     match.get().as().name(), body(mail), mail.messageId(), store(caseId, key, mail),
                     Actor.person(name(mail), sender), Source.MAIL));
             if (outcome == PostOutcome.REFUSED) {
@@ -187,7 +216,7 @@ public class InboundMailProcessor {
         }
         UUID caseId = derived("case", key);
         String subject = newCaseSubject(mail.subject());
-        commands.sendAndWait(new OpenCaseCommand(caseId, subject, name(mail), sender, body(mail), derived("message", key),
+        send(new OpenCaseCommand(caseId, subject, name(mail), sender, body(mail), derived("message", key),
                 null, null, null, mail.messageId(), store(caseId, key, mail), Actor.person(name(mail), sender),
                 Source.MAIL));
         return record(key, mail, via, Outcome.OPENED, null, caseId, raw);
@@ -198,7 +227,7 @@ public class InboundMailProcessor {
         String diagnostic = report.toString();
         Optional<Outbox.Addressee> ours = report.originalMessageId() == null ? Optional.empty()
                 : outbox.bounced(report.originalMessageId(), diagnostic);
-        ours.ifPresent(entry -> commands.sendAndWait(new RecordMailBounceCommand(entry.caseId(), entry.recipient(),
+        ours.ifPresent(entry -> send(new RecordMailBounceCommand(entry.caseId(), entry.recipient(),
                 entry.messageId(), diagnostic, MAIL, Source.MAIL)));
         return record(key, mail, via, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
                 : "bounce of a mail that is not ours", ours.map(Outbox.Addressee::caseId).orElse(null), raw);

@@ -140,6 +140,10 @@ class CaseViewRepository {
     /** Replaces the views of these cases (locked with {@link #lock}) by the given ones, which may be fewer. */
     void replace(List<UUID> caseIds, List<CaseView> views) {
         jdbc.update("DELETE FROM case_view WHERE case_id = ANY(?::uuid[])", (Object) uuids(caseIds));
+        // a reference belongs to one case: another case's view that holds one of these is wrong, and goes (its own
+        // case's turn stores it anew)
+        jdbc.update("DELETE FROM case_view WHERE reference = ANY(?)",
+                (Object) views.stream().map(CaseView::reference).toArray(String[]::new));
         insert(views);
     }
 

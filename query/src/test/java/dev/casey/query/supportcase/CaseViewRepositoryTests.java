@@ -110,6 +110,24 @@ class CaseViewRepositoryTests {
                 dropped)).isZero();
     }
 
+    @Test
+    void aRebuiltCaseTakesBackItsReferenceFromAWrongView() {
+        UUID rebuilt = UUID.randomUUID();
+        UUID wrong = UUID.randomUUID();
+        views.save(null, opened(rebuilt));
+        views.save(null, opened(wrong));
+        jdbc.update("DELETE FROM case_view WHERE case_id = ?", rebuilt);
+        jdbc.update("UPDATE case_view SET reference = ? WHERE case_id = ?", reference(rebuilt), wrong);
+
+        transactions.executeWithoutResult(tx -> {
+            views.lock(List.of(rebuilt));
+            views.replace(List.of(rebuilt), List.of(opened(rebuilt)));
+        });
+
+        assertThat(views.find(rebuilt)).get().isEqualTo(opened(rebuilt));
+        assertThat(views.find(wrong)).as("stored anew when its own case's turn comes").isEmpty();
+    }
+
     private static CaseView opened(UUID caseId) {
         CaseView view = CaseViewFold.apply(null, new CaseOpenedEvent(caseId, reference(caseId), "Subject", CUSTOMER,
                 null, List.of("tag"), Map.of(), CaseStatus.OPEN, CLIENT, Source.HTTP), T0, 0);

@@ -1,5 +1,6 @@
 package dev.casey.server.axon;
 
+import dev.casey.api.common.LostRaces;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -9,14 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
-import org.axonframework.modelling.command.AggregateStreamCreationException;
-import org.axonframework.modelling.command.ConcurrencyException;
 
 /**
- * Retries a command that lost a race: two instances (or two threads) appended to the same case at
- * once and the event store's unique (aggregate, sequence) key refused the second. Its unit of work
- * was rolled back entirely, so running the command again on the fresh state is safe; business
- * refusals and every other failure are final.
+ * Retries a command that lost a race ({@link LostRaces}): two instances (or two threads) appended to the same case at
+ * once and the event store's unique (aggregate, sequence) key refused the second, or a rebuild replaced the case's
+ * view meanwhile. Business refusals and every other failure are final, and so is a race lost by a command sent inside
+ * its sender's transaction: on another thread it would run without the sender's earlier work, which the rollback
+ * took with it; that sender runs its whole transaction again.
  */
 public final class ConflictRetry implements RetryScheduler, AutoCloseable {
 
@@ -33,7 +33,8 @@ public final class ConflictRetry implements RetryScheduler, AutoCloseable {
     @Override
     public boolean scheduleRetry(CommandMessage commandMessage, RuntimeException lastFailure,
                                  List<Class<? extends Throwable>[]> failures, Runnable commandDispatch) {
-        if (!lostARace(lastFailure) || failures.size() > MAX_RETRIES) {
+        if (!LostRaces.lostARace(lastFailure) || failures.size() > MAX_RETRIES
+                || Boolean.TRUE.equals(commandMessage.getMetaData().get(LostRaces.IN_SENDERS_TRANSACTION))) {
             return false;
         }
         // jitter, growing with each attempt, so that the racers do not meet again
@@ -46,18 +47,6 @@ public final class ConflictRetry implements RetryScheduler, AutoCloseable {
     /** How many commands were run again after losing a race, since the start. */
     public long retried() {
         return retried.get();
-    }
-
-    static boolean lostARace(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AggregateStreamCreationException) {
-                return false; // the aggregate exists already: running again will not change that
-            }
-            if (t instanceof ConcurrencyException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

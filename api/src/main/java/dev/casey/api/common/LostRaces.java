@@ -1,0 +1,35 @@
+package dev.casey.api.common;
+
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+
+/**
+ * Commands that lost a race for the same case: another command appended to it first (on another instance, or another
+ * thread), or a read-model rebuild replaced the case's view while the command ran. Its unit of work was rolled back
+ * entirely, so running it again on the fresh state is safe.
+ */
+public final class LostRaces {
+
+    /**
+     * Metadata key (value {@code true}) of a command sent inside its sender's own transaction: a lost race rolls back
+     * the sender's earlier work in that transaction too, so the command must not be run again on its own; the sender
+     * runs its whole transaction again.
+     */
+    public static final String IN_SENDERS_TRANSACTION = "caseyInSendersTransaction";
+
+    private LostRaces() {
+    }
+
+    /** Whether this failure, or one of its causes, is a lost race that running again may win. */
+    public static boolean lostARace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AggregateStreamCreationException) {
+                return false; // the aggregate exists already: running again will not change that
+            }
+            if (t instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
