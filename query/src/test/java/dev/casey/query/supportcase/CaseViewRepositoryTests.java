@@ -70,10 +70,7 @@ class CaseViewRepositoryTests {
         jdbc.update("UPDATE case_view SET message_count = 7 WHERE case_id = ?", caseId);
         CaseViewRepository.Stored read = views.stored(caseId).orElseThrow();
 
-        transactions.executeWithoutResult(tx -> {
-            views.lock(List.of(caseId));
-            views.replace(List.of(caseId), List.of(opened));
-        });
+        rebuild(List.of(caseId), List.of(opened));
 
         CaseView folded = CaseViewFold.apply(read.view(), message(caseId, "second"), T0.plusSeconds(1), 2);
         assertThatThrownBy(() -> views.save(read, folded)).isInstanceOf(ConcurrencyException.class);
@@ -97,10 +94,7 @@ class CaseViewRepositoryTests {
         jdbc.update("UPDATE case_view_document SET document = jsonb_set(document, '{subject}', '\"garbled\"')"
                 + " WHERE case_id = ?", kept);
 
-        transactions.executeWithoutResult(tx -> {
-            views.lock(List.of(kept, dropped));
-            views.replace(List.of(kept, dropped), List.of(opened(kept)));
-        });
+        rebuild(List.of(kept, dropped), List.of(opened(kept)));
 
         assertThat(views.find(kept)).get().isEqualTo(opened(kept));
         assertThat(views.find(dropped)).isEmpty();
@@ -119,13 +113,18 @@ class CaseViewRepositoryTests {
         jdbc.update("DELETE FROM case_view WHERE case_id = ?", rebuilt);
         jdbc.update("UPDATE case_view SET reference = ? WHERE case_id = ?", reference(rebuilt), wrong);
 
-        transactions.executeWithoutResult(tx -> {
-            views.lock(List.of(rebuilt));
-            views.replace(List.of(rebuilt), List.of(opened(rebuilt)));
-        });
+        rebuild(List.of(rebuilt), List.of(opened(rebuilt)));
 
         assertThat(views.find(rebuilt)).get().isEqualTo(opened(rebuilt));
         assertThat(views.find(wrong)).as("stored anew when its own case's turn comes").isEmpty();
+    }
+
+    /** As a rebuild does it: the cases' views locked, then replaced, in one transaction. */
+    private static void rebuild(List<UUID> caseIds, List<CaseView> rebuilt) {
+        transactions.executeWithoutResult(tx -> {
+            views.lock(caseIds);
+            views.replace(caseIds, rebuilt);
+        });
     }
 
     private static CaseView opened(UUID caseId) {
