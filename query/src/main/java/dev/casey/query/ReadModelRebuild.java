@@ -31,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The service goes on taking commands meanwhile. Cases are rebuilt {@value #CASES_PER_TRANSACTION} at a time,
  * each group in a transaction of its own that locks only the views of its cases: a command on one of them waits for
- * that group (a fraction of a second), and a command that read a view the group then replaced runs again on the new
- * one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
+ * that group (a fraction of a second), and a command that read a view the group then replaced folds its events onto
+ * the new one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
  * rebuilt the groups before the failure and can simply be run again. The persons, few, are rebuilt in one
  * transaction that keeps person commands waiting. One rebuild runs at a time among all instances on the database;
  * any of them tells how far it got ({@link #status}).

@@ -66,7 +66,7 @@ class ScaleOutTests {
                 rebuilders.submit(() -> {
                     while (writing.get()) {
                         rebuilds.add(admin.post("/admin/read-models/rebuild").status());
-                        Thread.sleep(50);
+                        Thread.sleep(100);
                     }
                     return null;
                 });

@@ -27,7 +27,7 @@ public class CaseViewFolding {
 
     /**
      * Locks these cases' views until the transaction ends: commands on them wait, and those that read one before
-     * run again once it is replaced. Call it before reading their events.
+     * fold their events again onto the view that replaces it. Call it before reading their events.
      */
     public void lock(List<UUID> caseIds) {
         views.lock(caseIds);

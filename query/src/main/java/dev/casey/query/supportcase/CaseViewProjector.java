@@ -2,7 +2,9 @@ package dev.casey.query.supportcase;
 
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.query.ProcessingGroups;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
@@ -25,6 +27,8 @@ class CaseViewProjector {
 
     static final String CASE_AGGREGATE = "SupportCase";
     private static final String BATCH = CaseViewProjector.class.getName() + ".batch";
+    /** Writes of one case's view tried before the command is left to run again. */
+    private static final int REFOLDS = 3;
 
     private final CaseViewRepository views;
 
@@ -45,17 +49,26 @@ class CaseViewProjector {
             return cases;
         });
         UUID caseId = UUID.fromString(message.getAggregateIdentifier());
-        Folded folded = batch.computeIfAbsent(caseId, id -> new Folded(views.stored(id).orElse(null)));
-        long sequence = message.getSequenceNumber();
-        if (folded.current != null && folded.current.version() >= sequence) {
-            return; // seen already: a replay or a redelivery
-        }
-        folded.current = CaseViewFold.apply(folded.current, event, message.getTimestamp(), sequence);
+        Folded folded = batch.computeIfAbsent(caseId, id -> new Folded(caseId, views.stored(id).orElse(null)));
+        folded.apply(event, message);
     }
 
+    /**
+     * Writes the case's view. A rebuild may have replaced the stored view since it was read (the write then finds
+     * another row): this unit's events are folded again onto the view as it is now, a few times at most before the
+     * command itself is run again.
+     */
     private void store(Folded folded) {
-        if (folded.changed()) {
-            views.save(folded.stored, folded.current);
+        for (int attempt = 1; folded.changed(); attempt++) {
+            try {
+                views.save(folded.stored, folded.current);
+                return;
+            } catch (CaseViewRepository.ViewReplaced replaced) {
+                if (attempt >= REFOLDS) {
+                    throw replaced;
+                }
+                folded.refold(views.stored(folded.caseId).orElse(null));
+            }
         }
     }
 
@@ -65,14 +78,35 @@ class CaseViewProjector {
         }
     }
 
-    /** One case's view as stored before the batch (without its messages) and after its events so far. */
+    /** One case's view as stored before the batch (without its messages), its events since, and the view after them. */
     private static final class Folded {
-        private final CaseViewRepository.Stored stored;
+        private final UUID caseId;
+        private final List<DomainEventMessage<?>> events = new ArrayList<>();
+        private CaseViewRepository.Stored stored;
         private CaseView current;
 
-        Folded(CaseViewRepository.Stored stored) {
+        Folded(UUID caseId, CaseViewRepository.Stored stored) {
+            this.caseId = caseId;
             this.stored = stored;
             this.current = stored == null ? null : stored.view();
+        }
+
+        void apply(Object event, DomainEventMessage<?> message) {
+            long sequence = message.getSequenceNumber();
+            if (current != null && current.version() >= sequence) {
+                return; // seen already: a replay or a redelivery
+            }
+            events.add(message);
+            current = CaseViewFold.apply(current, event, message.getTimestamp(), sequence);
+        }
+
+        /** Starts again from the view as stored now, with the events of this batch it does not have yet. */
+        void refold(CaseViewRepository.Stored now) {
+            List<DomainEventMessage<?>> batch = List.copyOf(events);
+            events.clear();
+            stored = now;
+            current = now == null ? null : now.view();
+            batch.forEach(message -> apply(message.getPayload(), message));
         }
 
         boolean changed() {

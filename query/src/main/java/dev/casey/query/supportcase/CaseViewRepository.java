@@ -37,6 +37,13 @@ class CaseViewRepository {
         this.jdbc = jdbc;
     }
 
+    /** The stored view is no longer the one read: a rebuild replaced it. A lost race, should it reach the command. */
+    static final class ViewReplaced extends ConcurrencyException {
+        ViewReplaced(UUID caseId) {
+            super("The view of case " + caseId + " was rebuilt while a command ran");
+        }
+    }
+
     /**
      * A case's view as stored, without its messages, how many messages it has, and which transaction wrote its row
      * last (PostgreSQL's {@code xmin}): a rebuild may replace the row between the read and the write of a command.
@@ -73,8 +80,8 @@ class CaseViewRepository {
      * Stores the view after events: previous is the stored view (null for a new case), next the view folded onto
      * it, whose messages are those added since (all of them for a new case).
      *
-     * @throws ConcurrencyException when the row is no longer the one previous was read from: a rebuild replaced it
-     *         meanwhile, and the command runs again on the new view
+     * @throws ViewReplaced when the row is no longer the one previous was read from (a rebuild replaced it meanwhile);
+     *         nothing was written
      */
     void save(Stored previous, CaseView next) {
         if (previous == null) {
@@ -90,7 +97,7 @@ class CaseViewRepository {
                 status(next), next.category(), messages, ts(next.updatedAt()), next.version(),
                 Documents.MAPPER.writeValueAsString(summaryOf(next, messages)), next.uuid(), previous.writtenBy());
         if (updated == 0) {
-            throw new ConcurrencyException("The view of case " + next.uuid() + " was rebuilt while a command ran");
+            throw new ViewReplaced(next.uuid());
         }
         if (!document.equals(documentOf(previous.view()))) { // a message alone changes only the narrow row
             jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
