@@ -10,6 +10,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
@@ -55,22 +56,22 @@ class SmtpSender implements AutoCloseable {
     synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
         // a connection used without a check may have been dropped by the server since its last answer; one that
         // was checked or is new failed for a reason that a second attempt at once would only meet again
-        boolean unchecked = transport != null && answeredLately()
-                && SmtpEndpoint.of(settings).filter(wanted -> wanted.equals(endpoint)).isPresent();
+        Optional<SmtpEndpoint> wanted = SmtpEndpoint.of(settings);
+        boolean unchecked = kept(wanted) && answeredLately();
         try {
-            sendOnce(settings, raw, recipient);
+            sendOnce(wanted, raw, recipient);
         } catch (SmtpFailure failure) {
             if (!unchecked || transport != null || failure.permanent()) {
                 throw failure;
             }
             // the unchecked connection had gone (the server answered nothing): once more over a new one
-            sendOnce(settings, raw, recipient);
+            sendOnce(wanted, raw, recipient);
         }
     }
 
-    private void sendOnce(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
+    private void sendOnce(Optional<SmtpEndpoint> wanted, byte[] raw, String recipient) throws SmtpFailure {
         try {
-            Transport connected = transport(settings);
+            Transport connected = transport(wanted.orElseThrow());
             MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
             connected.sendMessage(message, new InternetAddress[] {new InternetAddress(recipient, true)});
             lastAnswer = System.nanoTime();
@@ -99,9 +100,8 @@ class SmtpSender implements AutoCloseable {
         }
     }
 
-    private Transport transport(Settings settings) throws MessagingException {
-        SmtpEndpoint wanted = SmtpEndpoint.of(settings).orElseThrow();
-        if (transport != null && wanted.equals(endpoint) && (answeredLately() || transport.isConnected())) {
+    private Transport transport(SmtpEndpoint wanted) throws MessagingException {
+        if (kept(Optional.of(wanted)) && (answeredLately() || transport.isConnected())) {
             return transport;
         }
         close();
@@ -110,6 +110,11 @@ class SmtpSender implements AutoCloseable {
         lastAnswer = System.nanoTime();
         endpoint = wanted;
         return transport;
+    }
+
+    /** Whether the connection kept from the last mail goes where the settings now say. */
+    private boolean kept(Optional<SmtpEndpoint> wanted) {
+        return transport != null && wanted.filter(w -> w.equals(endpoint)).isPresent();
     }
 
     private boolean answeredLately() {
