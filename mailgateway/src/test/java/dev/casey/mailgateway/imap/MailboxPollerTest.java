@@ -95,17 +95,23 @@ class MailboxPollerTest {
         assertThat(warnings()).isEmpty();
     }
 
-    @Test
-    void messagesWaitingInTheInboxAreReadTogetherAsTheExactBytesTheServerStores() {
-        IntStream.rangeClosed(1, 7).forEach(i -> mail.deliver("waiting-" + i + "@other.test", "Waiting " + i));
-        RecordingSink sink = new RecordingSink("sink");
-        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+    /** For each message the poller reads from then on: whether it came with others (read ahead) or on its own. */
+    private static List<Boolean> readAheads(MailboxPoller poller) {
         List<Boolean> readAhead = new CopyOnWriteArrayList<>();
         MailboxPoller.RawReader server = poller.rawReader;
         poller.rawReader = (message, prefetched) -> {
             readAhead.add(prefetched != null);
             return server.read(message, prefetched);
         };
+        return readAhead;
+    }
+
+    @Test
+    void messagesWaitingInTheInboxAreReadTogetherAsTheExactBytesTheServerStores() {
+        IntStream.rangeClosed(1, 7).forEach(i -> mail.deliver("waiting-" + i + "@other.test", "Waiting " + i));
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        List<Boolean> readAhead = readAheads(poller);
         poller.start();
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 7);
@@ -129,12 +135,7 @@ class MailboxPollerTest {
             refusedBatches.incrementAndGet();
             throw new jakarta.mail.MessagingException("simulated: BAD [SERVERBUG] UID FETCH of a set");
         };
-        List<Boolean> readAhead = new CopyOnWriteArrayList<>();
-        MailboxPoller.RawReader server = poller.rawReader;
-        poller.rawReader = (message, prefetched) -> {
-            readAhead.add(prefetched != null);
-            return server.read(message, prefetched);
-        };
+        List<Boolean> readAhead = readAheads(poller);
         poller.start();
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 5);
