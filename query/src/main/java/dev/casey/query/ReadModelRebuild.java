@@ -2,6 +2,7 @@ package dev.casey.query;
 
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
+import dev.casey.api.common.KeptFromEvents;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.query.person.PersonViewFolding;
@@ -14,7 +15,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -22,6 +25,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,7 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the new one. Readers see every case either as it was or rebuilt, never half of it. A rebuild that fails part way has
  * rebuilt the groups before the failure and can simply be run again. The persons, few, are rebuilt in one
  * transaction that keeps person commands waiting. One rebuild runs at a time among all instances on the database;
- * any of them tells how far it got ({@link #status}).
+ * any of them tells how far it got ({@link #status}). Then what other modules keep from the same events
+ * ({@link KeptFromEvents}: the mail gateway's directory) is compared with the events and put right.
  */
 @Component
 public class ReadModelRebuild {
@@ -47,8 +52,8 @@ public class ReadModelRebuild {
     /** The PostgreSQL advisory lock held by the session of a running rebuild ("CaseyRBL"). */
     public static final long RUNNING_LOCK_KEY = 0x4361_7365_7952_424CL;
 
-    /** What a rebuild did and how long it took. */
-    public record Result(long events, long cases, long persons, Duration took) {
+    /** What a rebuild did and how long it took; repaired: the rows put right in each {@link KeptFromEvents}. */
+    public record Result(long events, long cases, long persons, Map<String, Long> repaired, Duration took) {
     }
 
     /**
@@ -65,15 +70,17 @@ public class ReadModelRebuild {
     private final TransactionTemplate transactions;
     private final CaseViewFolding cases;
     private final PersonViewFolding persons;
+    private final ObjectProvider<KeptFromEvents> keptElsewhere;
 
     ReadModelRebuild(DataSource dataSource, JdbcTemplate jdbc, EventStore events, TransactionTemplate transactions,
-                     CaseViewFolding cases, PersonViewFolding persons) {
+                     CaseViewFolding cases, PersonViewFolding persons, ObjectProvider<KeptFromEvents> keptElsewhere) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.events = events;
         this.transactions = transactions;
         this.cases = cases;
         this.persons = persons;
+        this.keptElsewhere = keptElsewhere;
     }
 
     public Result rebuild() {
@@ -204,8 +211,12 @@ public class ReadModelRebuild {
             return read;
         });
         eventCount += personEvents == null ? 0 : personEvents;
+        Map<String, Long> repaired = new LinkedHashMap<>();
+        List<UUID> personUuids = personIds.stream().map(UUID::fromString).toList();
+        keptElsewhere.orderedStream().forEach(kept -> repaired.put(kept.name(), kept.repair(caseIds, personUuids)));
         jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), events = ? WHERE id = 1", eventCount);
-        return new Result(eventCount, caseIds.size(), personIds.size(), Duration.ofNanos(System.nanoTime() - started));
+        return new Result(eventCount, caseIds.size(), personIds.size(), repaired,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Rebuilds these cases' views in the current transaction; how many events that read. */

@@ -3,6 +3,8 @@ package dev.casey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.casey.mailgateway.cases.MailDirectoryRepair;
+import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +35,7 @@ import tools.jackson.databind.JsonNode;
  * A customer and two team members converse by mail through the support address, with real SMTP
  * and IMAP servers (GreenMail) around the running service.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MailConversationTests extends ServiceTest {
 
     static final MailServers MAIL = new MailServers();
@@ -60,6 +69,10 @@ class MailConversationTests extends ServiceTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ReadModelRebuild rebuild;
+    @Autowired
+    MailDirectoryRepair directoryRepair;
     Api api;
 
     @BeforeEach
@@ -737,6 +750,128 @@ class MailConversationTests extends ServiceTest {
     }
 
     /** A part of a test that may throw. */
+    /**
+     * Last of the class: the mail directory the service kept through every conversation above is what the events say;
+     * one gone wrong in every way is put right by the rebuild, and mail works again for a case it had lost.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theRebuildPutsTheMailDirectoryRightFromTheEvents() {
+        String cleo = api.person("Cleo Old", "cleo@team.test", true);
+        Response opened = api.openCase("Dora", "dora@example.org", "Printer on fire", "It smokes.");
+        UUID a = UUID.fromString(opened.at("/uuid"));
+        api.post("/case/" + a + "/messages", "{\"from\": \"ben@team.test\", \"message\": \"Unplug it.\"}");
+        api.post("/case/" + a + "/messages", "{\"from\": \"Dora@Example.ORG\", \"message\": \"Done.\"}");
+        api.post("/case/" + a + "/close");
+        api.post("/case/" + a + "/reopen");
+        assertThat(api.patch("/persons/" + cleo, "{\"name\": \"Cleo New\"}").status()).isEqualTo(200);
+        assertThat(api.post("/persons/" + cleo + "/retire").status()).isEqualTo(200);
+        Response lost = api.openCase("Emil", "emil@example.org", "Lost case", "Where did it go?");
+        UUID b = UUID.fromString(lost.at("/uuid"));
+        byte[] toEmil = awaitMail("emil@example.org", lost.at("/reference"), 1).get(0);
+        UUID c = UUID.fromString(api.openCase("Fritz", "fritz@example.org", "Swapped", "reference").at("/uuid"));
+
+        Map<String, List<Map<String, Object>>> kept = directory();
+        assertThat(kept.get("messages")).allSatisfy(row -> assertThat(row.get("posted_at_as_recorded")).isNotNull());
+        JsonNode clean = api.post("/admin/read-models/rebuild").json();
+        assertThat(clean.get("repaired").get("mailDirectory").asLong()).as("what the service kept is what the events say")
+                .isZero();
+        assertThat(directory()).isEqualTo(kept);
+
+        List<UUID> messages = jdbc.queryForList("SELECT message_id FROM mail_message WHERE case_id = ? ORDER BY posted_at",
+                UUID.class, a);
+        long rowsOfB = jdbc.queryForObject("SELECT (SELECT count(*) FROM mail_message WHERE case_id = ?)"
+                + " + (SELECT count(*) FROM mail_participant WHERE case_id = ?) + 1", Long.class, b, b);
+        jdbc.update("UPDATE mail_case SET status = 'EXPIRED' WHERE case_id = ?", a);
+        jdbc.update("DELETE FROM mail_participant WHERE case_id = ? AND email_key = 'dora@example.org'", a);
+        jdbc.update("UPDATE mail_participant SET role = 'invited' WHERE case_id = ? AND email_key = 'ben@team.test'", a);
+        jdbc.update("INSERT INTO mail_participant VALUES (?, 'intruder@example.org', 'intruder@example.org', 'I', "
+                + "false, 'participant')", a);
+        jdbc.update("UPDATE mail_message SET body = 'garbled' WHERE message_id = ?", messages.get(1));
+        jdbc.update("DELETE FROM mail_message WHERE message_id = ?", messages.get(2));
+        jdbc.update("DELETE FROM mail_message WHERE case_id = ?", b);
+        jdbc.update("DELETE FROM mail_participant WHERE case_id = ?", b);
+        jdbc.update("DELETE FROM mail_case WHERE case_id = ?", b);
+        // a and c hold each other's references
+        String referenceOfC = jdbc.queryForObject("SELECT reference FROM mail_case WHERE case_id = ?", String.class, c);
+        jdbc.update("UPDATE mail_case SET reference = 'SWAP' WHERE case_id = ?", c);
+        jdbc.update("UPDATE mail_case SET reference = ? WHERE case_id = ?", referenceOfC, a);
+        jdbc.update("UPDATE mail_case SET reference = ? WHERE case_id = ?", opened.at("/reference"), c);
+        UUID orphan = UUID.randomUUID();
+        jdbc.update("INSERT INTO mail_case VALUES (?, 'ORPHAN-1', 'nobody', 'OPEN', 'x@example.org')", orphan);
+        jdbc.update("INSERT INTO mail_participant VALUES (?, 'x@example.org', 'x@example.org', 'X', false, 'participant')",
+                orphan);
+        jdbc.update("INSERT INTO mail_message VALUES (?, ?, 'x@example.org', 'X', 'hi', now(), NULL)", UUID.randomUUID(),
+                orphan);
+        jdbc.update("UPDATE mail_team SET name = 'Ben Wrong' WHERE email_key = 'ben@team.test'");
+        jdbc.update("DELETE FROM mail_team WHERE person_id = ?::uuid", cleo);
+        jdbc.update("INSERT INTO mail_team VALUES (?, 'ghost@team.test', 'ghost@team.test', 'Ghost', true)",
+                UUID.randomUUID());
+
+        JsonNode repaired = api.post("/admin/read-models/rebuild").json();
+        // a: status, dora, ben's role, the intruder, two messages; c's reference; all of b; the orphan's 3; team 3
+        assertThat(repaired.get("repaired").get("mailDirectory").asLong()).isEqualTo(6 + 1 + rowsOfB + 3 + 3);
+        assertThat(directory()).isEqualTo(kept);
+        assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong()).isZero();
+
+        // the case mail had lost takes its customer's reply again, and the team hears of it
+        MAIL.sendToSupport("""
+                From: Emil <emil@example.org>
+                To: %s
+                Subject: Re: [Casey %s] Lost case
+                Message-ID: <emil-1@example.org>
+                In-Reply-To: <%s>
+                Content-Type: text/plain; charset=UTF-8
+
+                Found it again.
+                """.formatted(MailServers.SUPPORT, lost.at("/reference"), messageId(toEmil)));
+        assertThat(awaitMessages(b.toString(), 2).get(1).get("body").asString()).isEqualTo("Found it again.");
+        assertThat(Mails.text(awaitMail("ben@team.test", lost.at("/reference"), 2).get(1))).contains("Found it again.");
+    }
+
+    /**
+     * A command that changes a row the repair is about to put right wins: the repair's write is refused by PostgreSQL
+     * (its snapshot is older than the row) and the case is compared again, now agreeing with the events.
+     */
+    @Test
+    void aCommandThatChangesTheDirectoryDuringItsRepairIsNotUndone() {
+        UUID caseId = UUID.fromString(api.openCase("Gus", "gus@example.org", "Racing", "hello").at("/uuid"));
+        jdbc.update("UPDATE mail_case SET status = 'EXPIRED' WHERE case_id = ?", caseId);
+        AtomicInteger compared = new AtomicInteger();
+        List<UUID> persons = jdbc.queryForList("SELECT DISTINCT aggregateidentifier::uuid FROM domainevententry"
+                + " WHERE type = 'Person'", UUID.class);
+        long repaired = directoryRepair.repair(List.of(caseId), persons, 1, group -> {
+            if (compared.incrementAndGet() == 1) {
+                // the repair read the case as open, with its row saying expired; now it is closed, row and events
+                assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
+            }
+        });
+        assertThat(compared).as("compared again after losing the race").hasValue(2);
+        assertThat(repaired).as("the command had put the row right by then").isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM mail_case WHERE case_id = ?", String.class, caseId))
+                .isEqualTo("CLOSED");
+    }
+
+    /**
+     * The mail directory, every row of it; a message's time as the millisecond the event store keeps (a repaired row
+     * has that, one written with the event its microsecond: they agree to the millisecond, allowing for rounding).
+     */
+    private Map<String, List<Map<String, Object>>> directory() {
+        Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
+        tables.put("cases", jdbc.queryForList("SELECT * FROM mail_case ORDER BY case_id"));
+        tables.put("participants", jdbc.queryForList("SELECT * FROM mail_participant ORDER BY case_id, email_key"));
+        tables.put("messages", jdbc.queryForList("""
+                SELECT message_id, case_id, author_email, author_name, body, mail_message_id,
+                       (SELECT floor(extract(epoch FROM e.timestamp::timestamptz) * 1000) FROM domainevententry e
+                         WHERE e.aggregateidentifier = m.case_id::text AND e.payloadtype LIKE '%MessagePostedEvent'
+                           AND convert_from(e.payload, 'UTF8')::jsonb ->> 'messageId' = m.message_id::text
+                           AND posted_at - e.timestamp::timestamptz BETWEEN interval '0' AND interval '1 millisecond')
+                       AS posted_at_as_recorded
+                  FROM mail_message m ORDER BY message_id"""));
+        tables.put("team", jdbc.queryForList("SELECT * FROM mail_team ORDER BY person_id"));
+        return tables;
+    }
+
     private interface Body {
         void run() throws Exception;
     }

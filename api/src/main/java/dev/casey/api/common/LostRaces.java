@@ -1,12 +1,15 @@
 package dev.casey.api.common;
 
+import java.sql.SQLException;
+import java.util.Set;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
 /**
  * Commands that lost a race for the same case: another command appended to it first (on another instance, or another
- * thread), or a read-model rebuild replaced the case's view while the command ran. Its unit of work was rolled back
- * entirely, so running it again on the fresh state is safe.
+ * thread), a read-model rebuild replaced the case's view while the command ran, or PostgreSQL gave up the command's
+ * transaction to break a deadlock or keep a snapshot consistent (the mail directory's repair). Its unit of work was
+ * rolled back entirely, so running it again on the fresh state is safe.
  */
 public final class LostRaces {
 
@@ -17,6 +20,9 @@ public final class LostRaces {
      */
     public static final String IN_SENDERS_TRANSACTION = "caseyInSendersTransaction";
 
+    /** PostgreSQL's serialization failure and deadlock: the transaction was rolled back, and may simply run again. */
+    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
+
     private LostRaces() {
     }
 
@@ -26,7 +32,9 @@ public final class LostRaces {
             if (t instanceof AggregateStreamCreationException) {
                 return false; // the aggregate exists already: running again will not change that
             }
-            if (t instanceof ConcurrencyException) {
+            if (t instanceof ConcurrencyException
+                    || t instanceof SQLException sql && sql.getSQLState() != null
+                            && RETRYABLE_SQL_STATES.contains(sql.getSQLState())) {
                 return true;
             }
         }

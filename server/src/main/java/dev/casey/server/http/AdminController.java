@@ -29,7 +29,10 @@ class AdminController {
         return rebuild.status();
     }
 
-    /** Builds the case and person read models anew from the event store, while the service goes on. */
+    /**
+     * Builds the case and person read models anew from the event store, while the service goes on, and puts right
+     * what the mail gateway keeps from the same events.
+     */
     @PostMapping("/read-models/rebuild")
     Map<String, Object> rebuildReadModels() {
         ReadModelRebuild.Result result = rebuild.rebuild();
@@ -37,6 +40,7 @@ class AdminController {
         answer.put("events", result.events());
         answer.put("cases", result.cases());
         answer.put("persons", result.persons());
+        answer.put("repaired", result.repaired());
         answer.put("millis", result.took().toMillis());
         answer.put("eventsPerSecond", result.took().isZero() ? 0
                 : Math.round(result.events() / (result.took().toNanos() / 1e9)));

@@ -1,0 +1,378 @@
+package dev.casey.mailgateway.cases;
+
+import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.KeptFromEvents;
+import dev.casey.api.common.LostRaces;
+import dev.casey.api.person.PersonRegisteredEvent;
+import dev.casey.api.person.PersonRetiredFromTeamEvent;
+import dev.casey.api.person.PersonUpdatedEvent;
+import dev.casey.api.supportcase.CaseClosedEvent;
+import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseExpiredEvent;
+import dev.casey.api.supportcase.CaseOpenedEvent;
+import dev.casey.api.supportcase.CaseReopenedEvent;
+import dev.casey.api.supportcase.CaseStatus;
+import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.Participant;
+import dev.casey.api.supportcase.ParticipantAddedEvent;
+import dev.casey.api.supportcase.TeamInvitedEvent;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Puts the mail gateway's directory ({@link MailDirectory}: cases, participants, messages, team) right from the
+ * recorded events, as part of the read-model rebuild. It is written in the transaction of each event and was never
+ * found wrong; this is how it gets repaired if it ever is, and how cases that reached the event store some other way
+ * (a restored or copied store) become known to mail.
+ *
+ * <p>Each group of cases is compared in a REPEATABLE READ transaction: its events and its directory rows are one
+ * snapshot (both are written in the same transaction), so the difference between them is exactly what is wrong, and
+ * only those rows are written; a directory that is right is only read. A command that changes one of those rows
+ * meanwhile makes PostgreSQL refuse the group's write (a serialization failure), and the group is compared again;
+ * rows a command adds meanwhile are not in the snapshot and are left alone.
+ */
+@Component
+public class MailDirectoryRepair implements KeptFromEvents {
+
+    /** Cases compared per transaction. */
+    public static final int CASES_PER_TRANSACTION = 100;
+    /** How often a group is compared again after losing a race with a command. */
+    static final int ATTEMPTS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(MailDirectoryRepair.class);
+
+    private final JdbcTemplate jdbc;
+    private final EventStore events;
+    private final TransactionTemplate snapshot;
+
+    MailDirectoryRepair(JdbcTemplate jdbc, EventStore events, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.events = events;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+    }
+
+    @Override
+    public String name() {
+        return "mailDirectory";
+    }
+
+    @Override
+    public long repair(List<UUID> caseIds, List<UUID> personIds) {
+        return repair(caseIds, personIds, CASES_PER_TRANSACTION, group -> { });
+    }
+
+    /**
+     * A repair with casesPerTransaction cases per transaction; beforeWriting sees each group once its rows and events
+     * are read and compared, before anything is written (tests use it to write to a case at that moment).
+     */
+    public long repair(List<UUID> caseIds, List<UUID> personIds, int casesPerTransaction,
+                       Consumer<List<UUID>> beforeWriting) {
+        long started = System.nanoTime();
+        long repaired = inSnapshot(() -> dropOrphans() + repairTeam(personIds));
+        for (int from = 0; from < caseIds.size(); from += casesPerTransaction) {
+            List<UUID> group = caseIds.subList(from, Math.min(from + casesPerTransaction, caseIds.size()));
+            repaired += inSnapshot(() -> repairCases(group, beforeWriting));
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (repaired > 0) {
+            LOG.warn("Mail directory: {} rows differed from the events of {} cases and {} persons and were put right "
+                    + "({} ms)", repaired, caseIds.size(), personIds.size(), millis);
+        } else {
+            LOG.info("Mail directory: as the events of {} cases and {} persons say ({} ms)", caseIds.size(),
+                    personIds.size(), millis);
+        }
+        return repaired;
+    }
+
+    private long inSnapshot(Supplier<Long> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Long repaired = snapshot.execute(tx -> work.get());
+                return repaired == null ? 0 : repaired;
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || !LostRaces.lostARace(e)) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5L * attempt, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while repairing the mail directory", e);
+        }
+    }
+
+    /** Rows of cases the event store does not know (put there by hand, say): one may hold a reference wanted below. */
+    private long dropOrphans() {
+        String orphan = " WHERE NOT EXISTS (SELECT 1 FROM domainevententry e"
+                + " WHERE e.aggregateidentifier = %s.case_id::text AND e.sequencenumber = 0)";
+        return jdbc.update("DELETE FROM mail_participant p" + orphan.formatted("p"))
+                + jdbc.update("DELETE FROM mail_message m" + orphan.formatted("m"))
+                + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c"));
+    }
+
+    record TeamRow(String emailKey, String email, String name, boolean active) {
+    }
+
+    private long repairTeam(List<UUID> personIds) {
+        Map<UUID, TeamRow> kept = new HashMap<>();
+        jdbc.query("SELECT person_id, email_key, email, name, active FROM mail_team", rs -> {
+            kept.put(rs.getObject(1, UUID.class), new TeamRow(rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getBoolean(5)));
+        });
+        Map<UUID, TeamRow> wanted = new LinkedHashMap<>();
+        for (UUID personId : personIds) {
+            for (DomainEventMessage<?> event : recorded(personId)) {
+                Object payload = event.getPayload();
+                if (payload instanceof PersonRegisteredEvent e) {
+                    wanted.put(personId, new TeamRow(EmailAddresses.key(e.email()), e.email(), e.name(), e.team()));
+                } else if (payload instanceof PersonUpdatedEvent e) {
+                    wanted.put(personId, new TeamRow(EmailAddresses.key(e.email()), e.email(), e.name(), e.team()));
+                } else if (payload instanceof PersonRetiredFromTeamEvent && wanted.containsKey(personId)) {
+                    TeamRow was = wanted.get(personId);
+                    wanted.put(personId, new TeamRow(was.emailKey(), was.email(), was.name(), false));
+                }
+            }
+        }
+        List<Object[]> dropped = new ArrayList<>();
+        kept.keySet().stream().filter(id -> !wanted.containsKey(id)).forEach(id -> dropped.add(new Object[] {id}));
+        // rows put right before rows added: a wrong row may hold the address of one that is missing
+        List<Object[]> written = new ArrayList<>();
+        for (boolean known : new boolean[] {true, false}) {
+            wanted.forEach((id, row) -> {
+                if (kept.containsKey(id) == known && !row.equals(kept.get(id))) {
+                    written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active()});
+                }
+            });
+        }
+        jdbc.batchUpdate("DELETE FROM mail_team WHERE person_id = ?", dropped);
+        jdbc.batchUpdate("""
+                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
+                       name = EXCLUDED.name, active = EXCLUDED.active""", written);
+        return dropped.size() + written.size();
+    }
+
+    record CaseRow(String reference, String subject, String status, String creatorKey) {
+    }
+
+    record ParticipantRow(String email, String name, boolean team, String role) {
+    }
+
+    record MessageRow(UUID caseId, String authorEmail, String authorName, String body, Instant postedAt,
+                      String mailMessageId) {
+
+        /**
+         * Whether this row says what the recorded message says. The event store keeps times to the millisecond,
+         * the row the event's own time to the microsecond (rounded): the same time when they agree to the millisecond.
+         */
+        boolean says(MessageRow recorded) {
+            return caseId.equals(recorded.caseId) && authorEmail.equals(recorded.authorEmail)
+                    && authorName.equals(recorded.authorName) && body.equals(recorded.body)
+                    && Objects.equals(mailMessageId, recorded.mailMessageId)
+                    && !postedAt.isBefore(recorded.postedAt) && !postedAt.isAfter(recorded.postedAt.plusMillis(1));
+        }
+    }
+
+    /** What the directory holds for one case, as the events say or as the tables have it. */
+    static final class CaseEntry {
+        CaseRow kase;
+        final Map<String, ParticipantRow> participants = new LinkedHashMap<>();
+        final Map<UUID, MessageRow> messages = new LinkedHashMap<>();
+
+        /**
+         * As {@link MailDirectory#tookPart}: whoever wrote takes part, with the name and team they wrote as (the
+         * address as first written: another spelling of it is the same key).
+         */
+        void tookPart(Participant p) {
+            known(p, MailDirectory.TOOK_PART);
+        }
+
+        /** As {@link MailDirectory#invited}: a participant invited stays a participant. */
+        void invited(Participant p) {
+            known(p, null);
+        }
+
+        private void known(Participant p, String role) {
+            ParticipantRow was = participants.get(EmailAddresses.key(p.email()));
+            participants.put(EmailAddresses.key(p.email()), new ParticipantRow(was == null ? p.email() : was.email(),
+                    p.name(), p.team(), role != null ? role : was == null ? MailDirectory.INVITED : was.role()));
+        }
+
+        void status(CaseStatus status) {
+            if (kase != null) {
+                kase = new CaseRow(kase.reference(), kase.subject(), status.name(), kase.creatorKey());
+            }
+        }
+    }
+
+    /** The directory of one case as {@code CaseMail}'s handlers write it from these events. */
+    static CaseEntry fold(UUID caseId, List<? extends DomainEventMessage<?>> stream) {
+        CaseEntry entry = new CaseEntry();
+        if (stream.isEmpty() || !(stream.get(0).getPayload() instanceof CaseOpenedEvent)) {
+            return entry;
+        }
+        for (DomainEventMessage<?> event : stream) {
+            Object payload = event.getPayload();
+            if (payload instanceof CaseOpenedEvent e) {
+                entry.kase = new CaseRow(e.reference(), e.subject(), e.status().name(),
+                        EmailAddresses.key(e.creator().email()));
+                entry.tookPart(e.creator());
+            } else if (payload instanceof ParticipantAddedEvent e) {
+                entry.tookPart(e.participant());
+            } else if (payload instanceof MessagePostedEvent e) {
+                entry.messages.putIfAbsent(e.messageId(), new MessageRow(caseId, e.author().email(), e.author().name(),
+                        e.body(), event.getTimestamp(), e.mailMessageId()));
+                entry.tookPart(e.author());
+            } else if (payload instanceof TeamInvitedEvent e) {
+                e.invited().forEach(entry::invited);
+            } else if (payload instanceof CaseConfirmedEvent || payload instanceof CaseReopenedEvent) {
+                entry.status(CaseStatus.OPEN);
+            } else if (payload instanceof CaseClosedEvent) {
+                entry.status(CaseStatus.CLOSED);
+            } else if (payload instanceof CaseExpiredEvent) {
+                entry.status(CaseStatus.EXPIRED);
+            }
+        }
+        return entry;
+    }
+
+    private long repairCases(List<UUID> group, Consumer<List<UUID>> beforeWriting) {
+        Map<UUID, CaseEntry> kept = kept(group);
+        Changes changes = new Changes();
+        for (UUID caseId : group) {
+            changes.compare(caseId, kept.get(caseId), fold(caseId, recorded(caseId)));
+        }
+        beforeWriting.accept(group);
+        return changes.apply(jdbc);
+    }
+
+    /** The directory rows of these cases, read in one snapshot with their events. */
+    private Map<UUID, CaseEntry> kept(List<UUID> group) {
+        UUID[] ids = group.toArray(UUID[]::new);
+        Map<UUID, CaseEntry> kept = new HashMap<>();
+        jdbc.query("SELECT case_id, reference, subject, status, creator_key FROM mail_case WHERE case_id = ANY(?)",
+                rs -> {
+                    kept.computeIfAbsent(rs.getObject(1, UUID.class), id -> new CaseEntry()).kase =
+                            new CaseRow(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+                }, (Object) ids);
+        jdbc.query("SELECT case_id, email_key, email, name, team, role FROM mail_participant WHERE case_id = ANY(?)",
+                rs -> {
+                    kept.computeIfAbsent(rs.getObject(1, UUID.class), id -> new CaseEntry()).participants.put(
+                            rs.getString(2), new ParticipantRow(rs.getString(3), rs.getString(4), rs.getBoolean(5),
+                                    rs.getString(6)));
+                }, (Object) ids);
+        jdbc.query("""
+                SELECT message_id, case_id, author_email, author_name, body, posted_at, mail_message_id
+                  FROM mail_message WHERE case_id = ANY(?)""", rs -> {
+            UUID caseId = rs.getObject(2, UUID.class);
+            kept.computeIfAbsent(caseId, id -> new CaseEntry()).messages.put(rs.getObject(1, UUID.class),
+                    new MessageRow(caseId, rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getTimestamp(6).toInstant(), rs.getString(7)));
+        }, (Object) ids);
+        return kept;
+    }
+
+    private List<? extends DomainEventMessage<?>> recorded(UUID aggregateId) {
+        // from the first event on: never the snapshot, which stands for the events before it
+        return events.readEvents(aggregateId.toString(), 0).asStream().toList();
+    }
+
+    /** The rows one group's comparison found wrong, written with one batched statement each. */
+    private static final class Changes {
+        final List<Object[]> casesWritten = new ArrayList<>();
+        final List<Object[]> referencesWanted = new ArrayList<>();
+        final List<Object[]> casesDropped = new ArrayList<>();
+        final List<Object[]> participantsWritten = new ArrayList<>();
+        final List<Object[]> participantsDropped = new ArrayList<>();
+        final List<Object[]> messagesWritten = new ArrayList<>();
+        final List<Object[]> messagesDropped = new ArrayList<>();
+
+        void compare(UUID caseId, CaseEntry kept, CaseEntry want) {
+            CaseEntry have = kept == null ? new CaseEntry() : kept;
+            if (want.kase == null) {
+                have.participants.keySet().forEach(key -> participantsDropped.add(new Object[] {caseId, key}));
+                have.messages.keySet().forEach(id -> messagesDropped.add(new Object[] {id}));
+                if (have.kase != null) {
+                    casesDropped.add(new Object[] {caseId});
+                }
+                return;
+            }
+            if (!want.kase.equals(have.kase)) {
+                if (have.kase == null || !want.kase.reference().equals(have.kase.reference())) {
+                    referencesWanted.add(new Object[] {want.kase.reference(), caseId});
+                }
+                casesWritten.add(new Object[] {caseId, want.kase.reference(), want.kase.subject(), want.kase.status(),
+                        want.kase.creatorKey()});
+            }
+            have.participants.keySet().stream().filter(key -> !want.participants.containsKey(key))
+                    .forEach(key -> participantsDropped.add(new Object[] {caseId, key}));
+            want.participants.forEach((key, p) -> {
+                if (!p.equals(have.participants.get(key))) {
+                    participantsWritten.add(new Object[] {caseId, key, p.email(), p.name(), p.team(), p.role()});
+                }
+            });
+            have.messages.keySet().stream().filter(id -> !want.messages.containsKey(id))
+                    .forEach(id -> messagesDropped.add(new Object[] {id}));
+            want.messages.forEach((id, m) -> {
+                MessageRow had = have.messages.get(id);
+                if (had == null || !had.says(m)) {
+                    messagesWritten.add(new Object[] {id, caseId, m.authorEmail(), m.authorName(), m.body(),
+                            Timestamp.from(m.postedAt()), m.mailMessageId()});
+                }
+            });
+        }
+
+        long apply(JdbcTemplate jdbc) {
+            jdbc.batchUpdate("DELETE FROM mail_message WHERE message_id = ?", messagesDropped);
+            jdbc.batchUpdate("DELETE FROM mail_participant WHERE case_id = ? AND email_key = ?", participantsDropped);
+            jdbc.batchUpdate("DELETE FROM mail_case WHERE case_id = ?", casesDropped);
+            // a wrong row of another case may hold a reference wanted here: it gets a stand-in until its own group
+            jdbc.batchUpdate("""
+                    UPDATE mail_case SET reference = '~' || substr(md5(case_id::text), 1, 15)
+                     WHERE reference = ? AND case_id <> ?""", referencesWanted);
+            jdbc.batchUpdate("""
+                    INSERT INTO mail_case (case_id, reference, subject, status, creator_key) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (case_id) DO UPDATE SET reference = EXCLUDED.reference, subject = EXCLUDED.subject,
+                           status = EXCLUDED.status, creator_key = EXCLUDED.creator_key""", casesWritten);
+            jdbc.batchUpdate("""
+                    INSERT INTO mail_participant (case_id, email_key, email, name, team, role) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (case_id, email_key) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
+                           team = EXCLUDED.team, role = EXCLUDED.role""", participantsWritten);
+            // a message row may sit under another case: it moves to the one its event names
+            jdbc.batchUpdate("""
+                    INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at,
+                                              mail_message_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (message_id) DO UPDATE SET case_id = EXCLUDED.case_id,
+                           author_email = EXCLUDED.author_email, author_name = EXCLUDED.author_name,
+                           body = EXCLUDED.body, posted_at = EXCLUDED.posted_at,
+                           mail_message_id = EXCLUDED.mail_message_id""", messagesWritten);
+            return casesWritten.size() + casesDropped.size() + participantsWritten.size() + participantsDropped.size()
+                    + messagesWritten.size() + messagesDropped.size();
+        }
+    }
+}
