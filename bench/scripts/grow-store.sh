@@ -3,7 +3,8 @@
 # copies the cases' event streams as new cases (new case, message and event ids, new references; the payloads
 # otherwise as recorded), then rebuilds the read models from the whole event store through the API (timed: the
 # rebuild figure). caseyd must be running on the store (run-caseyd.sh; another database: CASEY_DB_URL for both,
-# PGDATABASE here). Persons, snapshots and mail tables are not copied: the copies are for reading and rebuilding.
+# PGDATABASE here). Persons, snapshots and mail tables are not copied; the rebuild gives the copies their rows in
+# the mail gateway's directory (its repair: "repaired" in the answer), so that messages can be posted to them too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/scripts/driver.sh
