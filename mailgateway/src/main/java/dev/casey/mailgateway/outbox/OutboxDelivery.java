@@ -12,14 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -134,13 +133,17 @@ public class OutboxDelivery implements SmartLifecycle {
         if (!current.mailEnable() || current.text(Setting.SMTP_SERVER).isEmpty()) {
             return false;
         }
+        // the case hears of a mail given up only once the outbox says so for good: after the commit, and outside the
+        // transaction (a command run in its afterCommit callback would join the finished transaction, see Spring's
+        // TransactionSynchronization#afterCommit, and nothing would commit it)
+        AtomicReference<Runnable> givenUp = new AtomicReference<>();
         Boolean delivered = transactions.execute(tx -> {
             Optional<Outbox.Entry> due;
             try {
                 due = outbox.claimDue();
             } catch (Outbox.UncomposableMail broken) {
                 failed.incrementAndGet();
-                afterCommit(() -> recordFailure(broken.entry(), broken.getMessage()));
+                givenUp.set(() -> recordFailure(broken.entry(), broken.getMessage()));
                 return true;
             }
             if (due.isEmpty()) {
@@ -157,7 +160,7 @@ public class OutboxDelivery implements SmartLifecycle {
                 if (failure.permanent() || mail.attempts() + 1 >= MAX_ATTEMPTS) {
                     outbox.failed(mail, failure.getMessage());
                     failed.incrementAndGet();
-                    afterCommit(() -> recordFailure(mail, failure.getMessage()));
+                    givenUp.set(() -> recordFailure(mail, failure.getMessage()));
                 } else {
                     outbox.retryLater(mail, Instant.now().plus(backoff(firstRetry, mail.attempts())),
                             failure.getMessage());
@@ -166,6 +169,9 @@ public class OutboxDelivery implements SmartLifecycle {
             }
             return true;
         });
+        if (givenUp.get() != null) {
+            givenUp.get().run();
+        }
         return Boolean.TRUE.equals(delivered);
     }
 
@@ -175,7 +181,7 @@ public class OutboxDelivery implements SmartLifecycle {
         return delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay;
     }
 
-    /** The failure goes into the case history once the outbox says so for good. */
+    /** The failure goes into the case history. */
     private void recordFailure(Outbox.Entry mail, String reason) {
         log.warn("Giving up on mail {} to {}: {}", mail.messageId(), mail.recipient(), reason);
         commands.send(new RecordMailDeliveryFailureCommand(mail.caseId(), mail.recipient(), mail.messageId(), reason,
@@ -183,15 +189,6 @@ public class OutboxDelivery implements SmartLifecycle {
                     log.error("Could not record the failed delivery of {} in case {}", mail.messageId(), mail.caseId(), e);
                     return null;
                 });
-    }
-
-    private static void afterCommit(Runnable action) {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
     }
 
     private void report(String problem) {
