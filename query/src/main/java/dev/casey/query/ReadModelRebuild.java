@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -95,14 +96,63 @@ public class ReadModelRebuild {
         if (casesPerTransaction < 1) {
             throw new IllegalArgumentException("at least one case per transaction, not " + casesPerTransaction);
         }
-        // a session lock on a connection of its own: released with the session when this instance dies
-        try (Connection session = dataSource.getConnection()) {
+        return runHolding(lock(), () -> {
+            begin();
+            return rebuildNow(casesPerTransaction, whileLocked);
+        });
+    }
+
+    /**
+     * Starts a rebuild on a thread of its own and returns once it holds the lock and its status says so (refused
+     * with REBUILD_RUNNING while another runs): for callers that cannot wait minutes. {@link #status} follows it.
+     */
+    public void start() {
+        Connection session = lock();
+        try {
+            begin();
+        } catch (RuntimeException e) {
+            runHolding(session, () -> {
+                throw e;
+            });
+        }
+        Thread worker = new Thread(() -> {
+            try {
+                Result result = runHolding(session, () -> rebuildNow(CASES_PER_TRANSACTION, locked -> { }));
+                LOG.info("Read models rebuilt, as asked to run on: {} events, {} cases, {} persons, repaired {}, {} ms",
+                        result.events(), result.cases(), result.persons(), result.repaired(), result.took().toMillis());
+            } catch (RuntimeException | Error e) {
+                LOG.error("The rebuild of the read models failed", e);
+            }
+        }, "read-model-rebuild");
+        // a rebuild cut short by the end of the process is "interrupted" and can be run again
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** A session lock on a connection of its own (released with the session when this instance dies). */
+    private Connection lock() {
+        Connection session = null;
+        try {
+            session = dataSource.getConnection();
             if (!advisoryLock(session, "pg_try_advisory_lock")) {
+                session.close();
                 throw new CaseyRefusal(ErrorCode.REBUILD_RUNNING,
                         "a rebuild of the read models is running already, on this or another instance");
             }
+            return session;
+        } catch (SQLException e) {
+            if (session != null) {
+                release(session);
+            }
+            throw new IllegalStateException("the rebuild could not take its lock", e);
+        }
+    }
+
+    /** Runs the rebuild holding the lock of this session; records its failure, gives the lock back whatever happens. */
+    private Result runHolding(Connection session, Supplier<Result> rebuild) {
+        try (session) {
             try {
-                return rebuildNow(casesPerTransaction, whileLocked);
+                return rebuild.get();
             } catch (RuntimeException e) {
                 recordFailure(e);
                 throw e;
@@ -110,7 +160,7 @@ public class ReadModelRebuild {
                 release(session);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("the rebuild could not take or give back its lock", e);
+            throw new IllegalStateException("the rebuild could not give back its lock", e);
         }
     }
 
@@ -168,13 +218,17 @@ public class ReadModelRebuild {
         }
     }
 
-    private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
-        long started = System.nanoTime();
+    /** The status row of a rebuild that starts now. */
+    private void begin() {
         jdbc.update("""
                 INSERT INTO read_model_rebuild (id, started_at, finished_at, cases, cases_done, events, failure)
                 VALUES (1, now(), NULL, 0, 0, 0, NULL)
                 ON CONFLICT (id) DO UPDATE SET started_at = now(), finished_at = NULL, cases = 0, cases_done = 0,
                     events = 0, failure = NULL""");
+    }
+
+    private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
+        long started = System.nanoTime();
         // views of cases without any event (put there by hand, say): nobody writes to those, and one may hold the
         // reference of a case rebuilt below
         jdbc.update("""

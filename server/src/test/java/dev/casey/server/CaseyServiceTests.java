@@ -2,13 +2,16 @@ package dev.casey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import dev.casey.server.axon.ConflictRetry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.net.http.HttpRequest;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -423,6 +426,36 @@ class CaseyServiceTests extends ServiceTest {
         });
         assertProblem(meanwhile.get(0), 409, "REBUILD_RUNNING", null);
         assertThat(api.post("/admin/read-models/rebuild").status()).as("once the first has ended").isEqualTo(200);
+    }
+
+    @Test
+    void aRebuildAskedToAnswerAtOnceRunsOnItsOwnAndIsFollowedByItsStatus() {
+        api.openCase("A", "async@other.tld", "Rebuilt in the background", "hi");
+        Instant asked = Instant.now().minusSeconds(1);
+        Response accepted = rebuildRespondingAsync();
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.location()).endsWith("/api/casey/v1/admin/read-models/rebuild");
+        // the answer is this rebuild's status already, not the last one's
+        assertThat(Instant.parse(accepted.json().get("startedAt").asString())).isAfter(asked);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "finished".equals(
+                api.get("/admin/read-models/rebuild").json().get("state").asString()));
+        JsonNode finished = api.get("/admin/read-models/rebuild").json();
+        assertThat(finished.get("startedAt").asString()).isEqualTo(accepted.json().get("startedAt").asString());
+        assertThat(finished.get("casesDone").asLong()).isEqualTo(finished.get("cases").asLong()).isPositive();
+
+        // while another runs, it is refused at once
+        List<Response> meanwhile = new ArrayList<>();
+        rebuild.rebuild(1, locked -> {
+            if (meanwhile.isEmpty()) {
+                meanwhile.add(rebuildRespondingAsync());
+            }
+        });
+        assertProblem(meanwhile.get(0), 409, "REBUILD_RUNNING", null);
+    }
+
+    private Response rebuildRespondingAsync() {
+        return api.send(api.request("/admin/read-models/rebuild").header("Prefer", "wait=600, respond-async")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     @Test

@@ -1,12 +1,17 @@
 package dev.casey.server.http;
 
 import dev.casey.query.ReadModelRebuild;
+import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 class AdminController {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
+    private static final String REBUILD = "/read-models/rebuild";
+    private static final String STATUS = "/api/casey/v1/admin" + REBUILD;
 
     private final ReadModelRebuild rebuild;
 
@@ -24,17 +31,24 @@ class AdminController {
     }
 
     /** Whether a rebuild runs (on any instance), how far it got, and how the last one ended. */
-    @GetMapping("/read-models/rebuild")
+    @GetMapping(REBUILD)
     ReadModelRebuild.Status rebuildStatus() {
         return rebuild.status();
     }
 
     /**
      * Builds the case and person read models anew from the event store, while the service goes on, and puts right
-     * what the mail gateway keeps from the same events.
+     * what the mail gateway keeps from the same events. With {@code Prefer: respond-async} (RFC 7240) it answers 202
+     * at once, with the status to follow in Location; otherwise when the rebuild is done.
      */
-    @PostMapping("/read-models/rebuild")
-    Map<String, Object> rebuildReadModels() {
+    @PostMapping(REBUILD)
+    ResponseEntity<?> rebuildReadModels(@RequestHeader(name = "Prefer", required = false) List<String> prefer) {
+        if (prefer != null && prefer.stream().flatMap(header -> Arrays.stream(header.split(",")))
+                .map(preference -> preference.split(";", 2)[0].trim()).anyMatch("respond-async"::equalsIgnoreCase)) {
+            rebuild.start();
+            return ResponseEntity.accepted().location(URI.create(STATUS)).header("Preference-Applied", "respond-async")
+                    .body(rebuild.status());
+        }
         ReadModelRebuild.Result result = rebuild.rebuild();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("events", result.events());
@@ -46,6 +60,6 @@ class AdminController {
                 : Math.round(result.events() / (result.took().toNanos() / 1e9)));
         // on record also when the caller gave up waiting: a large store takes minutes
         LOG.info("read models rebuilt: {}", answer);
-        return answer;
+        return ResponseEntity.ok(answer);
     }
 }
