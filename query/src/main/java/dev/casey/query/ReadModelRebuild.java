@@ -266,8 +266,7 @@ public class ReadModelRebuild {
         });
         eventCount += personEvents == null ? 0 : personEvents;
         Map<String, Long> repaired = new LinkedHashMap<>();
-        List<UUID> personUuids = personIds.stream().map(UUID::fromString).toList();
-        keptElsewhere.orderedStream().forEach(kept -> repaired.put(kept.name(), kept.repair(caseIds, personUuids)));
+        keptElsewhere.orderedStream().forEach(kept -> repaired.put(kept.name(), kept.repair(caseIds)));
         jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), events = ? WHERE id = 1", eventCount);
         return new Result(eventCount, caseIds.size(), personIds.size(), repaired,
                 Duration.ofNanos(System.nanoTime() - started));

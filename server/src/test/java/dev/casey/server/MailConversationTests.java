@@ -3,8 +3,6 @@ package dev.casey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.casey.mailgateway.cases.MailDirectoryRepair;
-import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,10 +66,6 @@ class MailConversationTests extends ServiceTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
-    @Autowired
-    ReadModelRebuild rebuild;
-    @Autowired
-    MailDirectoryRepair directoryRepair;
     Api api;
 
     @BeforeEach
@@ -749,7 +742,6 @@ class MailConversationTests extends ServiceTest {
         }
     }
 
-    /** A part of a test that may throw. */
     /**
      * Last of the class: the mail directory the service kept through every conversation above is what the events say;
      * one gone wrong in every way is put right by the rebuild, and mail works again for a case it had lost.
@@ -830,29 +822,6 @@ class MailConversationTests extends ServiceTest {
     }
 
     /**
-     * A command that changes a row the repair is about to put right wins: the repair's write is refused by PostgreSQL
-     * (its snapshot is older than the row) and the case is compared again, now agreeing with the events.
-     */
-    @Test
-    void aCommandThatChangesTheDirectoryDuringItsRepairIsNotUndone() {
-        UUID caseId = UUID.fromString(api.openCase("Gus", "gus@example.org", "Racing", "hello").at("/uuid"));
-        jdbc.update("UPDATE mail_case SET status = 'EXPIRED' WHERE case_id = ?", caseId);
-        AtomicInteger compared = new AtomicInteger();
-        List<UUID> persons = jdbc.queryForList("SELECT DISTINCT aggregateidentifier::uuid FROM domainevententry"
-                + " WHERE type = 'Person'", UUID.class);
-        long repaired = directoryRepair.repair(List.of(caseId), persons, 1, group -> {
-            if (compared.incrementAndGet() == 1) {
-                // the repair read the case as open, with its row saying expired; now it is closed, row and events
-                assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
-            }
-        });
-        assertThat(compared).as("compared again after losing the race").hasValue(2);
-        assertThat(repaired).as("the command had put the row right by then").isZero();
-        assertThat(jdbc.queryForObject("SELECT status FROM mail_case WHERE case_id = ?", String.class, caseId))
-                .isEqualTo("CLOSED");
-    }
-
-    /**
      * The mail directory, every row of it; a message's time as the millisecond the event store keeps (a repaired row
      * has that, one written with the event its microsecond: they agree to the millisecond, allowing for rounding).
      */
@@ -872,6 +841,7 @@ class MailConversationTests extends ServiceTest {
         return tables;
     }
 
+    /** A part of a test that may throw. */
     private interface Body {
         void run() throws Exception;
     }

@@ -14,8 +14,9 @@ public interface KeptFromEvents {
     String name();
 
     /**
-     * Compares what is kept for these cases and persons with what their recorded events say and corrects what
-     * differs (and drops what belongs to no recorded case); the number of rows it corrected, added or dropped.
+     * Compares what is kept for these cases (and for the persons, all of them) with what their recorded events say and
+     * corrects what differs (and drops what belongs to no recorded case); the number of rows it corrected, added or
+     * dropped.
      */
-    long repair(List<UUID> caseIds, List<UUID> personIds);
+    long repair(List<UUID> caseIds);
 }

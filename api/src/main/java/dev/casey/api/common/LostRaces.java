@@ -6,10 +6,11 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
 /**
- * Commands that lost a race for the same case: another command appended to it first (on another instance, or another
- * thread), a read-model rebuild replaced the case's view while the command ran, or PostgreSQL gave up the command's
- * transaction to break a deadlock or keep a snapshot consistent (the mail directory's repair). Its unit of work was
- * rolled back entirely, so running it again on the fresh state is safe.
+ * Work that lost a race for the same case: another command appended to it first (on another instance, or another
+ * thread), a read-model rebuild replaced the case's view while the command ran, or PostgreSQL rolled the transaction
+ * back to break a deadlock (a command meeting the rows the mail directory's repair writes) or, for work in REPEATABLE
+ * READ such as that repair, because a row it writes changed since its snapshot. The whole unit of work was rolled back,
+ * so running it again on the fresh state is safe.
  */
 public final class LostRaces {
 

@@ -48,7 +48,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * snapshot (both are written in the same transaction), so the difference between them is exactly what is wrong, and
  * only those rows are written; a directory that is right is only read. A command that changes one of those rows
  * meanwhile makes PostgreSQL refuse the group's write (a serialization failure), and the group is compared again;
- * rows a command adds meanwhile are not in the snapshot and are left alone.
+ * rows a command adds meanwhile are not in the snapshot and are left alone. What a command does to a row the group
+ * is adding or dropping conflicts with nothing; the cases a pass changed are therefore compared once more ({@link
+ * Pass}). The team (every person in the snapshot) is compared in a transaction of its own.
  */
 @Component
 public class MailDirectoryRepair implements KeptFromEvents {
@@ -57,6 +59,8 @@ public class MailDirectoryRepair implements KeptFromEvents {
     public static final int CASES_PER_TRANSACTION = 100;
     /** How often a group is compared again after losing a race with a command. */
     static final int ATTEMPTS = 8;
+    /** Passes over the cases a pass changed, the first one over all: see {@link Pass}. */
+    static final int PASSES = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MailDirectoryRepair.class);
 
     private final JdbcTemplate jdbc;
@@ -76,38 +80,62 @@ public class MailDirectoryRepair implements KeptFromEvents {
     }
 
     @Override
-    public long repair(List<UUID> caseIds, List<UUID> personIds) {
-        return repair(caseIds, personIds, CASES_PER_TRANSACTION, group -> { });
+    public long repair(List<UUID> caseIds) {
+        return repair(caseIds, CASES_PER_TRANSACTION, group -> { });
     }
 
     /**
      * A repair with casesPerTransaction cases per transaction; beforeWriting sees each group once its rows and events
      * are read and compared, before anything is written (tests use it to write to a case at that moment).
      */
-    public long repair(List<UUID> caseIds, List<UUID> personIds, int casesPerTransaction,
-                       Consumer<List<UUID>> beforeWriting) {
+    public long repair(List<UUID> caseIds, int casesPerTransaction, Consumer<List<UUID>> beforeWriting) {
         long started = System.nanoTime();
-        long repaired = inSnapshot(() -> dropOrphans() + repairTeam(personIds));
-        for (int from = 0; from < caseIds.size(); from += casesPerTransaction) {
-            List<UUID> group = caseIds.subList(from, Math.min(from + casesPerTransaction, caseIds.size()));
-            repaired += inSnapshot(() -> repairCases(group, beforeWriting));
+        long repaired = 0;
+        // a pass that wrote is checked by another: see Pass
+        boolean teamChanged = true;
+        List<UUID> changed = caseIds;
+        for (int pass = 1; pass <= PASSES && (teamChanged || !changed.isEmpty()); pass++) {
+            Pass team = teamChanged ? inSnapshot(() -> repairTeam().and(dropOrphans())) : Pass.NOTHING;
+            Pass cases = Pass.NOTHING;
+            for (int from = 0; from < changed.size(); from += casesPerTransaction) {
+                List<UUID> group = changed.subList(from, Math.min(from + casesPerTransaction, changed.size()));
+                cases = cases.and(inSnapshot(() -> repairCases(group, beforeWriting)));
+            }
+            repaired += team.rows() + cases.rows();
+            teamChanged = team.rows() > 0;
+            changed = cases.changed();
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (repaired > 0) {
-            LOG.warn("Mail directory: {} rows differed from the events of {} cases and {} persons and were put right "
-                    + "({} ms)", repaired, caseIds.size(), personIds.size(), millis);
+            LOG.warn("Mail directory: {} rows differed from the events of {} cases and the team and were put right "
+                    + "({} ms)", repaired, caseIds.size(), millis);
         } else {
-            LOG.info("Mail directory: as the events of {} cases and {} persons say ({} ms)", caseIds.size(),
-                    personIds.size(), millis);
+            LOG.info("Mail directory: as the events of {} cases and the team say ({} ms)", caseIds.size(), millis);
         }
         return repaired;
     }
 
-    private long inSnapshot(Supplier<Long> work) {
+    /**
+     * What one pass wrote: rows, and the cases it changed. A pass that changed a case is followed by another over that
+     * case, because one race escapes the snapshot: a row the pass found missing and added, while a command whose
+     * UPDATE of that row found nothing to update (no conflict) changed the case. The next pass sees the command's
+     * events and the row as added; from then on the row exists, and a command changing it meanwhile conflicts.
+     */
+    private record Pass(long rows, List<UUID> changed) {
+        static final Pass NOTHING = new Pass(0, List.of());
+
+        Pass and(Pass other) {
+            List<UUID> both = new ArrayList<>(changed);
+            both.addAll(other.changed);
+            return new Pass(rows + other.rows, both);
+        }
+    }
+
+    private Pass inSnapshot(Supplier<Pass> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                Long repaired = snapshot.execute(tx -> work.get());
-                return repaired == null ? 0 : repaired;
+                Pass pass = snapshot.execute(tx -> work.get());
+                return pass == null ? Pass.NOTHING : pass;
             } catch (RuntimeException e) {
                 if (attempt == ATTEMPTS || !LostRaces.lostARace(e)) {
                     throw e;
@@ -127,18 +155,21 @@ public class MailDirectoryRepair implements KeptFromEvents {
     }
 
     /** Rows of cases the event store does not know (put there by hand, say): one may hold a reference wanted below. */
-    private long dropOrphans() {
+    private Pass dropOrphans() {
         String orphan = " WHERE NOT EXISTS (SELECT 1 FROM domainevententry e"
                 + " WHERE e.aggregateidentifier = %s.case_id::text AND e.sequencenumber = 0)";
-        return jdbc.update("DELETE FROM mail_participant p" + orphan.formatted("p"))
+        return new Pass(jdbc.update("DELETE FROM mail_participant p" + orphan.formatted("p"))
                 + jdbc.update("DELETE FROM mail_message m" + orphan.formatted("m"))
-                + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c"));
+                + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c")), List.of());
     }
 
     record TeamRow(String emailKey, String email, String name, boolean active) {
     }
 
-    private long repairTeam(List<UUID> personIds) {
+    /** The team's rows against the events of every person in the snapshot (one registered meanwhile is in neither). */
+    private Pass repairTeam() {
+        List<UUID> personIds = jdbc.queryForList(
+                "SELECT DISTINCT aggregateidentifier::uuid FROM domainevententry WHERE type = 'Person'", UUID.class);
         Map<UUID, TeamRow> kept = new HashMap<>();
         jdbc.query("SELECT person_id, email_key, email, name, active FROM mail_team", rs -> {
             kept.put(rs.getObject(1, UUID.class), new TeamRow(rs.getString(2), rs.getString(3), rs.getString(4),
@@ -162,19 +193,26 @@ public class MailDirectoryRepair implements KeptFromEvents {
         kept.keySet().stream().filter(id -> !wanted.containsKey(id)).forEach(id -> dropped.add(new Object[] {id}));
         // rows put right before rows added: a wrong row may hold the address of one that is missing
         List<Object[]> written = new ArrayList<>();
+        List<Object[]> addressesWanted = new ArrayList<>();
         for (boolean known : new boolean[] {true, false}) {
             wanted.forEach((id, row) -> {
                 if (kept.containsKey(id) == known && !row.equals(kept.get(id))) {
                     written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active()});
+                    if (!known || !row.emailKey().equals(kept.get(id).emailKey())) {
+                        addressesWanted.add(new Object[] {row.emailKey(), id});
+                    }
                 }
             });
         }
         jdbc.batchUpdate("DELETE FROM mail_team WHERE person_id = ?", dropped);
+        // a wrong row may hold the address of another: it gets a stand-in, and its own right one below
+        jdbc.batchUpdate("UPDATE mail_team SET email_key = '~' || person_id::text WHERE email_key = ? AND person_id <> ?",
+                addressesWanted);
         jdbc.batchUpdate("""
                 INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
                        name = EXCLUDED.name, active = EXCLUDED.active""", written);
-        return dropped.size() + written.size();
+        return new Pass(dropped.size() + written.size(), List.of());
     }
 
     record CaseRow(String reference, String subject, String status, String creatorKey) {
@@ -261,14 +299,17 @@ public class MailDirectoryRepair implements KeptFromEvents {
         return entry;
     }
 
-    private long repairCases(List<UUID> group, Consumer<List<UUID>> beforeWriting) {
+    private Pass repairCases(List<UUID> group, Consumer<List<UUID>> beforeWriting) {
         Map<UUID, CaseEntry> kept = kept(group);
         Changes changes = new Changes();
+        List<UUID> changed = new ArrayList<>();
         for (UUID caseId : group) {
-            changes.compare(caseId, kept.get(caseId), fold(caseId, recorded(caseId)));
+            if (changes.compare(caseId, kept.get(caseId), fold(caseId, recorded(caseId)))) {
+                changed.add(caseId);
+            }
         }
         beforeWriting.accept(group);
-        return changes.apply(jdbc);
+        return new Pass(changes.apply(jdbc), changed);
     }
 
     /** The directory rows of these cases, read in one snapshot with their events. */
@@ -312,7 +353,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
         final List<Object[]> messagesWritten = new ArrayList<>();
         final List<Object[]> messagesDropped = new ArrayList<>();
 
-        void compare(UUID caseId, CaseEntry kept, CaseEntry want) {
+        /** Notes what differs for this case; whether anything does. */
+        boolean compare(UUID caseId, CaseEntry kept, CaseEntry want) {
+            int before = rows();
             CaseEntry have = kept == null ? new CaseEntry() : kept;
             if (want.kase == null) {
                 have.participants.keySet().forEach(key -> participantsDropped.add(new Object[] {caseId, key}));
@@ -320,7 +363,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 if (have.kase != null) {
                     casesDropped.add(new Object[] {caseId});
                 }
-                return;
+                return rows() > before;
             }
             if (!want.kase.equals(have.kase)) {
                 if (have.kase == null || !want.kase.reference().equals(have.kase.reference())) {
@@ -345,6 +388,12 @@ public class MailDirectoryRepair implements KeptFromEvents {
                             Timestamp.from(m.postedAt()), m.mailMessageId()});
                 }
             });
+            return rows() > before;
+        }
+
+        int rows() {
+            return casesWritten.size() + casesDropped.size() + participantsWritten.size() + participantsDropped.size()
+                    + messagesWritten.size() + messagesDropped.size();
         }
 
         long apply(JdbcTemplate jdbc) {
@@ -371,8 +420,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
                            author_email = EXCLUDED.author_email, author_name = EXCLUDED.author_name,
                            body = EXCLUDED.body, posted_at = EXCLUDED.posted_at,
                            mail_message_id = EXCLUDED.mail_message_id""", messagesWritten);
-            return casesWritten.size() + casesDropped.size() + participantsWritten.size() + participantsDropped.size()
-                    + messagesWritten.size() + messagesDropped.size();
+            return rows();
         }
     }
 }

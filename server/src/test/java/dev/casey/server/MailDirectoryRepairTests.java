@@ -1,0 +1,168 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casey.mailgateway.cases.MailDirectoryRepair;
+import dev.casey.query.ReadModelRebuild;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The mail directory's repair against commands running meanwhile: what a command writes while a group is compared is
+ * never undone. (What the repair puts right is shown in MailConversationTests, after real conversations.)
+ */
+class MailDirectoryRepairTests extends ServiceTest {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("casey.data-dir", () -> newDataDir("repair").toString());
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    MailDirectoryRepair repair;
+    @Autowired
+    ReadModelRebuild rebuild;
+    Api api;
+
+    @BeforeEach
+    void api() {
+        api = new Api(port);
+    }
+
+    /**
+     * A command that changes a row the repair is about to put right wins: the repair's write is refused by PostgreSQL
+     * (its snapshot is older than the row) and the case is compared again, now agreeing with the events.
+     */
+    @Test
+    void aCommandThatChangesTheDirectoryDuringItsRepairIsNotUndone() {
+        UUID caseId = openCase("gus@example.org");
+        jdbc.update("UPDATE mail_case SET status = 'EXPIRED' WHERE case_id = ?", caseId);
+        AtomicInteger compared = new AtomicInteger();
+        long repaired = repair.repair(List.of(caseId), 1, group -> {
+            if (compared.incrementAndGet() == 1) {
+                // the repair read the case as open, with its row saying expired; now it is closed, row and events
+                assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
+            }
+        });
+        assertThat(compared).as("compared again after losing the race").hasValue(2);
+        assertThat(repaired).as("the command had put the row right by then").isZero();
+        assertThat(status(caseId)).isEqualTo("CLOSED");
+    }
+
+    /**
+     * The race the snapshot cannot see: the case's rows are missing (a store copied without the mail tables), so the
+     * command's UPDATE of the status finds nothing and conflicts with nothing, and the repair adds the row as its
+     * snapshot had the case. The pass after it, over the cases the first one changed, sees the command's events.
+     */
+    @Test
+    void aStatusChangeWhileTheRepairAddsTheMissingRowIsNotUndone() {
+        UUID caseId = openCase("hal@example.org");
+        long rows = jdbc.queryForObject("SELECT 1 + (SELECT count(*) FROM mail_participant WHERE case_id = ?)"
+                + " + (SELECT count(*) FROM mail_message WHERE case_id = ?)", Long.class, caseId, caseId);
+        forget(caseId);
+        AtomicInteger compared = new AtomicInteger();
+        long repaired = repair.repair(List.of(caseId), 1, group -> {
+            if (compared.incrementAndGet() == 1) {
+                assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
+            }
+        });
+        assertThat(status(caseId)).as("as the events say").isEqualTo("CLOSED");
+        assertThat(compared).as("added, put right, found right").hasValue(3);
+        assertThat(repaired).as("the case's rows; then its status").isEqualTo(rows + 1);
+        assertThat(repair.repair(List.of(caseId))).isZero();
+    }
+
+    /**
+     * A row the events do not justify, exactly as a command is about to write it: the command's write of a row that
+     * stays the same only locks it, which is no conflict, and the repair drops it; the next pass adds it back.
+     */
+    @Test
+    void aParticipantRowACommandJustifiesMeanwhileIsKept() {
+        UUID caseId = openCase("jo@example.org");
+        api.person("Kim", "kim@team.test", true); // after the opening: not invited to it
+        jdbc.update("INSERT INTO mail_participant VALUES (?, 'kim@team.test', 'kim@team.test', 'Kim', true, "
+                + "'participant')", caseId);
+        AtomicInteger compared = new AtomicInteger();
+        repair.repair(List.of(caseId), 1, group -> {
+            if (compared.incrementAndGet() == 1) {
+                assertThat(api.post("/case/" + caseId + "/messages",
+                        "{\"from\": \"kim@team.test\", \"message\": \"me too\"}").status()).isEqualTo(201);
+            }
+        });
+        assertThat(jdbc.queryForObject("SELECT role FROM mail_participant WHERE case_id = ? AND email_key = ?",
+                String.class, caseId, "kim@team.test")).isEqualTo("participant");
+    }
+
+    /** The rebuild lists the persons before the repair; one registered in between keeps their team row. */
+    @Test
+    void personsRegisteredDuringRebuildsKeepTheirTeamRows() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> registered = Collections.synchronizedList(new ArrayList<>());
+        Thread registering = new Thread(() -> {
+            Api own = new Api(port);
+            for (int i = 0; running.get(); i++) {
+                registered.add(own.person("Racer " + i, "racer" + i + "@team.test", true));
+            }
+        });
+        registering.start();
+        try {
+            for (int i = 0; i < 10; i++) {
+                rebuild.rebuild();
+            }
+        } finally {
+            running.set(false);
+            registering.join();
+        }
+        assertThat(registered).isNotEmpty();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM (SELECT DISTINCT aggregateidentifier FROM domainevententry WHERE type = 'Person') p
+                 WHERE NOT EXISTS (SELECT 1 FROM mail_team t WHERE t.person_id::text = p.aggregateidentifier)""",
+                Long.class)).as("persons without a team row").isZero();
+    }
+
+    /** Two team rows holding each other's address: each gets its own back (the address is unique among them). */
+    @Test
+    void teamRowsWithEachOthersAddressesArePutRight() {
+        String lea = api.person("Lea", "lea@team.test", true);
+        String max = api.person("Max", "max@team.test", true);
+        jdbc.update("UPDATE mail_team SET email_key = 'swap', email = 'swap' WHERE person_id = ?::uuid", lea);
+        jdbc.update("UPDATE mail_team SET email_key = 'lea@team.test', email = 'lea@team.test' WHERE person_id = ?::uuid",
+                max);
+        jdbc.update("UPDATE mail_team SET email_key = 'max@team.test', email = 'max@team.test' WHERE person_id = ?::uuid",
+                lea);
+        assertThat(repair.repair(List.of())).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT email_key FROM mail_team WHERE person_id = ?::uuid", String.class, lea))
+                .isEqualTo("lea@team.test");
+        assertThat(jdbc.queryForObject("SELECT email FROM mail_team WHERE person_id = ?::uuid", String.class, max))
+                .isEqualTo("max@team.test");
+    }
+
+    private UUID openCase(String creator) {
+        return UUID.fromString(api.openCase("Someone", creator, "Repair", "hello").at("/uuid"));
+    }
+
+    private void forget(UUID caseId) {
+        jdbc.update("DELETE FROM mail_message WHERE case_id = ?", caseId);
+        jdbc.update("DELETE FROM mail_participant WHERE case_id = ?", caseId);
+        jdbc.update("DELETE FROM mail_case WHERE case_id = ?", caseId);
+    }
+
+    private String status(UUID caseId) {
+        return jdbc.queryForObject("SELECT status FROM mail_case WHERE case_id = ?", String.class, caseId);
+    }
+}
