@@ -59,10 +59,12 @@ public class ReadModelRebuild {
 
     /**
      * Whether a rebuild runs on any instance, and the last one's progress or outcome: state is {@code never},
-     * {@code running}, {@code finished}, {@code failed} or {@code interrupted} (its instance stopped in the middle).
+     * {@code running}, {@code finished}, {@code failed} or {@code interrupted} (its instance stopped in the middle);
+     * phase what it is (or was last) at: {@code caseViews}, {@code personViews}, or the name of a
+     * {@link KeptFromEvents} ({@code mailDirectory}).
      */
-    public record Status(String state, Instant startedAt, Instant finishedAt, long cases, long casesDone, long events,
-                         String failure) {
+    public record Status(String state, String phase, Instant startedAt, Instant finishedAt, long cases, long casesDone,
+                         long events, String failure) {
     }
 
     private final DataSource dataSource;
@@ -171,16 +173,18 @@ public class ReadModelRebuild {
                                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                                 AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1)""", Boolean.class,
                 RUNNING_LOCK_KEY >>> 32, RUNNING_LOCK_KEY & 0xFFFF_FFFFL);
-        return jdbc.query("SELECT started_at, finished_at, cases, cases_done, events, failure FROM read_model_rebuild",
+        return jdbc.query("""
+                SELECT started_at, finished_at, cases, cases_done, events, failure, phase FROM read_model_rebuild""",
                 (rs, row) -> {
                     Timestamp finished = rs.getTimestamp(2);
                     String failure = rs.getString(6);
                     String state = Boolean.TRUE.equals(running) ? "running" : finished == null ? "interrupted"
                             : failure != null ? "failed" : "finished";
-                    return new Status(state, rs.getTimestamp(1).toInstant(), finished == null ? null : finished.toInstant(),
-                            rs.getLong(3), rs.getLong(4), rs.getLong(5), failure);
+                    return new Status(state, rs.getString(7), rs.getTimestamp(1).toInstant(),
+                            finished == null ? null : finished.toInstant(), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            failure);
                 }).stream().findFirst()
-                .orElse(new Status(Boolean.TRUE.equals(running) ? "running" : "never", null, null, 0, 0, 0, null));
+                .orElse(new Status(Boolean.TRUE.equals(running) ? "running" : "never", null, null, null, 0, 0, 0, null));
     }
 
     private void recordFailure(RuntimeException failure) {
@@ -221,10 +225,14 @@ public class ReadModelRebuild {
     /** The status row of a rebuild that starts now. */
     private void begin() {
         jdbc.update("""
-                INSERT INTO read_model_rebuild (id, started_at, finished_at, cases, cases_done, events, failure)
-                VALUES (1, now(), NULL, 0, 0, 0, NULL)
+                INSERT INTO read_model_rebuild (id, started_at, finished_at, cases, cases_done, events, failure, phase)
+                VALUES (1, now(), NULL, 0, 0, 0, NULL, 'caseViews')
                 ON CONFLICT (id) DO UPDATE SET started_at = now(), finished_at = NULL, cases = 0, cases_done = 0,
-                    events = 0, failure = NULL""");
+                    events = 0, failure = NULL, phase = 'caseViews'""");
+    }
+
+    private void phase(String phase) {
+        jdbc.update("UPDATE read_model_rebuild SET phase = ? WHERE id = 1", phase);
     }
 
     private Result rebuildNow(int casesPerTransaction, Consumer<List<UUID>> whileLocked) {
@@ -251,6 +259,7 @@ public class ReadModelRebuild {
             }
         }
         transactions.executeWithoutResult(tx -> cases.recount());
+        phase("personViews");
         List<String> personIds = new ArrayList<>();
         Long personEvents = transactions.execute(tx -> {
             jdbc.execute("LOCK TABLE person_view IN SHARE ROW EXCLUSIVE MODE");
@@ -266,7 +275,10 @@ public class ReadModelRebuild {
         });
         eventCount += personEvents == null ? 0 : personEvents;
         Map<String, Long> repaired = new LinkedHashMap<>();
-        keptElsewhere.orderedStream().forEach(kept -> repaired.put(kept.name(), kept.repair(caseIds)));
+        keptElsewhere.orderedStream().forEach(kept -> {
+            phase(kept.name());
+            repaired.put(kept.name(), kept.repair(caseIds));
+        });
         jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), events = ? WHERE id = 1", eventCount);
         return new Result(eventCount, caseIds.size(), personIds.size(), repaired,
                 Duration.ofNanos(System.nanoTime() - started));

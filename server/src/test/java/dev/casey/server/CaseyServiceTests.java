@@ -471,10 +471,12 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(running.get("state").asString()).isEqualTo("running");
         assertThat(running.get("cases").asLong()).isEqualTo(result.cases());
         assertThat(running.get("casesDone").asLong()).isZero();
+        assertThat(running.get("phase").asString()).isEqualTo("caseViews");
 
         JsonNode finished = api.get("/admin/read-models/rebuild").json();
         assertThat(finished.get("state").asString()).isEqualTo("finished");
         assertThat(finished.get("casesDone").asLong()).isEqualTo(result.cases());
+        assertThat(finished.get("phase").asString()).as("the mail directory is compared last").isEqualTo("mailDirectory");
         assertThat(finished.get("events").asLong()).isEqualTo(result.events());
         assertThat(Instant.parse(finished.get("finishedAt").asString()))
                 .isAfterOrEqualTo(Instant.parse(finished.get("startedAt").asString()));
@@ -487,6 +489,7 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(failed.get("state").asString()).isEqualTo("failed");
         assertThat(failed.get("failure").asString()).isEqualTo("disk full, say");
         assertThat(failed.get("casesDone").asLong()).isZero();
+        assertThat(failed.get("phase").asString()).as("where it failed").isEqualTo("caseViews");
         assertThat(api.post("/admin/read-models/rebuild").status()).isEqualTo(200);
         assertThat(api.get("/admin/read-models/rebuild").json().get("state").asString()).isEqualTo("finished");
 
