@@ -113,9 +113,14 @@ public class ReadModelRebuild {
         try {
             begin();
         } catch (RuntimeException e) {
-            runHolding(session, () -> {
-                throw e;
-            });
+            // nothing ran: the lock goes back, the last rebuild's status stays as it was
+            release(session);
+            try {
+                session.close();
+            } catch (SQLException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
         Thread worker = new Thread(() -> {
             try {
