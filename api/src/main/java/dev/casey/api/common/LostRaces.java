@@ -2,6 +2,8 @@ package dev.casey.api.common;
 
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
@@ -40,5 +42,27 @@ public final class LostRaces {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs the work, and runs it again while it loses races, up to attempts times in all, with a jitter that grows
+     * with each attempt so that the racers do not meet again; any other failure, or the last one, is thrown.
+     */
+    public static <T> T retried(int attempts, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (attempt >= attempts || !lostARace(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, (5L << Math.min(attempt, 10)) + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }

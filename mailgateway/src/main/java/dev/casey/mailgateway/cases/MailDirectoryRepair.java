@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -95,15 +94,17 @@ public class MailDirectoryRepair implements KeptFromEvents {
         boolean teamChanged = true;
         List<UUID> changed = caseIds;
         for (int pass = 1; pass <= PASSES && (teamChanged || !changed.isEmpty()); pass++) {
-            Pass team = teamChanged ? inSnapshot(() -> repairTeam().and(dropOrphans())) : Pass.NOTHING;
-            Pass cases = Pass.NOTHING;
+            long teamRows = teamChanged ? inSnapshot(() -> new Pass(repairTeam() + dropOrphans(), List.of())).rows() : 0;
+            List<UUID> changedNow = new ArrayList<>();
             for (int from = 0; from < changed.size(); from += casesPerTransaction) {
                 List<UUID> group = changed.subList(from, Math.min(from + casesPerTransaction, changed.size()));
-                cases = cases.and(inSnapshot(() -> repairCases(group, beforeWriting)));
+                Pass cases = inSnapshot(() -> repairCases(group, beforeWriting));
+                repaired += cases.rows();
+                changedNow.addAll(cases.changed());
             }
-            repaired += team.rows() + cases.rows();
-            teamChanged = team.rows() > 0;
-            changed = cases.changed();
+            repaired += teamRows;
+            teamChanged = teamRows > 0;
+            changed = changedNow;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (repaired > 0) {
@@ -116,58 +117,37 @@ public class MailDirectoryRepair implements KeptFromEvents {
     }
 
     /**
-     * What one pass wrote: rows, and the cases it changed. A pass that changed a case is followed by another over that
-     * case, because one race escapes the snapshot: a row the pass found missing and added, while a command whose
-     * UPDATE of that row found nothing to update (no conflict) changed the case. The next pass sees the command's
-     * events and the row as added; from then on the row exists, and a command changing it meanwhile conflicts.
+     * What one transaction of a pass wrote: rows, and the cases it changed. A pass that changed a case is followed by
+     * another over that case, because one race escapes the snapshot: a row the pass found missing and added, while a
+     * command whose UPDATE of that row found nothing to update (no conflict) changed the case. The next pass sees the
+     * command's events and the row as added; from then on the row exists, and a command changing it meanwhile
+     * conflicts.
      */
     private record Pass(long rows, List<UUID> changed) {
-        static final Pass NOTHING = new Pass(0, List.of());
-
-        Pass and(Pass other) {
-            List<UUID> both = new ArrayList<>(changed);
-            both.addAll(other.changed);
-            return new Pass(rows + other.rows, both);
-        }
     }
 
     private Pass inSnapshot(Supplier<Pass> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Pass pass = snapshot.execute(tx -> work.get());
-                return pass == null ? Pass.NOTHING : pass;
-            } catch (RuntimeException e) {
-                if (attempt == ATTEMPTS || !LostRaces.lostARace(e)) {
-                    throw e;
-                }
-                pause(attempt);
-            }
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5L * attempt, 20L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while repairing the mail directory", e);
-        }
+        Pass pass = LostRaces.retried(ATTEMPTS, () -> snapshot.execute(tx -> work.get()));
+        return pass == null ? new Pass(0, List.of()) : pass;
     }
 
     /** Rows of cases the event store does not know (put there by hand, say): one may hold a reference wanted below. */
-    private Pass dropOrphans() {
+    private long dropOrphans() {
         String orphan = " WHERE NOT EXISTS (SELECT 1 FROM domainevententry e"
                 + " WHERE e.aggregateidentifier = %s.case_id::text AND e.sequencenumber = 0)";
-        return new Pass(jdbc.update("DELETE FROM mail_participant p" + orphan.formatted("p"))
+        return jdbc.update("DELETE FROM mail_participant p" + orphan.formatted("p"))
                 + jdbc.update("DELETE FROM mail_message m" + orphan.formatted("m"))
-                + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c")), List.of());
+                + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c"));
     }
 
     record TeamRow(String emailKey, String email, String name, boolean active) {
+        static TeamRow of(String email, String name, boolean active) {
+            return new TeamRow(EmailAddresses.key(email), email, name, active);
+        }
     }
 
     /** The team's rows against the events of every person in the snapshot (one registered meanwhile is in neither). */
-    private Pass repairTeam() {
+    private long repairTeam() {
         List<UUID> personIds = jdbc.queryForList(
                 "SELECT DISTINCT aggregateidentifier::uuid FROM domainevententry WHERE type = 'Person'", UUID.class);
         Map<UUID, TeamRow> kept = new HashMap<>();
@@ -180,9 +160,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
             for (DomainEventMessage<?> event : recorded(personId)) {
                 Object payload = event.getPayload();
                 if (payload instanceof PersonRegisteredEvent e) {
-                    wanted.put(personId, new TeamRow(EmailAddresses.key(e.email()), e.email(), e.name(), e.team()));
+                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
                 } else if (payload instanceof PersonUpdatedEvent e) {
-                    wanted.put(personId, new TeamRow(EmailAddresses.key(e.email()), e.email(), e.name(), e.team()));
+                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
                 } else if (payload instanceof PersonRetiredFromTeamEvent && wanted.containsKey(personId)) {
                     TeamRow was = wanted.get(personId);
                     wanted.put(personId, new TeamRow(was.emailKey(), was.email(), was.name(), false));
@@ -191,19 +171,17 @@ public class MailDirectoryRepair implements KeptFromEvents {
         }
         List<Object[]> dropped = new ArrayList<>();
         kept.keySet().stream().filter(id -> !wanted.containsKey(id)).forEach(id -> dropped.add(new Object[] {id}));
-        // rows put right before rows added: a wrong row may hold the address of one that is missing
         List<Object[]> written = new ArrayList<>();
         List<Object[]> addressesWanted = new ArrayList<>();
-        for (boolean known : new boolean[] {true, false}) {
-            wanted.forEach((id, row) -> {
-                if (kept.containsKey(id) == known && !row.equals(kept.get(id))) {
-                    written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active()});
-                    if (!known || !row.emailKey().equals(kept.get(id).emailKey())) {
-                        addressesWanted.add(new Object[] {row.emailKey(), id});
-                    }
+        wanted.forEach((id, row) -> {
+            TeamRow had = kept.get(id);
+            if (!row.equals(had)) {
+                written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active()});
+                if (had == null || !row.emailKey().equals(had.emailKey())) {
+                    addressesWanted.add(new Object[] {row.emailKey(), id});
                 }
-            });
-        }
+            }
+        });
         jdbc.batchUpdate("DELETE FROM mail_team WHERE person_id = ?", dropped);
         // a wrong row may hold the address of another: it gets a stand-in, and its own right one below
         jdbc.batchUpdate("UPDATE mail_team SET email_key = '~' || person_id::text WHERE email_key = ? AND person_id <> ?",
@@ -212,7 +190,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
                        name = EXCLUDED.name, active = EXCLUDED.active""", written);
-        return new Pass(dropped.size() + written.size(), List.of());
+        return dropped.size() + written.size();
     }
 
     record CaseRow(String reference, String subject, String status, String creatorKey) {

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -120,7 +119,7 @@ public class InboundMailProcessor {
             mail = new InboundMailParser(current.integer(Setting.MAIL_MAX_BYTES),
                     current.integer(Setting.MAIL_ATTACHMENT_MAX_BYTES)).parse(raw);
         } catch (UnparseableMailException e) {
-            return once("sha256:" + sha256(raw), () -> record("sha256:" + sha256(raw), null, null, null, via,
+            return once(() -> record("sha256:" + sha256(raw), null, null, null, via,
                     Outcome.QUARANTINED, "unparseable: " + e.getMessage(), null, raw));
         }
         String key = mail.messageId() != null ? "id:" + mail.messageId() : "sha256:" + sha256(raw);
@@ -128,7 +127,7 @@ public class InboundMailProcessor {
             return new Result(Outcome.DUPLICATE, null, "seen before");
         }
         try {
-            return once(key, () -> decide(mail, raw, key, via, current));
+            return once(() -> decide(mail, raw, key, via, current));
         } catch (RuntimeException e) {
             CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
             if (refusal == null) {
@@ -136,7 +135,7 @@ public class InboundMailProcessor {
             }
             String detail = refusal.code() + ": " + refusal.getMessage();
             log.info("Mail {} from {} refused: {}", mail.messageId(), sender(mail), detail);
-            return once(key, () -> record(key, mail, via, Outcome.REFUSED, detail, null, raw));
+            return once(() -> record(key, mail, via, Outcome.REFUSED, detail, null, raw));
         }
     }
 
@@ -145,25 +144,11 @@ public class InboundMailProcessor {
      * together or not at all. A command that loses a race for its case rolls the whole transaction back (see
      * {@link LostRaces#IN_SENDERS_TRANSACTION}); then the whole work runs again, up to {@value #RACE_ATTEMPTS} times.
      */
-    private Result once(String key, java.util.function.Supplier<Result> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return transactions.execute(tx -> work.get());
-            } catch (DuplicateKeyException raced) {
-                return new Result(Outcome.DUPLICATE, null, "handled concurrently");
-            } catch (RuntimeException e) {
-                if (!LostRaces.lostARace(e) || attempt >= RACE_ATTEMPTS) {
-                    throw e;
-                }
-                log.debug("Mail {} lost a race for its case, handled again (attempt {})", key, attempt + 1);
-                try {
-                    // jitter, growing with each attempt, so that the racers do not meet again
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, (5L << attempt) + 1));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+    private Result once(java.util.function.Supplier<Result> work) {
+        try {
+            return LostRaces.retried(RACE_ATTEMPTS, () -> transactions.execute(tx -> work.get()));
+        } catch (DuplicateKeyException raced) {
+            return new Result(Outcome.DUPLICATE, null, "handled concurrently");
         }
     }
 
