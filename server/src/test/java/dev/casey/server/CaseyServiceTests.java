@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
+import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import dev.casey.server.axon.ConflictRetry;
@@ -18,12 +20,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.common.Registration;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +60,8 @@ class CaseyServiceTests extends ServiceTest {
     EventProcessingConfiguration processing;
     @Autowired
     ReadModelRebuild rebuild;
+    @Autowired
+    CommandBus commandBus;
     @Autowired
     ConflictRetry conflictRetry;
     @Autowired
@@ -300,6 +308,39 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(confirmed.status()).isEqualTo(200);
         assertThat(confirmed.at("/status")).isEqualTo("open");
         assertProblem(api.post("/confirm/" + code), 409, "ALREADY_CONFIRMED", null);
+    }
+
+    @Test
+    void aConfirmationByCodeThatLosesARaceRunsAgainWhole() {
+        api.post("/config", "[{\"caseConfirmation\": true}]");
+        String uuid = api.openCase("R", "race@other.tld", "Confirm me again", "hi").at("/uuid");
+        String code = jdbc.queryForObject("SELECT code FROM case_confirmation_code WHERE case_id = ?", String.class,
+                UUID.fromString(uuid));
+        // the confirmation runs inside the transaction of the confirmation by code: its lost race rolls that back
+        // too, so the confirmation by code must run again, not the confirmation alone on another thread (which would
+        // confirm the case while the request failed)
+        AtomicInteger byCode = new AtomicInteger();
+        AtomicInteger confirmations = new AtomicInteger();
+        Registration raceOnce = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            Object command = unitOfWork.getMessage().getPayload();
+            if (command instanceof ConfirmCaseByCodeCommand) {
+                byCode.incrementAndGet();
+            } else if (command instanceof ConfirmCaseCommand && confirmations.incrementAndGet() == 1) {
+                throw new ConcurrencyException("another instance appended to case " + uuid + " first");
+            }
+            return chain.proceed();
+        });
+        try {
+            Response confirmed = api.post("/confirm/" + code);
+            assertThat(confirmed.status()).isEqualTo(200);
+            assertThat(confirmed.at("/status")).isEqualTo("open");
+        } finally {
+            raceOnce.cancel();
+            api.post("/config", "[{\"caseConfirmation\": false}]");
+        }
+        assertThat(byCode.get()).as("the confirmation by code ran again").isEqualTo(2);
+        assertThat(confirmations.get()).isEqualTo(2);
+        assertThat(api.get("/case/" + uuid + "/history").text().split("CaseConfirmedEvent", -1)).hasSize(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.casey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.server.Api.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.common.Registration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +30,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -66,6 +72,8 @@ class MailConversationTests extends ServiceTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    CommandBus commandBus;
     Api api;
 
     @BeforeEach
@@ -490,15 +498,39 @@ class MailConversationTests extends ServiceTest {
 
     @Test
     void aRecipientRefusedForGoodIsRecordedInTheCaseHistory() throws Exception {
-        ScriptedSmtpServer refusing = ScriptedSmtpServer.refusingEveryRecipient();
-        sendingTo(refusing, () -> {
-            Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
-            String uuid = created.at("/uuid");
-            await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
-                    .contains("MailDeliveryFailedEvent"));
-            assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
-            assertThat(api.get("/mail/outbox").json().get("mails").toString()).doesNotContain(created.at("/reference"));
+        // the record of a failure is a command of its own, with its own transaction that commits: run from the
+        // delivery transaction's afterCommit it would join the finished transaction, where nothing commits it
+        AtomicInteger failuresRecorded = new AtomicInteger();
+        AtomicInteger failuresCommitted = new AtomicInteger();
+        Registration watch = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getPayload() instanceof RecordMailDeliveryFailureCommand) {
+                failuresRecorded.incrementAndGet();
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        failuresCommitted.incrementAndGet();
+                    }
+                });
+            }
+            return chain.proceed();
         });
+        ScriptedSmtpServer refusing = ScriptedSmtpServer.refusingEveryRecipient();
+        try {
+            sendingTo(refusing, () -> {
+                Response created = api.openCase("Dead End", "dead@example.org", "Nobody home", "hello?");
+                String uuid = created.at("/uuid");
+                await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid + "/history").text()
+                        .contains("MailDeliveryFailedEvent"));
+                assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
+                assertThat(api.get("/mail/outbox").json().get("mails").toString())
+                        .doesNotContain(created.at("/reference"));
+            });
+        } finally {
+            watch.cancel();
+        }
+        assertThat(failuresRecorded.get()).isPositive();
+        assertThat(failuresCommitted.get()).as("failure records committed by their own transaction")
+                .isEqualTo(failuresRecorded.get());
     }
 
     @Test
