@@ -61,7 +61,8 @@ public class ReadModelRebuild {
      * Whether a rebuild runs on any instance, and the last one's progress or outcome: state is {@code never},
      * {@code running}, {@code finished}, {@code failed} or {@code interrupted} (its instance stopped in the middle);
      * phase what it is (or was last) at: {@code caseViews}, {@code personViews}, or the name of a
-     * {@link KeptFromEvents} ({@code mailDirectory}).
+     * {@link KeptFromEvents} ({@code mailDirectory}); casesDone the cases rebuilt, or in a {@link KeptFromEvents}
+     * phase the cases it has compared.
      */
     public record Status(String state, String phase, Instant startedAt, Instant finishedAt, long cases, long casesDone,
                          long events, String failure) {
@@ -281,8 +282,10 @@ public class ReadModelRebuild {
         eventCount += personEvents == null ? 0 : personEvents;
         Map<String, Long> repaired = new LinkedHashMap<>();
         keptElsewhere.orderedStream().forEach(kept -> {
-            phase(kept.name());
-            repaired.put(kept.name(), kept.repair(caseIds));
+            // casesDone counts the cases this phase has compared
+            jdbc.update("UPDATE read_model_rebuild SET phase = ?, cases_done = 0 WHERE id = 1", kept.name());
+            repaired.put(kept.name(), kept.repair(caseIds, compared -> jdbc.update(
+                    "UPDATE read_model_rebuild SET cases_done = cases_done + ? WHERE id = 1", compared)));
         });
         jdbc.update("UPDATE read_model_rebuild SET finished_at = now(), events = ? WHERE id = 1", eventCount);
         return new Result(eventCount, caseIds.size(), personIds.size(), repaired,

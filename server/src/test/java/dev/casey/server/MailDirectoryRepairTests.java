@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,7 +59,7 @@ class MailDirectoryRepairTests extends ServiceTest {
                 // the repair read the case as open, with its row saying expired; now it is closed, row and events
                 assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
             }
-        });
+        }, done -> { });
         assertThat(compared).as("compared again after losing the race").hasValue(2);
         assertThat(repaired).as("the command had put the row right by then").isZero();
         assertThat(status(caseId)).isEqualTo("CLOSED");
@@ -80,11 +81,11 @@ class MailDirectoryRepairTests extends ServiceTest {
             if (compared.incrementAndGet() == 1) {
                 assertThat(api.post("/case/" + caseId + "/close").status()).isEqualTo(200);
             }
-        });
+        }, done -> { });
         assertThat(status(caseId)).as("as the events say").isEqualTo("CLOSED");
         assertThat(compared).as("added, put right, found right").hasValue(3);
         assertThat(repaired).as("the case's rows; then its status").isEqualTo(rows + 1);
-        assertThat(repair.repair(List.of(caseId))).isZero();
+        assertThat(repair.repair(List.of(caseId), done -> { })).isZero();
     }
 
     /**
@@ -103,7 +104,7 @@ class MailDirectoryRepairTests extends ServiceTest {
                 assertThat(api.post("/case/" + caseId + "/messages",
                         "{\"from\": \"kim@team.test\", \"message\": \"me too\"}").status()).isEqualTo(201);
             }
-        });
+        }, done -> { });
         assertThat(jdbc.queryForObject("SELECT role FROM mail_participant WHERE case_id = ? AND email_key = ?",
                 String.class, caseId, "kim@team.test")).isEqualTo("participant");
     }
@@ -145,11 +146,23 @@ class MailDirectoryRepairTests extends ServiceTest {
                 max);
         jdbc.update("UPDATE mail_team SET email_key = 'max@team.test', email = 'max@team.test' WHERE person_id = ?::uuid",
                 lea);
-        assertThat(repair.repair(List.of())).isEqualTo(2);
+        assertThat(repair.repair(List.of(), done -> { })).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT email_key FROM mail_team WHERE person_id = ?::uuid", String.class, lea))
                 .isEqualTo("lea@team.test");
         assertThat(jdbc.queryForObject("SELECT email FROM mail_team WHERE person_id = ?::uuid", String.class, max))
                 .isEqualTo("max@team.test");
+    }
+
+    /** The rebuild's progress: every case counted once as compared, also the one a second pass compares again. */
+    @Test
+    void theRepairTellsHowManyCasesItHasComparedSoFar() {
+        List<UUID> cases = List.of(openCase("ida@example.org"), openCase("ivo@example.org"), openCase("ira@example.org"));
+        forget(cases.get(1));
+        AtomicLong compared = new AtomicLong();
+        List<Long> seenBeforeWriting = new ArrayList<>();
+        repair.repair(cases, 1, group -> seenBeforeWriting.add(compared.get()), compared::addAndGet);
+        assertThat(seenBeforeWriting).as("three groups, then the changed case again").containsExactly(0L, 1L, 2L, 3L);
+        assertThat(compared).hasValue(3);
     }
 
     private UUID openCase(String creator) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -79,15 +80,16 @@ public class MailDirectoryRepair implements KeptFromEvents {
     }
 
     @Override
-    public long repair(List<UUID> caseIds) {
-        return repair(caseIds, CASES_PER_TRANSACTION, group -> { });
+    public long repair(List<UUID> caseIds, LongConsumer compared) {
+        return repair(caseIds, CASES_PER_TRANSACTION, group -> { }, compared);
     }
 
     /**
      * A repair with casesPerTransaction cases per transaction; beforeWriting sees each group once its rows and events
      * are read and compared, before anything is written (tests use it to write to a case at that moment).
      */
-    public long repair(List<UUID> caseIds, int casesPerTransaction, Consumer<List<UUID>> beforeWriting) {
+    public long repair(List<UUID> caseIds, int casesPerTransaction, Consumer<List<UUID>> beforeWriting,
+                       LongConsumer compared) {
         long started = System.nanoTime();
         long repaired = 0;
         // a pass that wrote is checked by another: see Pass
@@ -101,6 +103,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 Pass cases = inSnapshot(() -> repairCases(group, beforeWriting));
                 repaired += cases.rows();
                 changedNow.addAll(cases.changed());
+                if (pass == 1) { // the passes after it go over the few cases it changed
+                    compared.accept(group.size());
+                }
             }
             repaired += teamRows;
             teamChanged = teamRows > 0;
