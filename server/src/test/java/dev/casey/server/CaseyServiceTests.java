@@ -792,6 +792,36 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void textPostgreSqlCannotKeepIsRefusedNamingTheField() {
+        String opening = "{\"creator\": {\"name\": \"N\", \"email\": \"nul@other.tld\"}, \"subject\": \"%s\", "
+                + "\"message\": \"%s\", \"meta\": {%s}}";
+        assertProblem(api.post("/cases", opening.formatted("s", "m\\u0000x", "")), 400, "INVALID_VALUE", "message");
+        assertProblem(api.post("/cases", opening.formatted("s\\ud800", "m", "")), 400, "INVALID_VALUE", "subject");
+        assertProblem(api.post("/cases", opening.formatted("s", "m\\udc00", "")), 400, "INVALID_VALUE", "message");
+        assertProblem(api.post("/cases", opening.formatted("s", "m", "\"a\": \"b\\u0000\"")), 400, "INVALID_VALUE",
+                "meta.a");
+        Response refused = api.post("/cases", opening.formatted("s", "m", "\"a\\u0000\": \"b\""));
+        assertProblem(refused, 400, "INVALID_VALUE", null);
+        assertThat(refused.at("/detail")).contains("U+0000");
+        assertThat(api.get("/cases?participant=nul@other.tld").json().get("total").asLong()).as("nothing kept").isZero();
+
+        // a pair of surrogates is a character like any other
+        Response created = api.post("/cases", opening.formatted("s \\ud83d\\ude00", "m \\ud83d\\ude00", ""));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String uuid = created.at("/uuid");
+        assertThat(api.get("/case/" + uuid).at("/subject")).isEqualTo("s \ud83d\ude00");
+        assertProblem(api.post("/case/" + uuid + "/messages", "{\"from\": \"nul@other.tld\", \"message\": \"hi\\u0000\"}"),
+                400, "INVALID_VALUE", "message");
+        assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"k\": \"v\\u0000\"}}"), 400, "INVALID_VALUE", "meta.k");
+        assertProblem(api.post("/case/" + uuid + "/close", "{\"reason\": \"done\\u0000\"}"), 400, "INVALID_VALUE",
+                "reason");
+        assertProblem(api.post("/config", "[{\"mailSupportName\": \"Desk\\u0000\"}]"), 400, "INVALID_VALUE",
+                "[0].mailSupportName");
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
+        assertThat(api.get("/case/" + uuid).at("/status")).isEqualTo("open");
+    }
+
+    @Test
     void oversizeBodiesAreRefusedWith413() {
         api.post("/config", "[{\"requestMaxBytes\": 2000}]");
         String big = "x".repeat(3000);

@@ -54,12 +54,14 @@ class HttpConfiguration {
     /**
      * A string where a number belongs (or the other way round) is a client error to report, not a
      * value to guess at; enums are written in lower case ({@code "open"}) and read in any case; instants are
-     * written and read as before, only faster ({@link IsoInstants}).
+     * written and read as before, only faster ({@link IsoInstants}); text that PostgreSQL cannot keep is refused
+     * ({@link StorableText}).
      */
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
         return builder -> builder
                 .addModule(IsoInstants.module())
+                .addModule(StorableText.module())
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)

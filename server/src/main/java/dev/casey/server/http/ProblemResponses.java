@@ -130,6 +130,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             return Problems.invalid("UNKNOWN_FIELD", "unknown field " + field,
                     List.of(Map.of("field", field, "message", "unknown field " + unknown.getPropertyName())));
         }
+        if (json instanceof StorableText.UnstorableTextException) {
+            String message = field + " " + json.getOriginalMessage();
+            return Problems.invalid("INVALID_VALUE", message, List.of(Map.of("field", field, "message", message)));
+        }
         if (json instanceof InvalidNullException) {
             return Problems.invalid("INVALID_REQUEST", field + " must not be null",
                     List.of(Map.of("field", field, "message", field + " must not be null")));
