@@ -16,6 +16,7 @@ import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
 
     record TeamRow(String emailKey, String email, String name, boolean active) {
         static TeamRow of(String email, String name, boolean active) {
-            return new TeamRow(EmailAddresses.key(email), email, name, active);
+            return new TeamRow(EmailAddresses.key(email), email, asStored(name), active);
         }
     }
 
@@ -240,8 +241,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
 
         private void known(Participant p, String role) {
             ParticipantRow was = participants.get(EmailAddresses.key(p.email()));
+            String keptRole = role != null ? role : was == null ? MailDirectory.INVITED : was.role();
             participants.put(EmailAddresses.key(p.email()), new ParticipantRow(was == null ? p.email() : was.email(),
-                    p.name(), p.team(), role != null ? role : was == null ? MailDirectory.INVITED : was.role()));
+                    asStored(p.name()), p.team(), keptRole));
         }
 
         void status(CaseStatus status) {
@@ -249,6 +251,18 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 kase = new CaseRow(kase.reference(), kase.subject(), status.name(), kase.creatorKey());
             }
         }
+    }
+
+    /**
+     * The text as a text column keeps it. PgJDBC sends UTF-8, in which an unpaired surrogate becomes "?": events
+     * recorded before the HTTP API refused such text hold some, and compared as they are they would differ from their
+     * rows at every rebuild.
+     */
+    static String asStored(String text) {
+        if (text == null || text.chars().noneMatch(c -> Character.isSurrogate((char) c))) {
+            return text;
+        }
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     /** The directory of one case as {@code CaseMail}'s handlers write it from these events. */
@@ -260,14 +274,14 @@ public class MailDirectoryRepair implements KeptFromEvents {
         for (DomainEventMessage<?> event : stream) {
             Object payload = event.getPayload();
             if (payload instanceof CaseOpenedEvent e) {
-                entry.kase = new CaseRow(e.reference(), e.subject(), e.status().name(),
+                entry.kase = new CaseRow(e.reference(), asStored(e.subject()), e.status().name(),
                         EmailAddresses.key(e.creator().email()));
                 entry.tookPart(e.creator());
             } else if (payload instanceof ParticipantAddedEvent e) {
                 entry.tookPart(e.participant());
             } else if (payload instanceof MessagePostedEvent e) {
-                entry.messages.putIfAbsent(e.messageId(), new MessageRow(caseId, e.author().email(), e.author().name(),
-                        e.body(), event.getTimestamp(), e.mailMessageId()));
+                entry.messages.putIfAbsent(e.messageId(), new MessageRow(caseId, e.author().email(),
+                        asStored(e.author().name()), asStored(e.body()), event.getTimestamp(), e.mailMessageId()));
                 entry.tookPart(e.author());
             } else if (payload instanceof TeamInvitedEvent e) {
                 e.invited().forEach(entry::invited);
