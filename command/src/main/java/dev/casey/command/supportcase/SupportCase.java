@@ -158,6 +158,9 @@ class SupportCase implements CachedFootprint {
         if (status == CaseStatus.EXPIRED) {
             throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
         }
+        if (closedUnconfirmed()) {
+            throw new CaseyRefusal(ErrorCode.CASE_CLOSED, "this case was closed before it was confirmed");
+        }
         if (status != CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.ALREADY_CONFIRMED, "this case was confirmed already");
         }
@@ -270,8 +273,11 @@ class SupportCase implements CachedFootprint {
         }
         Settings settings = rules.settings();
         if (status == CaseStatus.CLOSED) {
+            if (closedUnconfirmed()) {
+                return refuse(command, author, body, "the case was closed before its creator confirmed it");
+            }
             if (!settings.caseCanReopen()) {
-                return refuse(command, author, body);
+                return refuse(command, author, body, "the case is closed and caseCanReopen is off");
             }
             apply(new CaseReopenedEvent(caseId, "a message arrived", command.actor(), command.source()));
             scheduleIdleCheck(openings, now(), now(), settings, deadlines);
@@ -292,20 +298,24 @@ class SupportCase implements CachedFootprint {
      * A closed case that may not be reopened: a mail is kept as refused, and its author is told so
      * at most once a day; over HTTP the caller is told at once.
      */
-    private PostOutcome refuse(PostMessageCommand command, Participant author, String body) {
+    private PostOutcome refuse(PostMessageCommand command, Participant author, String body, String reason) {
         if (command.source() != Source.MAIL) {
             throw new CaseyRefusal(ErrorCode.CASE_CLOSED, "this case is closed and cannot be reopened by a message");
         }
         Instant lastReply = politeRepliesSent.get(EmailAddresses.key(author.email()));
         boolean politeReply = lastReply == null || !now().isBefore(lastReply.plus(POLITE_REPLY_INTERVAL));
-        apply(new MessageRefusedEvent(caseId, command.messageId(), author, body,
-                "the case is closed and caseCanReopen is off", command.mailMessageId(), politeReply, command.actor(),
-                command.source()));
+        apply(new MessageRefusedEvent(caseId, command.messageId(), author, body, reason, command.mailMessageId(),
+                politeReply, command.actor(), command.source()));
         if (!politeReply) {
             apply(new MailWithheldEvent(caseId, author.email(),
                     "the author was told today already that this case is closed", Actor.CASEY, Source.SYSTEM));
         }
         return PostOutcome.REFUSED;
+    }
+
+    /** Closed while it awaited its creator's confirmation: the code is dropped only when the case is confirmed. */
+    private boolean closedUnconfirmed() {
+        return status == CaseStatus.CLOSED && confirmationCode != null;
     }
 
     @CommandHandler
@@ -320,6 +330,11 @@ class SupportCase implements CachedFootprint {
     void handle(ReopenCaseCommand command, CaseRules rules, DeadlineManager deadlines) {
         if (status != CaseStatus.CLOSED) {
             throw new CaseyRefusal(ErrorCode.CASE_NOT_CLOSED, "only a closed case can be reopened");
+        }
+        if (closedUnconfirmed()) {
+            // reopened it would be open without the team ever having been invited
+            throw new CaseyRefusal(ErrorCode.CASE_NEVER_CONFIRMED,
+                    "this case was closed before its creator confirmed it and cannot be reopened");
         }
         apply(new CaseReopenedEvent(caseId, command.reason(), command.actor(), command.source()));
         scheduleIdleCheck(openings, now(), now(), rules.settings(), deadlines);

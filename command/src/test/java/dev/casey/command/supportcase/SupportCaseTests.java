@@ -32,6 +32,7 @@ import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
 import dev.casey.api.supportcase.MailDeliveryFailedEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
+import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
@@ -294,6 +295,37 @@ class SupportCaseTests {
         fixture.given(caseOpened(CaseStatus.OPEN), closed())
                 .when(new ReopenCaseCommand(CASE_ID, "not solved", CLIENT, Source.HTTP))
                 .expectEvents(new CaseReopenedEvent(CASE_ID, "not solved", CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenAPendingCaseClosed_whenReopen_thenRefused() {
+        // reopened it would be open without the team ever having been told of it
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)),
+                        firstMessage(), closed())
+                .when(new ReopenCaseCommand(CASE_ID, "changed my mind", CLIENT, Source.HTTP)),
+                ErrorCode.CASE_NEVER_CONFIRMED, null);
+    }
+
+    @Test
+    void givenAPendingCaseClosed_whenConfirm_thenRefusedAsClosed() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)),
+                        firstMessage(), closed())
+                .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP)),
+                ErrorCode.CASE_CLOSED, null);
+    }
+
+    @Test
+    void givenAPendingCaseClosed_whenPosting_thenRefusedAlsoByMail() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)),
+                        firstMessage(), closed())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, null, CLIENT, Source.HTTP)),
+                ErrorCode.CASE_CLOSED, null);
+        fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage(),
+                        closed())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "open it", "m1@other.tld", null,
+                        CLIENT, Source.MAIL))
+                .expectEvents(new MessageRefusedEvent(CASE_ID, REPLY, CUSTOMER, "open it",
+                        "the case was closed before its creator confirmed it", "m1@other.tld", true, CLIENT, Source.MAIL));
     }
 
     @Test
