@@ -1,5 +1,7 @@
 package dev.casey.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.casey.api.supportcase.MessageView;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.EnumFeature;
@@ -17,6 +19,9 @@ public final class Documents {
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(IsoInstants.module())
+            // a message's mails are the mail gateway's to tell, when a case is fetched: not kept with the message
+            .withConfigOverride(MessageView.class, message -> message.setInclude(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL)))
             .build();
 
     private Documents() {

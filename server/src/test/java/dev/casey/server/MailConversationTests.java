@@ -105,6 +105,17 @@ class MailConversationTests extends ServiceTest {
         String messageId = Mails.header(received, "Message-ID").replaceAll("[<>]", "");
         await().atMost(PATIENCE).until(() -> "SENT".equals(jdbc.queryForObject(
                 "SELECT state FROM mail_outbox WHERE message_id = ?", String.class, messageId)));
+        JsonNode firstMails = api.get("/case/" + uuid).json().get("messages").get(0).get("deliveries");
+        JsonNode toCreator = null;
+        for (JsonNode mail : firstMails) {
+            toCreator = mail.get("to").asString().equals(customer) ? mail : toCreator;
+        }
+        assertThat(toCreator).as(firstMails.toString()).isNotNull();
+        assertThat(toCreator.get("state").asString()).isEqualTo("sent");
+        assertThat(toCreator.get("sentAt").asString()).isNotBlank();
+        assertThat(firstMails.findValuesAsString("to")).contains("ben@team.test", "anna@team.test");
+        assertThat(api.get("/case/" + uuid + "?asOf=" + java.time.Instant.now()).json().get("messages").get(0)
+                .get("deliveries").isNull()).as("not known as of an earlier instant").isTrue();
         assertThat(Mails.text(jdbc.queryForObject("SELECT raw FROM mail_outbox WHERE message_id = ?", byte[].class,
                 messageId))).isEqualTo(Mails.text(received));
 
@@ -524,6 +535,16 @@ class MailConversationTests extends ServiceTest {
                 assertThat(api.get("/case/" + uuid + "/history").text()).contains("550 5.1.1");
                 assertThat(api.get("/mail/outbox").json().get("mails").toString())
                         .doesNotContain(created.at("/reference"));
+                // the case tells how each recipient's mail of its message fared
+                JsonNode deliveries = api.get("/case/" + uuid).json().get("messages").get(0).get("deliveries");
+                assertThat(deliveries).hasSize(3);
+                for (JsonNode delivery : deliveries) {
+                    assertThat(delivery.get("state").asString()).as(delivery.toString()).isEqualTo("failed");
+                    assertThat(delivery.get("error").asString()).contains("550 5.1.1");
+                    assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+                }
+                assertThat(deliveries.findValuesAsString("to"))
+                        .containsExactlyInAnyOrder("dead@example.org", "ben@team.test", "anna@team.test");
             });
         } finally {
             watch.cancel();

@@ -13,4 +13,11 @@ public record CaseView(UUID uuid, String reference, String subject, CaseStatus s
                        List<String> tags, Map<String, String> meta, Participant creator,
                        List<Participant> participants, List<Participant> invited, List<MessageView> messages, Instant openedAt,
                        Instant updatedAt, Instant closedAt, long version) {
+
+    /** The case with each message's mails. */
+    public CaseView withDeliveries(MailDeliveries mails) {
+        return new CaseView(uuid, reference, subject, status, category, tags, meta, creator, participants, invited,
+                messages.stream().map(m -> m.withDeliveries(mails.of(m.uuid()))).toList(), openedAt, updatedAt,
+                closedAt, version);
+    }
 }

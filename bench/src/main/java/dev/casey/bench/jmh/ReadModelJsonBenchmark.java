@@ -46,7 +46,7 @@ public class ReadModelJsonBenchmark extends MailBenchmark {
                     "Message " + i + " of the case, with a few lines of text.\n\nIt mentions the export dialog,"
                             + " the browser and the account once more.\nRegards",
                     i % 2 == 0 ? Source.MAIL : Source.HTTP, opened.plusSeconds(600L * i + i),
-                    "casey.m" + i + "aaaaaaaaaaaaaaaaaaaaaa@support.example.com", List.of()));
+                    "casey.m" + i + "aaaaaaaaaaaaaaaaaaaaaa@support.example.com", List.of(), null));
         }
         view = new CaseView(UUID.randomUUID(), "K7QM-4XPD", "Export to CSV (Excel) stops at 80 %", CaseStatus.OPEN,
                 "billing", List.of("export", "excel"), Map.of("plan", "pro"), customer, List.of(customer, ben),

@@ -77,8 +77,9 @@ public class MailPlanner {
                 current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null);
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
-        outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.kind().name(), to.email(),
-                to.name() == null ? to.email() : to.name(), identity(current), mail));
+        outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null
+                : letter.message().messageId(), letter.kind().name(), to.email(), to.name() == null ? to.email()
+                : to.name(), identity(current), mail));
     }
 
     static MailIdentity identity(Settings settings) {

@@ -1,6 +1,9 @@
 package dev.casey.mailgateway.outbox;
 
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.supportcase.FetchMailDeliveriesQuery;
+import dev.casey.api.supportcase.MailDeliveries;
+import dev.casey.api.supportcase.MailDelivery;
 import dev.casey.mailgateway.outbound.ComposedMail;
 import dev.casey.mailgateway.outbound.MailIdentity;
 import dev.casey.mailgateway.outbound.OutgoingMail;
@@ -11,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.axonframework.queryhandling.QueryHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,8 +47,8 @@ public class Outbox {
     public record Addressee(UUID id, UUID caseId, String recipient, String recipientName, String messageId) {
     }
 
-    /** What to store for a new mail: who gets it, and the draft to compose it from. */
-    public record NewMail(UUID id, UUID caseId, String kind, String recipient, String recipientName,
+    /** What to store for a new mail: who gets it, the message of the case it carries (if any), and its draft. */
+    public record NewMail(UUID id, UUID caseId, UUID caseMessageId, String kind, String recipient, String recipientName,
                           MailIdentity sender, OutgoingMail mail) {
     }
 
@@ -88,10 +93,10 @@ public class Outbox {
     public void enqueue(NewMail mail) {
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("""
-                INSERT INTO mail_outbox (id, case_id, kind, recipient, recipient_key, recipient_name, message_id, draft,
-                                         state, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'QUEUED', ?, ?) ON CONFLICT (id) DO NOTHING""",
-                mail.id(), mail.caseId(), mail.kind(), mail.recipient(), EmailAddresses.key(mail.recipient()),
+                INSERT INTO mail_outbox (id, case_id, case_message_id, kind, recipient, recipient_key, recipient_name,
+                                         message_id, draft, state, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'QUEUED', ?, ?) ON CONFLICT (id) DO NOTHING""",
+                mail.id(), mail.caseId(), mail.caseMessageId(), mail.kind(), mail.recipient(), EmailAddresses.key(mail.recipient()),
                 mail.recipientName(), mail.mail().messageId(), Drafts.json(new Drafts.Draft(mail.sender(), mail.mail())),
                 now, now);
         signal.afterCommit();
@@ -110,6 +115,23 @@ public class Outbox {
                     UNION ALL
                     SELECT message_id, 1, created_at, id FROM mail_outbox WHERE case_id = ? AND recipient_key = ?
                 ) thread ORDER BY ours, at, row_id""", String.class, caseId, key, caseId, key);
+    }
+
+    /** How the mails of the case's messages fared, oldest first. */
+    @QueryHandler
+    MailDeliveries handle(FetchMailDeliveriesQuery query) {
+        Map<UUID, List<MailDelivery>> byMessage = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT case_message_id, recipient, kind, state, attempts, created_at, sent_at, last_error FROM mail_outbox
+                 WHERE case_id = ? AND case_message_id IS NOT NULL ORDER BY created_at, id""", rs -> {
+                    Timestamp sentAt = rs.getTimestamp(7);
+                    byMessage.computeIfAbsent(rs.getObject(1, UUID.class), message -> new ArrayList<>()).add(
+                            new MailDelivery(rs.getString(2), rs.getString(3).toLowerCase(Locale.ROOT),
+                                    rs.getString(4).toLowerCase(Locale.ROOT), rs.getInt(5),
+                                    rs.getTimestamp(6).toInstant(), sentAt == null ? null : sentAt.toInstant(),
+                                    rs.getString(8)));
+                }, query.caseId());
+        return new MailDeliveries(byMessage);
     }
 
     /** Our mail with this Message-ID; its bytes and draft are not read (replies name up to 20 of our ids). */

@@ -51,7 +51,7 @@ final class CaseViewFold {
             v.status = CaseStatus.OPEN;
         } else if (event instanceof MessagePostedEvent e) {
             v.messages.add(new MessageView(e.messageId(), e.author(), e.body(), e.source(), at, e.mailMessageId(),
-                    e.attachments() == null ? List.of() : e.attachments()));
+                    e.attachments() == null ? List.of() : e.attachments(), null));
         } else if (event instanceof TeamInvitedEvent e) {
             for (Participant p : e.invited()) {
                 String key = EmailAddresses.key(p.email());

@@ -14,6 +14,8 @@ import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
 import dev.casey.api.supportcase.FetchAttachmentQuery;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
+import dev.casey.api.supportcase.FetchMailDeliveriesQuery;
+import dev.casey.api.supportcase.MailDeliveries;
 import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
@@ -115,7 +117,12 @@ class CaseController {
 
     @GetMapping("/case/{uuid}")
     CaseView one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
-        return get(uuid, asOf);
+        CaseView kase = get(uuid, asOf);
+        if (asOf != null) {
+            return kase; // what became of its mails since is not what the case was then
+        }
+        return kase.withDeliveries(queries.query(new FetchMailDeliveriesQuery(uuid),
+                ResponseTypes.instanceOf(MailDeliveries.class)).join());
     }
 
     @GetMapping("/case/{uuid}/history")
