@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -202,11 +203,15 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(uuids(api.get("/cases?participant=" + who.toUpperCase()))).containsExactly(second, first);
         assertThat(uuids(api.get("/cases?tag=" + tag + "&q=SMOKE"))).containsExactly(first);
         assertThat(uuids(api.get("/cases?tag=" + tag + "&q=invoice"))).containsExactly(second);
+        String reference = api.get("/case/" + second).at("/reference");
+        assertThat(uuids(api.get("/cases?q=%20" + reference.toLowerCase(Locale.ROOT)))).as("by its reference")
+                .containsExactly(second);
         Response page = api.get("/cases?tag=" + tag + "&size=1&page=1");
         assertThat(uuids(page)).containsExactly(first);
         assertThat(page.json().get("total").asLong()).isEqualTo(2);
 
         assertProblem(api.get("/cases?status=sleeping"), 400, "INVALID_VALUE", "status");
+        assertThat(api.get("/cases?status=sleeping").at("/detail")).endsWith("pending, open, closed, expired");
         assertProblem(api.get("/cases?size=0"), 400, "INVALID_VALUE", "size");
         assertProblem(api.get("/cases?size=1000"), 400, "INVALID_VALUE", "size");
         assertProblem(api.get("/cases?page=-1"), 400, "INVALID_VALUE", "page");

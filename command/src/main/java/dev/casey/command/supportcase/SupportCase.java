@@ -85,6 +85,7 @@ class SupportCase implements CachedFootprint {
 
     static final int MAX_SUBJECT_LENGTH = 500;
     static final int MAX_MESSAGE_LENGTH = 1_000_000;
+    static final int MAX_REASON_LENGTH = 1_000;
     static final int MAX_CATEGORY_LENGTH = 100;
     static final Duration POLITE_REPLY_INTERVAL = Duration.ofDays(1);
 
@@ -323,7 +324,7 @@ class SupportCase implements CachedFootprint {
         if (status == CaseStatus.CLOSED || status == CaseStatus.EXPIRED) {
             throw new CaseyRefusal(ErrorCode.CASE_ALREADY_CLOSED, "this case is closed already");
         }
-        apply(new CaseClosedEvent(caseId, command.reason(), command.actor(), command.source()));
+        apply(new CaseClosedEvent(caseId, reason(command.reason()), command.actor(), command.source()));
     }
 
     @CommandHandler
@@ -336,8 +337,13 @@ class SupportCase implements CachedFootprint {
             throw new CaseyRefusal(ErrorCode.CASE_NEVER_CONFIRMED,
                     "this case was closed before its creator confirmed it and cannot be reopened");
         }
-        apply(new CaseReopenedEvent(caseId, command.reason(), command.actor(), command.source()));
+        apply(new CaseReopenedEvent(caseId, reason(command.reason()), command.actor(), command.source()));
         scheduleIdleCheck(openings, now(), now(), rules.settings(), deadlines);
+    }
+
+    /** Why a case is closed or reopened, if said: it goes into the participants' mail (shown up to 500 characters). */
+    private static String reason(String reason) {
+        return reason == null ? null : Refusals.requireText(reason, "reason", MAX_REASON_LENGTH);
     }
 
     @CommandHandler

@@ -285,6 +285,17 @@ class SupportCaseTests {
     }
 
     @Test
+    void givenOpenCase_whenClosedWithAnOverlongReason_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new CloseCaseCommand(CASE_ID, "x".repeat(SupportCase.MAX_REASON_LENGTH + 1), CLIENT,
+                        Source.HTTP)), ErrorCode.INVALID_VALUE, "reason");
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new CloseCaseCommand(CASE_ID, "x".repeat(SupportCase.MAX_REASON_LENGTH), CLIENT, Source.HTTP))
+                .expectEvents(new CaseClosedEvent(CASE_ID, "x".repeat(SupportCase.MAX_REASON_LENGTH), CLIENT,
+                        Source.HTTP));
+    }
+
+    @Test
     void givenClosedCase_whenCloseAgain_thenRefused() {
         Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), closed())
                 .when(new CloseCaseCommand(CASE_ID, null, CLIENT, Source.HTTP)), ErrorCode.CASE_ALREADY_CLOSED, null);

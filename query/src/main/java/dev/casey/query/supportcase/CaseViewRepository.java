@@ -279,9 +279,11 @@ class CaseViewRepository {
                 args.add(EmailAddresses.key(q.participant()));
             }
             if (q.text() != null) {
-                conditions.add("(EXISTS (SELECT 1 FROM case_view_document d WHERE d.case_id = c.case_id"
+                // the reference too: it is what customers quote and teams note down
+                conditions.add("(c.reference = ? OR EXISTS (SELECT 1 FROM case_view_document d WHERE d.case_id = c.case_id"
                         + " AND strpos(d.search_text, ?) > 0) OR EXISTS (SELECT 1 FROM case_view_message m"
                         + " WHERE m.case_id = c.case_id AND strpos(m.search_text, ?) > 0))");
+                args.add(q.text().strip().toUpperCase(Locale.ROOT));
                 args.add(q.text().toLowerCase(Locale.ROOT));
                 args.add(q.text().toLowerCase(Locale.ROOT));
             }

@@ -27,12 +27,14 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.queryhandling.QueryGateway;
@@ -220,7 +222,8 @@ class CaseController {
         try {
             return CaseStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "status must be one of pending, open, closed", "status");
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "status must be one of " + Arrays.stream(CaseStatus.values())
+                    .map(known -> known.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")), "status");
         }
     }
 
