@@ -30,6 +30,24 @@ public final class EmailAddresses {
         return address.trim().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Whether the address is the support address itself or one of its plus-addresses
+     * ({@code support+anything@domain}), compared by their keys. Mail to such an address lands in the
+     * support mailbox, so Casey would read what it wrote as a new message: a mail loop.
+     */
+    public static boolean isSupportAddress(String address, String supportAddress) {
+        if (address == null || supportAddress == null || address.lastIndexOf('@') < 0
+                || supportAddress.lastIndexOf('@') < 0) {
+            return false;
+        }
+        String key = key(address);
+        String support = key(supportAddress);
+        String local = key.substring(0, key.lastIndexOf('@'));
+        String supportLocal = support.substring(0, support.lastIndexOf('@'));
+        return domain(key).equals(domain(support))
+                && (local.equals(supportLocal) || local.startsWith(supportLocal + "+"));
+    }
+
     /** The address trimmed, when valid. */
     public static Optional<String> parse(String value) {
         if (value == null) {

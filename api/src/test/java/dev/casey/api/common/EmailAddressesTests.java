@@ -32,4 +32,15 @@ class EmailAddressesTests {
         assertThat(EmailAddresses.key(" Ben@Domain.TLD")).isEqualTo("ben@domain.tld");
         assertThat(EmailAddresses.domain("ben@domain.tld")).isEqualTo("domain.tld");
     }
+
+    @Test
+    void knowsTheSupportAddressAndItsPlusAddressesByTheirKeys() {
+        String support = "Support@Casey.Example";
+        assertThat(EmailAddresses.isSupportAddress(" support@casey.example", support)).isTrue();
+        assertThat(EmailAddresses.isSupportAddress("SUPPORT+k7qm@CASEY.example", support)).isTrue();
+        assertThat(EmailAddresses.isSupportAddress("supporter@casey.example", support)).isFalse();
+        assertThat(EmailAddresses.isSupportAddress("support@other.casey.example", support)).isFalse();
+        assertThat(EmailAddresses.isSupportAddress("my.support@casey.example", support)).isFalse();
+        assertThat(EmailAddresses.isSupportAddress(null, support)).isFalse();
+    }
 }

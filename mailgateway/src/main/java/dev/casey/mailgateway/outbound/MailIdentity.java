@@ -1,5 +1,7 @@
 package dev.casey.mailgateway.outbound;
 
+import dev.casey.api.common.EmailAddresses;
+
 /**
  * Who Casey is in mail (from configuration): the one support address, the name shown with it and the subject format.
  *
@@ -44,12 +46,6 @@ public record MailIdentity(String supportAddress, String supportName, String sub
      * ({@code support+anything@example.com}); local part and domain compared ignoring case.
      */
     public boolean isSupportAddress(String address) {
-        if (address == null || address.lastIndexOf('@') < 0) {
-            return false;
-        }
-        String local = MailText.localPart(address);
-        String ours = MailText.localPart(supportAddress);
-        return MailText.domain(address).equals(supportDomain())
-                && (local.equalsIgnoreCase(ours) || local.regionMatches(true, 0, ours + "+", 0, ours.length() + 1));
+        return EmailAddresses.isSupportAddress(address, supportAddress);
     }
 }
