@@ -17,6 +17,19 @@ public final class Refusals {
                 field + " must be a valid e-mail address", field));
     }
 
+    /**
+     * The address of someone Casey writes to or on behalf of: valid, and not the support address or one
+     * of its plus-addresses, whose mail would come back into the support mailbox as a new message.
+     */
+    public static String requireParticipantEmail(String value, String field, String supportAddress) {
+        String email = requireEmail(value, field);
+        if (EmailAddresses.isSupportAddress(email, supportAddress)) {
+            throw new CaseyRefusal(ErrorCode.SUPPORT_ADDRESS, field + " must not be the support address " + supportAddress
+                    + " or one of its plus-addresses: Casey would mail itself", field);
+        }
+        return email;
+    }
+
     public static String requireText(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
             throw new CaseyRefusal(ErrorCode.INVALID_VALUE, field + " must not be empty", field);

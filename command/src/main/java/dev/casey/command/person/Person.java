@@ -11,6 +11,7 @@ import dev.casey.api.person.RegisterPersonCommand;
 import dev.casey.api.person.RetirePersonFromTeamCommand;
 import dev.casey.api.person.UpdatePersonCommand;
 import dev.casey.command.Refusals;
+import dev.casey.command.supportcase.CaseRules;
 import java.util.Objects;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -33,9 +34,9 @@ class Person {
     }
 
     @CommandHandler
-    Person(RegisterPersonCommand command, PersonDirectory directory) {
+    Person(RegisterPersonCommand command, PersonDirectory directory, CaseRules rules) {
         String name = Refusals.requireName(command.name(), "name");
-        String email = Refusals.requireEmail(command.email(), "email");
+        String email = Refusals.requireParticipantEmail(command.email(), "email", rules.settings().mailAddress());
         if (directory.isTaken(email, null)) {
             throw PersonDirectory.taken(email);
         }
@@ -44,9 +45,10 @@ class Person {
     }
 
     @CommandHandler
-    void handle(UpdatePersonCommand command, PersonDirectory directory) {
+    void handle(UpdatePersonCommand command, PersonDirectory directory, CaseRules rules) {
         String newName = command.name() == null ? name : Refusals.requireName(command.name(), "name");
-        String newEmail = command.email() == null ? email : Refusals.requireEmail(command.email(), "email");
+        String newEmail = command.email() == null ? email
+                : Refusals.requireParticipantEmail(command.email(), "email", rules.settings().mailAddress());
         boolean newTeam = command.team() == null ? team : command.team();
         if (!newEmail.equalsIgnoreCase(email) && directory.isTaken(newEmail, personId)) {
             throw PersonDirectory.taken(newEmail);

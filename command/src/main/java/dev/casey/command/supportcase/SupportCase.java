@@ -129,12 +129,12 @@ class SupportCase implements CachedFootprint {
                 TeamRoster roster, DeadlineManager deadlines) {
         String subject = Refusals.requireLine(command.subject(), "subject", MAX_SUBJECT_LENGTH);
         String body = Refusals.requireText(command.message(), "message", MAX_MESSAGE_LENGTH);
-        String email = Refusals.requireEmail(command.creatorEmail(), "creator.email");
+        var settings = rules.settings();
+        String email = Refusals.requireParticipantEmail(command.creatorEmail(), "creator.email", settings.mailAddress());
         String category = CaseDetails.category(command.category());
         List<String> tags = command.tags() == null ? List.of() : CaseDetails.tags(command.tags());
         Map<String, String> meta = command.meta() == null ? Map.of() : CaseDetails.meta(command.meta());
         Participant creator = participantFor(email, command.creatorName(), "creator.name", directory);
-        var settings = rules.settings();
         CaseStatus status = settings.caseConfirmation() ? CaseStatus.PENDING : CaseStatus.OPEN;
 
         apply(new CaseOpenedEvent(command.caseId(), keys.newReference(command.caseId()), subject, creator,
@@ -257,7 +257,8 @@ class SupportCase implements CachedFootprint {
             return PostOutcome.POSTED; // the same message again (a retried request, a mail fetched twice): recorded once
         }
         String body = Refusals.requireText(command.body(), "message", MAX_MESSAGE_LENGTH);
-        String email = Refusals.requireEmail(command.fromEmail(), "from");
+        Settings settings = rules.settings();
+        String email = Refusals.requireParticipantEmail(command.fromEmail(), "from", settings.mailAddress());
         if (status == CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.CASE_PENDING, "this case awaits its creator's confirmation");
         }
@@ -272,7 +273,6 @@ class SupportCase implements CachedFootprint {
                             email + " takes no part in this case", "from"));
             author = new Participant(known.email(), known.name(), true, known.personId());
         }
-        Settings settings = rules.settings();
         if (status == CaseStatus.CLOSED) {
             if (closedUnconfirmed()) {
                 return refuse(command, author, body, "the case was closed before its creator confirmed it");

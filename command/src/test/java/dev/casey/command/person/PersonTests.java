@@ -9,7 +9,9 @@ import dev.casey.api.person.PersonUpdatedEvent;
 import dev.casey.api.person.RegisterPersonCommand;
 import dev.casey.api.person.RetirePersonFromTeamCommand;
 import dev.casey.api.person.UpdatePersonCommand;
+import dev.casey.api.settings.Settings;
 import dev.casey.command.Refused;
+import dev.casey.command.supportcase.CaseRules;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -36,6 +38,8 @@ class PersonTests {
                         : Optional.empty();
             }
         });
+        fixture.registerInjectableResource(new CaseRules(() -> Settings.defaults()
+                .with(java.util.Map.of("mailAddress", "support@domain.tld"))));
     }
 
     @Test
@@ -63,6 +67,32 @@ class PersonTests {
         Refused.with(fixture.givenNoPriorActivity()
                 .when(new RegisterPersonCommand(BEN, "Ben\r\nBcc: x@y.z", "ben@domain.tld", false, CLIENT, Source.HTTP)),
                 ErrorCode.INVALID_VALUE, "name");
+    }
+
+    @Test
+    void givenNothing_whenRegisterTheSupportAddressOrAPlusAddressOfIt_thenRefused() {
+        for (String ours : new String[] {"support@domain.tld", " Support@DOMAIN.tld", "support+ben@domain.tld"}) {
+            Refused.with(fixture.givenNoPriorActivity()
+                    .when(new RegisterPersonCommand(BEN, "Ben", ours, true, CLIENT, Source.HTTP)),
+                    ErrorCode.SUPPORT_ADDRESS, "email");
+        }
+    }
+
+    @Test
+    void givenNothing_whenRegisterAnAddressThatOnlyLooksLikeTheSupportAddress_thenRegistered() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPersonCommand(BEN, "Ben", "support@sub.domain.tld", false, CLIENT, Source.HTTP))
+                .expectSuccessfulHandlerExecution();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPersonCommand(BEN, "Ben", "supporter@domain.tld", false, CLIENT, Source.HTTP))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void givenPerson_whenUpdateToTheSupportAddress_thenRefused() {
+        Refused.with(fixture.given(registered())
+                .when(new UpdatePersonCommand(BEN, null, "SUPPORT+x@domain.tld", null, CLIENT, Source.HTTP)),
+                ErrorCode.SUPPORT_ADDRESS, "email");
     }
 
     @Test

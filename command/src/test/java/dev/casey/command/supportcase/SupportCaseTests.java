@@ -17,6 +17,7 @@ import static org.axonframework.test.matchers.Matchers.payloadsMatching;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.AutomaticReplyReceivedEvent;
 import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
@@ -172,6 +173,15 @@ class SupportCaseTests {
     }
 
     @Test
+    void givenNothing_whenOpenCaseForTheSupportAddress_thenRefused() {
+        for (String ours : new String[] {Settings.defaults().mailAddress().toUpperCase(), "support+loop@casey.localhost"}) {
+            Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", ours,
+                    "m", CaseFixtures.FIRST_MESSAGE, null, null, null, null, null, CLIENT, Source.HTTP)),
+                    ErrorCode.SUPPORT_ADDRESS, "creator.email");
+        }
+    }
+
+    @Test
     void givenNothing_whenOpenCaseWithReservedMetaKey_thenRefused() {
         Refused.with(fixture.givenNoPriorActivity().when(new OpenCaseCommand(CASE_ID, "s", "n", "a@b.cd", "m",
                 CaseFixtures.FIRST_MESSAGE, null, null, Map.of("caseyStatus", "x"), null, null, CLIENT, Source.HTTP)),
@@ -235,6 +245,14 @@ class SupportCaseTests {
                 .when(new PostMessageCommand(CASE_ID, REPLY, "stranger@else.where", null, "Hi", null, null, CLIENT,
                         Source.HTTP)),
                 ErrorCode.NOT_A_PARTICIPANT, "from");
+    }
+
+    @Test
+    void givenOpenCase_whenTheSupportAddressPosts_thenRefused() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, "Support@Casey.Localhost", null, "Hi", null, null, CLIENT,
+                        Source.MAIL)),
+                ErrorCode.SUPPORT_ADDRESS, "from");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.casey.server.http;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
+import dev.casey.api.settings.Settings;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.inbound.InboundMailProcessor;
 import dev.casey.mailgateway.inbound.SubmittedMail;
@@ -55,7 +56,13 @@ class MailController {
                                                 @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         String from = EmailAddresses.parse(body.from()).orElseThrow(() -> new CaseyRefusal(ErrorCode.INVALID_VALUE,
                 "from must be a valid e-mail address", "from"));
-        String domain = MailSettings.domain(settings.current());
+        Settings current = settings.current();
+        if (EmailAddresses.isSupportAddress(from, current.mailAddress())) {
+            // raw mail from the support address is kept as our own mail coming back; a client submitting it as JSON is told
+            throw new CaseyRefusal(ErrorCode.SUPPORT_ADDRESS, "from must not be the support address "
+                    + current.mailAddress() + " or one of its plus-addresses: Casey would mail itself", "from");
+        }
+        String domain = MailSettings.domain(current);
         return answer(inbound.receive(SubmittedMail.toRaw(from, body.subject(), body.message(), key, domain),
                 InboundMailProcessor.Via.HTTP));
     }
