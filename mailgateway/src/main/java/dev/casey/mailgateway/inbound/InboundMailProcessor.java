@@ -40,10 +40,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The one way in for mail, from IMAP and from HTTP alike: parse, drop duplicates, note bounces and
- * automatic mail without answering them, hold back runaway senders, then post to the matching case
- * or open a new one. The log entry and the command commit together, so a mail is either handled
- * completely or not at all (and then handled again later).
+ * The one way in for mail, from IMAP and from HTTP alike: parse, drop duplicates, note bounces,
+ * our own mail coming back and automatic mail without answering them, hold back runaway senders,
+ * then post to the matching case or open a new one. The log entry and the command commit together,
+ * so a mail is either handled completely or not at all (and then handled again later).
  */
 @Component
 public class InboundMailProcessor {
@@ -53,7 +53,7 @@ public class InboundMailProcessor {
 
     /** What became of a mail. */
     public enum Outcome {
-        POSTED, OPENED, DUPLICATE, AUTOMATIC, BOUNCE, RATE_LIMITED, REFUSED, QUARANTINED;
+        POSTED, OPENED, DUPLICATE, AUTOMATIC, BOUNCE, OWN_MAIL, RATE_LIMITED, REFUSED, QUARANTINED;
 
         /** True when the mail is done with: it can be marked processed where it came from. */
         public boolean handled() {
@@ -167,6 +167,10 @@ public class InboundMailProcessor {
         if (mail.deliveryReport() != null) {
             return bounce(mail, raw, key, via);
         }
+        Optional<Result> own = ownMailComingBack(mail, raw, key, via, current);
+        if (own.isPresent()) {
+            return own.get();
+        }
         String sender = mail.from().address();
         Optional<CaseMatcher.Match> match = matcher.match(mail, current.mailAddress(), MailSettings.domain(current));
         int limit = current.integer(Setting.MAIL_RATE_LIMIT);
@@ -216,6 +220,33 @@ public class InboundMailProcessor {
                 entry.messageId(), diagnostic, MAIL, Source.MAIL)));
         return record(key, mail, via, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
                 : "bounce of a mail that is not ours", ours.map(Outbox.Addressee::caseId).orElse(null), raw);
+    }
+
+    /**
+     * A mail we wrote that reached the support mailbox again: sent from the support address (or a plus-address of
+     * it), or carrying one of our Message-IDs (one in the outbox, or one of our form at our domain, also when its
+     * outbox row is gone). Posting it would mail everyone again, and that mail would come back too: it is kept and
+     * never answered.
+     */
+    private Optional<Result> ownMailComingBack(InboundMail mail, byte[] raw, String key, Via via, Settings current) {
+        Optional<Outbox.Addressee> sent = mail.messageId() == null ? Optional.empty()
+                : outbox.byMessageId(mail.messageId());
+        String why;
+        if (sent.isPresent()) {
+            why = "our own mail to " + sent.get().recipient() + " came back";
+        } else if (EmailAddresses.isSupportAddress(mail.from().address(), current.mailAddress())) {
+            why = "sent from the support address";
+        } else if (dev.casey.mailgateway.outbound.MessageIds.token(mail.messageId(), MailSettings.domain(current))
+                .isPresent()) {
+            why = "carries a Message-ID of ours";
+        } else {
+            return Optional.empty();
+        }
+        log.warn("Mail {} from {} is Casey's own mail coming back ({}): kept, not posted and not answered; "
+                + "look for a forwarding rule or an address that leads back to the support mailbox",
+                mail.messageId(), sender(mail), why);
+        return Optional.of(record(key, mail, via, Outcome.OWN_MAIL, why,
+                sent.map(Outbox.Addressee::caseId).orElse(null), raw));
     }
 
     private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail) {
