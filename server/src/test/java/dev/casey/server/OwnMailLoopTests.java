@@ -1,0 +1,166 @@
+package dev.casey.server;
+
+import static dev.casey.server.CaseyServiceTests.assertProblem;
+import static dev.casey.server.MailConversationTests.configFile;
+import static dev.casey.server.MailConversationTests.messageId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.casey.server.Api.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Casey never takes its own mail for a customer's: the support address cannot become a person, a
+ * creator or a sender, and mail of ours that reaches the support mailbox again is kept but never
+ * posted or answered, so it cannot start a mail loop.
+ */
+class OwnMailLoopTests extends ServiceTest {
+
+    static final MailServers MAIL = new MailServers();
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("casey.data-dir", () -> newDataDir("own-mail").toString());
+        registry.add("casey.config-file", () -> configFile(MAIL.config("")).toString());
+        registry.add("casey.outbox.first-retry", () -> "200ms");
+    }
+
+    @AfterAll
+    static void closeMailServers() {
+        MAIL.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    Api api;
+
+    @BeforeEach
+    void team() {
+        api = new Api(port);
+        if (api.get("/persons?team=true").json().get("persons").isEmpty()) {
+            api.person("Ben Foo", "ben@team.test", true);
+        }
+    }
+
+    @Test
+    void theSupportAddressAndItsPlusAddressesAreNobodyCaseyWritesToOrForOverHttp() {
+        String plus = "Support+Loop@Casey.TEST";
+        for (String ours : List.of(MailServers.SUPPORT, plus)) {
+            assertProblem(api.post("/persons", """
+                    {"name": "Loop", "email": "%s", "team": true}""".formatted(ours)), 400, "SUPPORT_ADDRESS", "email");
+            assertProblem(api.openCase("Loop", ours, "loop", "m"), 400, "SUPPORT_ADDRESS", "creator.email");
+            assertProblem(api.post("/mail/inbound", """
+                    {"from": "%s", "subject": "loop", "message": "m"}""".formatted(ours)), 400, "SUPPORT_ADDRESS", "from");
+        }
+        String ben = api.get("/persons?team=true").json().get("persons").get(0).get("uuid").asString();
+        assertProblem(api.patch("/persons/" + ben, "{\"email\": \"" + plus + "\"}"), 400, "SUPPORT_ADDRESS", "email");
+        assertThat(api.get("/persons/" + ben).at("/email")).isEqualTo("ben@team.test");
+
+        String uuid = api.openCase("Customer", "customer@example.org", "A question", "Why?").at("/uuid");
+        assertProblem(api.post("/case/" + uuid + "/messages", """
+                {"from": "%s", "message": "from ourselves"}""".formatted(MailServers.SUPPORT.toUpperCase())),
+                400, "SUPPORT_ADDRESS", "from");
+
+        assertThat(api.get("/persons").text()).doesNotContainIgnoringCase("support");
+        assertThat(api.get("/cases?participant=" + MailServers.SUPPORT).json().get("total").asLong()).isZero();
+        assertThat(api.get("/cases?participant=" + plus).json().get("total").asLong()).isZero();
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
+    }
+
+    @Test
+    void ourOwnMailRedirectedBackToTheSupportMailboxIsKeptButNeverPostedNorAnswered() throws Exception {
+        api.post("/config", "[{\"caseSendCopy\": true}]");
+        try {
+            String customer = "redirects@example.org";
+            Response created = api.openCase("Redirects Everything", customer, "Forwarded back", "first");
+            String uuid = created.at("/uuid");
+            String reference = created.at("/reference");
+            byte[] ours = awaitMail(customer, reference, 1).get(0);
+            awaitMail("ben@team.test", reference, 1);
+            int mailsBefore = MAIL.allReceived().size();
+
+            // the customer's mailbox redirects everything to the support address, headers as they were
+            MAIL.sendToSupport(ours);
+
+            await().atMost(PATIENCE).until(() -> !inbound(messageId(ours)).isEmpty()
+                    && ImapFolders.count(MAIL.supportServer(), MailServers.SUPPORT, MailServers.SUPPORT_PASSWORD,
+                    "INBOX") == 0);
+            Map<String, Object> kept = inbound(messageId(ours)).get(0);
+            assertThat(kept.get("outcome")).isEqualTo("OWN_MAIL");
+            assertThat(kept.get("case_id")).hasToString(uuid);
+            assertThat(kept.get("sender")).isEqualTo(MailServers.SUPPORT);
+
+            await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+            assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
+            assertThat(api.get("/cases?participant=" + MailServers.SUPPORT).json().get("total").asLong()).isZero();
+            assertThat(MAIL.allReceived()).as("nobody was written to about it").hasSize(mailsBefore);
+        } finally {
+            api.post("/config", "[{\"caseSendCopy\": null}]");
+        }
+    }
+
+    @Test
+    void mailFromTheSupportAddressOrWithAMessageIdOfOursIsKeptButNeverOpensACase() {
+        Response fromUs = receive("""
+                From: "Acme Support" <Support+k7qm@CASEY.test>
+                To: %s
+                Subject: Hello from ourselves
+                Message-ID: <from-us-1@elsewhere.example>
+                Content-Type: text/plain; charset=UTF-8
+
+                Which loop?
+                """.formatted(MailServers.SUPPORT));
+        assertThat(fromUs.status()).as(fromUs.text()).isEqualTo(200);
+        assertThat(fromUs.at("/outcome")).isEqualTo("own_mail");
+        assertThat(fromUs.at("/case")).isNull();
+
+        // our Message-ID at our domain, its outbox row gone (or never ours to keep): still our own mail
+        Response ourId = receive("""
+                From: Relay <relay@example.org>
+                To: %s
+                Subject: Re: an old mail
+                Message-ID: <casey.abcdefghijklmnopqrstuvwxyz@casey.test>
+                Content-Type: text/plain; charset=UTF-8
+
+                Sent round again.
+                """.formatted(MailServers.SUPPORT));
+        assertThat(ourId.status()).as(ourId.text()).isEqualTo(200);
+        assertThat(ourId.at("/outcome")).isEqualTo("own_mail");
+
+        assertThat(api.get("/cases?participant=support%2Bk7qm@casey.test").json().get("total").asLong()).isZero();
+        assertThat(api.get("/cases?participant=relay@example.org").json().get("total").asLong()).isZero();
+        assertThat(inbound("from-us-1@elsewhere.example")).singleElement()
+                .satisfies(row -> assertThat(row.get("outcome")).isEqualTo("OWN_MAIL"));
+    }
+
+    private static List<byte[]> awaitMail(String address, String reference, int count) {
+        await().atMost(PATIENCE).until(() -> mailsOfCase(address, reference).size() >= count);
+        return mailsOfCase(address, reference);
+    }
+
+    private static List<byte[]> mailsOfCase(String address, String reference) {
+        return MAIL.receivedBy(address).stream().filter(m -> Mails.header(m, "Subject").contains(reference)).toList();
+    }
+
+    private Response receive(String raw) {
+        return api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<Map<String, Object>> inbound(String messageId) {
+        return jdbc.queryForList("SELECT outcome, case_id, sender FROM inbound_mail WHERE message_id = ?", messageId);
+    }
+}
