@@ -756,8 +756,7 @@ class MailConversationTests extends ServiceTest {
 
     /** The mails of one case (by its reference in the subject) that this address received, oldest first. */
     static List<byte[]> awaitMail(String address, String reference, int count) {
-        await().atMost(PATIENCE).until(() -> mailsOfCase(address, reference).size() >= count);
-        return mailsOfCase(address, reference);
+        return MAIL.awaitReceived(address, reference, count, PATIENCE);
     }
 
     static List<byte[]> allMailsOfCase(String reference) {
@@ -765,7 +764,7 @@ class MailConversationTests extends ServiceTest {
     }
 
     static List<byte[]> mailsOfCase(String address, String reference) {
-        return MAIL.receivedBy(address).stream().filter(m -> Mails.header(m, "Subject").contains(reference)).toList();
+        return MAIL.receivedBy(address, reference);
     }
 
     JsonNode awaitMessages(String uuid, int count) {

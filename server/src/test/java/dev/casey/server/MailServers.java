@@ -1,5 +1,7 @@
 package dev.casey.server;
 
+import static org.awaitility.Awaitility.await;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Address;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -67,6 +70,17 @@ public final class MailServers implements AutoCloseable {
         return Arrays.stream(outside.getReceivedMessages())
                 .filter(m -> recipients(m).contains(address.toLowerCase()))
                 .map(MailServers::raw).toList();
+    }
+
+    /** The mails of one case (by its reference in the subject) that this address received, oldest first. */
+    public List<byte[]> receivedBy(String address, String reference) {
+        return receivedBy(address).stream().filter(m -> Mails.header(m, "Subject").contains(reference)).toList();
+    }
+
+    /** The mails of one case that this address received, once there are at least {@code count} of them. */
+    public List<byte[]> awaitReceived(String address, String reference, int count, Duration patience) {
+        await().atMost(patience).until(() -> receivedBy(address, reference).size() >= count);
+        return receivedBy(address, reference);
     }
 
     public List<byte[]> allReceived() {
