@@ -8,11 +8,22 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** A real HTTP client for the running service's API, for end-to-end tests. */
 public final class Api {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * A case's JSON with its messages' deliveries null, as in a case as it stood at an instant: what the read side
+     * folds from the events (the outbox tells of the mails, and only for the case as it is now).
+     */
+    public static JsonNode withoutDeliveries(JsonNode kase) {
+        JsonNode copy = kase.deepCopy();
+        copy.get("messages").forEach(message -> ((ObjectNode) message).putNull("deliveries"));
+        return copy;
+    }
 
     /** An answer: status, content type and the body as JSON (null when not JSON). */
     public record Response(int status, String contentType, String location, String text) {

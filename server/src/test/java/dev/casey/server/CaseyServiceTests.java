@@ -175,7 +175,7 @@ class CaseyServiceTests extends ServiceTest {
         JsonNode then = api.get("/case/" + uuid + "?asOf=" + between).json();
         assertThat(then.get("messages")).hasSize(1);
         assertThat(then.get("status").asString()).isEqualTo("open");
-        JsonNode now = api.get("/case/" + uuid).json();
+        JsonNode now = Api.withoutDeliveries(api.get("/case/" + uuid).json());
         assertThat(now.get("status").asString()).isEqualTo("closed");
         assertThat(api.get("/case/" + uuid + "?asOf=" + Instant.now()).json()).isEqualTo(now);
         assertThat(api.get("/case/" + uuid + "?asOf=2000-01-01T00:00:00Z").status()).isEqualTo(404);
@@ -452,7 +452,7 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(raced.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
         assertThat(conflictRetry.retried()).as("its events folded again onto the rebuilt view, the command not rerun")
                 .isEqualTo(retriedBefore);
-        JsonNode view = api.get("/case/" + racing).json();
+        JsonNode view = Api.withoutDeliveries(api.get("/case/" + racing).json());
         assertThat(view.get("messages").findValuesAsString("body")).containsExactly("first", "raced the rebuild");
         String now = java.net.URLEncoder.encode(Instant.now().toString(), StandardCharsets.UTF_8);
         assertThat(api.get("/case/" + racing + "?asOf=" + now).json()).as("the view folded from the events now")
@@ -730,7 +730,8 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(history.get(0).get("type").asString()).isEqualTo("CaseOpenedEvent");
         assertThat(history.toString()).doesNotContain("SupportCase");
         String now = java.net.URLEncoder.encode(Instant.now().toString(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(api.get("/case/" + uuid + "?asOf=" + now).json()).isEqualTo(api.get("/case/" + uuid).json());
+        assertThat(api.get("/case/" + uuid + "?asOf=" + now).json())
+                .isEqualTo(Api.withoutDeliveries(api.get("/case/" + uuid).json()));
         // a message is a row of its own: the next one does not rewrite the case's earlier messages
         assertThat(jdbc.queryForObject("SELECT jsonb_array_length(document -> 'messages') FROM case_view_document "
                 + "WHERE case_id = ?::uuid", Integer.class, uuid)).isZero();
