@@ -77,6 +77,20 @@ class AuthenticationTests extends ServiceTest {
     }
 
     @Test
+    void tokenListsWithoutAnAdminTokenOrWithANullScopeAreRefused_soTheConfigurationStaysReachable() {
+        Api ops = new Api(port, ADMIN_TOKEN);
+        Response refused = ops.post("/config", """
+                [{"apiTokens": [{"name": "front", "token": "%s", "scopes": ["cases"]}]}]""".formatted(CASES_TOKEN));
+        assertProblem(refused, 400, "INVALID_VALUE", "apiTokens");
+        assertThat(refused.at("/detail")).contains("admin scope");
+        assertProblem(ops.post("/config", """
+                [{"apiTokens": [{"name": "a", "token": "0123456789abcdefXX", "scopes": [null]}]}]"""),
+                400, "INVALID_VALUE", "apiTokens");
+        assertThat(ops.get("/config").json().get("apiTokens").toString()).contains("\"admin\"");
+        assertThat(ops.post("/config", "[{\"mailSyncTimer\": null}]").status()).isEqualTo(200);
+    }
+
+    @Test
     void withdrawingARuntimeChangeRestoresTheFilesValue() {
         Api ops = new Api(port, ADMIN_TOKEN);
         assertThat(ops.post("/config", "[{\"mailSubjectPrefix\": \"Other\"}]").at("/mailSubjectPrefix")).isEqualTo("Other");

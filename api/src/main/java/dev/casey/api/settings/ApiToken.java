@@ -55,7 +55,7 @@ public record ApiToken(String name, String token, Set<String> scopes) {
                         at + ".token must be a string of at least " + MIN_TOKEN_LENGTH + " characters without spaces");
             }
             if (!(entry.get("scopes") instanceof List<?> scopes) || scopes.isEmpty()
-                    || !scopes.stream().allMatch(SCOPES::contains)) {
+                    || !scopes.stream().allMatch(scope -> scope instanceof String known && SCOPES.contains(known))) {
                 throw new IllegalArgumentException(at + ".scopes must be a non-empty list of cases, mail, admin");
             }
             if (!names.add(name) || !secrets.add(token)) {
@@ -66,6 +66,11 @@ public record ApiToken(String name, String token, Set<String> scopes) {
             normalized.put("token", token);
             normalized.put("scopes", List.copyOf(new java.util.TreeSet<>(scopes.stream().map(String::valueOf).toList())));
             tokens.add(normalized);
+        }
+        // the configuration is changed only with an admin token: a list without one could never be changed back
+        if (!tokens.isEmpty() && tokens.stream().noneMatch(token -> ((List<?>) token.get("scopes")).contains(SCOPE_ADMIN))) {
+            throw new IllegalArgumentException(key + " must include a token with the admin scope, or be empty "
+                    + "(then only loopback clients are served)");
         }
         return List.copyOf(tokens);
     }
