@@ -829,8 +829,8 @@ class CaseyServiceTests extends ServiceTest {
 
     @Test
     void oversizeBodiesAreRefusedWith413() {
-        api.post("/config", "[{\"requestMaxBytes\": 2000}]");
-        String big = "x".repeat(3000);
+        api.post("/config", "[{\"requestMaxBytes\": 65536}]");
+        String big = "x".repeat(70_000);
         String body = "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\", \"message\": \"" + big + "\"}";
         assertProblem(api.post("/cases", body), 413, "REQUEST_TOO_LARGE", null);
         // without Content-Length (chunked): refused while reading
@@ -860,6 +860,70 @@ class CaseyServiceTests extends ServiceTest {
         assertProblem(api.post("/config", "{\"mailSyncTimer\": 120}"), 400, "WRONG_TYPE", null);
         assertProblem(api.post("/config/commit"), 409, "NO_CONFIG_FILE", null);
         api.post("/config", "[{\"mailSyncTimer\": null}, {\"caseCloseIdle\": null}]");
+    }
+
+    @Test
+    void aRequestSizeLimitThatNoRequestFitsIsRefused_soPostConfigStaysReachable() {
+        for (String tooSmall : List.of("0", "-1", "2000", "65535")) {
+            Response refused = api.post("/config", "[{\"requestMaxBytes\": " + tooSmall + "}]");
+            assertProblem(refused, 400, "INVALID_VALUE", "requestMaxBytes");
+            assertThat(refused.at("/detail")).contains("65536 (64 KiB)", "1073741824 (1 GiB)");
+        }
+        assertProblem(api.post("/config", "[{\"requestMaxBytes\": 1073741825}]"), 400, "INVALID_VALUE", "requestMaxBytes");
+        assertThat(api.post("/config", "[{\"requestMaxBytes\": 65536}]").status()).isEqualTo(200);
+        assertThat(api.post("/config", "[{\"caseCanReopen\": true}]").status()).isEqualTo(200);
+    }
+
+    @Test
+    void valuesThatBreakMailAreRefused_andMailGoesOn() {
+        assertProblem(api.post("/config", "[{\"mainDomain\": \"bad domain!\"}]"), 400, "INVALID_VALUE", "mainDomain");
+        assertProblem(api.post("/config", "[{\"mainDomain\": \"\"}]"), 400, "INVALID_VALUE", "mainDomain");
+        assertProblem(api.post("/config", "[{\"mailMaxBytes\": 0}]"), 400, "INVALID_VALUE", "mailMaxBytes");
+        assertProblem(api.post("/config", "[{\"mailSyncTimer\": 0}]"), 400, "INVALID_VALUE", "mailSyncTimer");
+        assertProblem(api.post("/config", "[{\"mailSyncTimer\": \"0m\"}]"), 400, "INVALID_VALUE", "mailSyncTimer");
+
+        assertThat(api.openCase("Mail User", "mail.user@other.tld", "Still mailed", "hello").status()).isEqualTo(201);
+        assertThat(api.post("/mail/inbound", "{\"from\": \"inbound@other.tld\", \"subject\": \"Still read\","
+                + " \"message\": \"hello\"}").status()).isBetween(200, 201);
+        assertThat(api.post("/config", "[{\"mainDomain\": \"casey.example.com\"}]").status()).isEqualTo(200);
+        assertThat(api.post("/config", "[{\"mainDomain\": null}]").status()).isEqualTo(200);
+    }
+
+    @Test
+    void clearlyInvalidValuesAreRefusedNamingTheKey() {
+        String[][] refused = {
+                {"smtpPort", "70000", "from 1 to 65535"},
+                {"imapPort", "0", "from 1 to 65535"},
+                {"imapFolder", "\"\"", "folder name"},
+                {"imapQuarantineFolder", "\" \"", "folder name"},
+                {"smtpAdapter", "\"nope\"", "smtp (the only one"},
+                {"imapAdapter", "\"pop3\"", "imap (the only one"},
+                {"caseConfirmUrl", "\"not a url\"", "http or https URL"},
+                {"caseConfirmUrl", "\"ftp://support.example.com/%code%\"", "http or https URL"},
+                {"caseConfirmUrl", "\"/confirm/%code%\"", "http or https URL"},
+                {"mailSyncTimer", "99999999999999", "from 1s to 1d"},
+                {"mailSyncTimer", "\"2d\"", "from 1s to 1d"},
+                {"caseCloseIdle", "99999999999999", "at most 3650d"},
+                {"teamInviteReminder", "\"999999999d\"", "at most 3650d"},
+                {"caseConfirmationExpiry", "\"3651d\"", "at most 3650d"},
+                {"mailSubjectPrefix", "\"" + "x".repeat(5000) + "\"", "at most 64 characters"},
+                {"mailSupportName", "\"" + "x".repeat(65) + "\"", "at most 64 characters"},
+                {"mailSubjectFormat", "\"" + "x".repeat(201) + "\"", "at most 200 characters"},
+                {"mailAttachmentMaxBytes", "1073741825", "1073741824 (1 GiB)"}};
+        for (String[] value : refused) {
+            Response answer = api.post("/config", "[{\"" + value[0] + "\": " + value[1] + "}]");
+            assertProblem(answer, 400, "INVALID_VALUE", value[0]);
+            assertThat(answer.at("/detail")).as(value[0]).startsWith(value[0] + " must be ").contains(value[2]);
+        }
+        JsonNode accepted = api.post("/config", """
+                [{"smtpAdapter": "smtp"}, {"imapFolder": "Support"}, {"mailSyncTimer": "1d"}, {"caseCloseIdle": "3650d"},
+                 {"caseConfirmUrl": "https://support.example.com/confirm?code=%code%"},
+                 {"mailSubjectPrefix": "Acme Support Desk"}]""").json();
+        assertThat(accepted.get("caseConfirmUrl").asString()).isEqualTo("https://support.example.com/confirm?code=%code%");
+        assertThat(accepted.get("mailSyncTimer").asString()).isEqualTo("1d");
+        api.post("/config", """
+                [{"smtpAdapter": null}, {"imapFolder": null}, {"mailSyncTimer": null}, {"caseCloseIdle": null},
+                 {"caseConfirmUrl": null}, {"mailSubjectPrefix": null}]""");
     }
 
     static List<String> uuids(Response page) {

@@ -15,6 +15,7 @@ public final class EmailAddresses {
     private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern ADDRESS = Pattern.compile(
             ATOM + "(?:\\." + ATOM + ")*@" + LABEL + "(?:\\." + LABEL + ")+");
+    private static final Pattern DOMAIN_NAME = Pattern.compile(LABEL + "(?:\\." + LABEL + ")*");
 
     private EmailAddresses() {
     }
@@ -23,6 +24,11 @@ public final class EmailAddresses {
     public static boolean isValid(String value) {
         return value != null && value.length() <= 254 && ADDRESS.matcher(value).matches()
                 && value.indexOf('@') <= 64;
+    }
+
+    /** True for a host name of one or more labels ({@code localhost} too), at most 253 characters: what may follow the @. */
+    public static boolean isDomainName(String value) {
+        return value != null && value.length() <= 253 && DOMAIN_NAME.matcher(value).matches();
     }
 
     /** The comparison key of an address: trimmed and lower-cased. */

@@ -1,5 +1,6 @@
 package dev.casey.api.settings;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -14,43 +15,62 @@ import java.util.stream.Collectors;
  */
 public enum Setting {
     CASE_CONFIRMATION("caseConfirmation", Type.BOOLEAN, false),
-    CASE_CONFIRMATION_EXPIRY("caseConfirmationExpiry", Type.DURATION, "7d"),
-    CASE_CLOSE_IDLE("caseCloseIdle", Type.DURATION, "30d"),
+    CASE_CONFIRMATION_EXPIRY("caseConfirmationExpiry", Type.DURATION, "7d",
+            SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
+    CASE_CLOSE_IDLE("caseCloseIdle", Type.DURATION, "30d", SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
     CASE_CAN_REOPEN("caseCanReopen", Type.BOOLEAN, true),
     CASE_SEND_INITIAL("caseSendInitial", Type.BOOLEAN, true),
     CASE_SEND_COPY("caseSendCopy", Type.BOOLEAN, false),
-    CASE_CONFIRM_URL("caseConfirmUrl", Type.STRING, null),
-    TEAM_INVITE_REMINDER("teamInviteReminder", Type.DURATION, "1d"),
+    CASE_CONFIRM_URL("caseConfirmUrl", Type.STRING, null, SettingRule.webAddress()),
+    TEAM_INVITE_REMINDER("teamInviteReminder", Type.DURATION, "1d",
+            SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
     TEAM_INVITE_COUNT("teamInviteCount", Type.INTEGER, 0),
     MAIL_ENABLE("mailEnable", Type.BOOLEAN, null),
-    MAIL_SUBJECT_FORMAT("mailSubjectFormat", Type.STRING, "[%prefix% %reference%] %subject%"),
-    MAIL_SUBJECT_PREFIX("mailSubjectPrefix", Type.STRING, "Casey"),
-    MAIL_SYNC_TIMER("mailSyncTimer", Type.DURATION, 60),
+    MAIL_SUBJECT_FORMAT("mailSubjectFormat", Type.STRING, "[%prefix% %reference%] %subject%", SettingRule.atMost(200)),
+    MAIL_SUBJECT_PREFIX("mailSubjectPrefix", Type.STRING, "Casey", SettingRule.atMost(64)),
+    // a poll must come round: zero stops the poller, and another instance takes the mailbox over only after one period
+    MAIL_SYNC_TIMER("mailSyncTimer", Type.DURATION, 60,
+            SettingRule.lasting(Duration.ofSeconds(1), Duration.ofDays(1))),
     MAIL_ADDRESS("mailAddress", Type.EMAIL, "support@casey.localhost"),
-    MAIL_SUPPORT_NAME("mailSupportName", Type.STRING, "Support"),
+    MAIL_SUPPORT_NAME("mailSupportName", Type.STRING, "Support", SettingRule.atMost(64)),
     MAIL_OPEN_CASES("mailOpenCases", Type.BOOLEAN, true),
     MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30),
     MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
-    MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024),
-    MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024),
-    MAIN_DOMAIN("mainDomain", Type.STRING, null),
-    SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp"),
+    MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024,
+            SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT)),
+    MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024,
+            SettingRule.bytesBetween(0, Limits.SIZE_LIMIT)),
+    MAIN_DOMAIN("mainDomain", Type.STRING, null, SettingRule.domainName()),
+    // the seed's keys for the mail transport; SMTP and IMAP are the only ones there are
+    SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp", SettingRule.oneOf("smtp")),
     SMTP_SERVER("smtpServer", Type.STRING, null),
-    SMTP_PORT("smtpPort", Type.INTEGER, 587),
+    SMTP_PORT("smtpPort", Type.INTEGER, 587, SettingRule.between(1, 65535)),
     SMTP_USERNAME("smtpUsername", Type.STRING, null),
     SMTP_PASSWORD("smtpPassword", Type.SECRET, null),
     SMTP_ENCRYPTION("smtpEncryption", Type.ENCRYPTION, "starttls"),
-    IMAP_ADAPTER("imapAdapter", Type.STRING, "imap"),
+    IMAP_ADAPTER("imapAdapter", Type.STRING, "imap", SettingRule.oneOf("imap")),
     IMAP_SERVER("imapServer", Type.STRING, null),
-    IMAP_PORT("imapPort", Type.INTEGER, 993),
+    IMAP_PORT("imapPort", Type.INTEGER, 993, SettingRule.between(1, 65535)),
     IMAP_USERNAME("imapUsername", Type.STRING, null),
     IMAP_PASSWORD("imapPassword", Type.SECRET, null),
     IMAP_ENCRYPTION("imapEncryption", Type.ENCRYPTION, "tls"),
-    IMAP_FOLDER("imapFolder", Type.STRING, "INBOX"),
-    IMAP_PROCESSED_FOLDER("imapProcessedFolder", Type.STRING, "Casey/Processed"),
-    IMAP_QUARANTINE_FOLDER("imapQuarantineFolder", Type.STRING, "Casey/Quarantine"),
+    IMAP_FOLDER("imapFolder", Type.STRING, "INBOX", SettingRule.folderName()),
+    IMAP_PROCESSED_FOLDER("imapProcessedFolder", Type.STRING, "Casey/Processed", SettingRule.folderName()),
+    IMAP_QUARANTINE_FOLDER("imapQuarantineFolder", Type.STRING, "Casey/Quarantine", SettingRule.folderName()),
     API_TOKENS("apiTokens", Type.TOKENS, List.of()),
-    REQUEST_MAX_BYTES("requestMaxBytes", Type.INTEGER, 10 * 1024 * 1024);
+    // below the floor POST /config itself no longer fits, and a runtime value outlives any file: nothing could undo it
+    REQUEST_MAX_BYTES("requestMaxBytes", Type.INTEGER, 10 * 1024 * 1024,
+            SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT));
+
+    /** The bounds the rules above share. */
+    private static final class Limits {
+        /** The smallest request and mail size limit: every configuration change and API request fits, with room. */
+        static final long SIZE_FLOOR = 64 * 1024;
+        /** A body is held in memory and a mail kept in one PostgreSQL bytea, which ends at 1 GB. */
+        static final long SIZE_LIMIT = 1024 * 1024 * 1024;
+        /** Timers fire on PostgreSQL timestamps; ten years is beyond any support case and far from their end. */
+        static final Duration TIMER_LIMIT = Duration.ofDays(3650);
+    }
 
     /** The value types settings can have. */
     public enum Type { BOOLEAN, INTEGER, DURATION, STRING, EMAIL, SECRET, ENCRYPTION, TOKENS }
@@ -61,11 +81,17 @@ public enum Setting {
     private final String key;
     private final Type type;
     private final Object defaultValue;
+    private final SettingRule rule;
 
     Setting(String key, Type type, Object defaultValue) {
+        this(key, type, defaultValue, SettingRule.ANY);
+    }
+
+    Setting(String key, Type type, Object defaultValue, SettingRule rule) {
         this.key = key;
         this.type = type;
         this.defaultValue = defaultValue;
+        this.rule = rule;
     }
 
     public String key() {
@@ -99,6 +125,22 @@ public enum Setting {
         if (raw == null) {
             return null;
         }
+        Object value = ofType(raw);
+        rule.violatedBy(value).ifPresent(expected -> {
+            throw invalid(expected);
+        });
+        return type == Type.INTEGER ? storedInteger((Long) value) : value;
+    }
+
+    /** Whole numbers are checked against the key's own range first, which says more than the type's. */
+    private int storedInteger(long value) {
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw invalid("a non-negative integer");
+        }
+        return (int) value;
+    }
+
+    private Object ofType(Object raw) {
         return switch (type) {
             case BOOLEAN -> {
                 if (!(raw instanceof Boolean)) {
@@ -106,13 +148,7 @@ public enum Setting {
                 }
                 yield raw;
             }
-            case INTEGER -> {
-                long value = wholeNumber(raw);
-                if (value < 0 || value > Integer.MAX_VALUE) {
-                    throw invalid("a non-negative integer");
-                }
-                yield (int) value;
-            }
+            case INTEGER -> wholeNumber(raw);
             case DURATION -> {
                 if (raw instanceof Number) {
                     long seconds = wholeNumber(raw);

@@ -1,5 +1,6 @@
 package dev.casey.mailgateway.outbound;
 
+import dev.casey.api.common.EmailAddresses;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,8 +17,6 @@ public final class MessageIds {
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ATEXT = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final Pattern OURS = Pattern.compile(
             Pattern.quote(PREFIX) + "([a-z2-7]{" + TOKEN_LENGTH + "})@(.+)", Pattern.CASE_INSENSITIVE);
 
@@ -97,7 +96,7 @@ public final class MessageIds {
     }
 
     private static String requireDomain(String domain) {
-        if (domain == null || !DOMAIN.matcher(domain.trim()).matches()) {
+        if (domain == null || !EmailAddresses.isDomainName(domain.trim())) {
             throw new IllegalArgumentException("not a domain name: '" + MailText.printable(domain) + "'");
         }
         return domain.trim().toLowerCase(Locale.ROOT);
