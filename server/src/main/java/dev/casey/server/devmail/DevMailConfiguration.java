@@ -36,8 +36,7 @@ class DevMailConfiguration {
             if (!mode.equals("true") && !(mode.equals("auto") && embeddedDatabase)) {
                 return false;
             }
-            Settings configured = Settings.defaults().with(
-                    new ConfigFile(context.getEnvironment().getProperty("casey.config-file", "")).read());
+            Settings configured = new ConfigFile(context.getEnvironment().getProperty("casey.config-file", "")).settings();
             return configured.text(Setting.SMTP_SERVER).isEmpty() && configured.text(Setting.IMAP_SERVER).isEmpty();
         }
     }

@@ -3,7 +3,6 @@ package dev.casey.server.devmail;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.casey.api.settings.Setting;
-import dev.casey.api.settings.Settings;
 import dev.casey.server.settings.ConfigFile;
 import dev.casey.server.settings.ServiceDefaults;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ public class DevMailServer implements ServiceDefaults, DisposableBean {
     private final int imapPort;
 
     DevMailServer(ConfigFile file, int smtpPort, int imapPort) {
-        this.supportAddress = Settings.defaults().with(file.read()).mailAddress();
+        this.supportAddress = file.settings().mailAddress();
         this.smtpPort = smtpPort;
         this.imapPort = imapPort;
         greenMail = new GreenMail(new ServerSetup[] {

@@ -1,5 +1,6 @@
 package dev.casey.server.settings;
 
+import dev.casey.api.settings.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -43,6 +44,18 @@ public class ConfigFile {
         } catch (JacksonException e) {
             throw new IllegalStateException("The configuration file " + path + " is not a JSON object of keys: "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The file's keys, checked as a runtime change is: a value Casey refuses stops the start, naming the file and the
+     * key, wherever the file is read first.
+     */
+    public Settings settings() {
+        try {
+            return Settings.defaults().with(read());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("The configuration file " + path + " is not valid: " + e.getMessage(), e);
         }
     }
 

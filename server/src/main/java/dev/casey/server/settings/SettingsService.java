@@ -52,17 +52,12 @@ public class SettingsService {
     SettingsService(ConfigFile file, EventStore events, ObjectProvider<ServiceDefaults> serviceDefaults) {
         this.file = file;
         this.events = events;
-        try {
-            Settings defaults = Settings.defaults();
-            for (ServiceDefaults supplied : serviceDefaults.orderedStream().toList()) {
-                defaults = defaults.with(supplied.values());
-            }
-            this.base = defaults;
-            this.fileValues = new LinkedHashMap<>(Settings.defaults().with(file.read()).explicitValues());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("The configuration file " + file.path().orElseThrow() + " is not valid: "
-                    + e.getMessage(), e);
+        Settings defaults = Settings.defaults();
+        for (ServiceDefaults supplied : serviceDefaults.orderedStream().toList()) {
+            defaults = defaults.with(supplied.values());
         }
+        this.base = defaults;
+        this.fileValues = new LinkedHashMap<>(file.settings().explicitValues());
     }
 
     /** The configuration now in force, with the changes of other instances at most a few seconds late. */
@@ -173,24 +168,26 @@ public class SettingsService {
             }
             applied = message.getSequenceNumber();
         });
-        sinceCommit.keySet().removeIf(key -> {
-            try {
-                base.with(Map.of(key, sinceCommit.get(key)));
-                return false;
-            } catch (IllegalArgumentException e) {
-                log.warn("Ignoring a stored runtime configuration change that is no longer valid: {}", e.getMessage());
-                return true;
-            }
-        });
         return sinceCommit;
     }
 
-    private static void apply(Map<String, Object> overrides, Map<String, Object> changes) {
+    /**
+     * Takes stored changes into the runtime values. A value this version refuses (an older one accepted it, or the
+     * key is gone) is left out, with what was in force before kept: at start and when caught up alike, so instances
+     * agree, and one bad value neither stops the start nor holds up the changes after it.
+     */
+    private void apply(Map<String, Object> overrides, Map<String, Object> changes) {
         changes.forEach((key, value) -> {
             if (value == null) {
                 overrides.remove(key);
-            } else {
+                return;
+            }
+            try {
+                base.with(Map.of(key, value));
                 overrides.put(key, value);
+            } catch (IllegalArgumentException e) {
+                log.warn("Ignoring a stored runtime configuration change that is not valid; {} stays as it was: {}",
+                        key, e.getMessage());
             }
         });
     }

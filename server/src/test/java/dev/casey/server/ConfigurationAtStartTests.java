@@ -1,0 +1,73 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.casey.api.common.Actor;
+import dev.casey.api.common.Source;
+import dev.casey.api.settings.Settings;
+import dev.casey.api.settings.SettingsChangedEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Configuration values this version refuses, met where no request can refuse them: in the configuration file, the
+ * start stops and says why; in the event store (an older version accepted them), they are left out and the service
+ * goes on with what was in force before them.
+ */
+class ConfigurationAtStartTests {
+
+    @Test
+    void aStoredValueThisVersionRefusesIsLeftOut_whenItArrivesAndAfterARestart() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-stored-config-");
+        try (ConfigurableApplicationContext first = Services.start(dataDir)) {
+            Api api = Services.api(first);
+            assertThat(api.post("/config", "[{\"mailSyncTimer\": 120}]").status()).isEqualTo(200);
+            storedByAnOlderVersion(first, Map.of("requestMaxBytes", 0, "mainDomain", "bad domain!",
+                    "mailSyncTimer", 0, "apiTokens", List.of(Map.of("name", "front",
+                            "token", "cases-token-0123456789", "scopes", List.of("cases")))));
+            assertThat(api.openCase("Older", "older@other.tld", "Arrived", "while running").status()).isEqualTo(201);
+            assertThat(api.get("/config").json().get("mailSyncTimer").asInt()).isEqualTo(120);
+            // the changes after it are taken in as ever
+            assertThat(api.post("/config", "[{\"caseCloseIdle\": \"12h\"}]").at("/caseCloseIdle")).isEqualTo("12h");
+        }
+        try (ConfigurableApplicationContext second = Services.start(dataDir)) {
+            Api api = Services.api(second);
+            JsonNode config = api.get("/config").json();
+            assertThat(config.get("requestMaxBytes").asLong()).isEqualTo(10 * 1024 * 1024);
+            assertThat(config.get("mainDomain").isNull()).isTrue();
+            assertThat(config.get("apiTokens")).isEmpty();
+            assertThat(config.get("mailSyncTimer").asInt()).as("the value before the refused one").isEqualTo(120);
+            assertThat(config.get("caseCloseIdle").asString()).isEqualTo("12h");
+            assertThat(api.openCase("Older", "older@other.tld", "Restarted", "after the restart").status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aConfigurationFileWithARefusedValueStopsTheStartNamingTheFileAndTheKey() throws Exception {
+        Path config = Files.createTempDirectory("casey-bad-config-").resolve("casey.json");
+        Files.writeString(config, "{\"mailAddress\": \"support@example.com\", \"requestMaxBytes\": 1000}");
+        String refusal = "The configuration file " + config + " is not valid: "
+                + "requestMaxBytes must be a number of bytes from 65536 (64 KiB)";
+        assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-bad-config-data-"),
+                "--casey.config-file=" + config).close()).hasStackTraceContaining(refusal);
+        // with the embedded mail server of a first try-out, which reads the file before anything else does
+        assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-bad-config-data-"),
+                "--casey.config-file=" + config, "--casey.dev-mail=auto").close()).hasStackTraceContaining(refusal);
+    }
+
+    /** Appends a change as an older version did, past the checks of today's configuration aggregate. */
+    private static void storedByAnOlderVersion(ConfigurableApplicationContext context, Map<String, Object> changes) {
+        EventStore events = context.getBean(EventStore.class);
+        long next = events.lastSequenceNumberFor(Settings.ID).map(last -> last + 1).orElse(0L);
+        events.publish(new GenericDomainEventMessage<>("CaseyConfiguration", Settings.ID, next,
+                new SettingsChangedEvent(Settings.ID, changes, Actor.apiClient("older-version"), Source.HTTP)));
+    }
+}
