@@ -243,7 +243,10 @@ class MailConversationTests extends ServiceTest {
         assertThat(viaHttp.status()).isEqualTo(200);
         assertThat(viaHttp.at("/outcome")).isEqualTo("duplicate");
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
-        assertThat(api.get("/cases?participant=dup@example.org").json().get("total").asLong()).isEqualTo(1);
+        JsonNode cases = api.get("/cases?participant=dup@example.org").json();
+        assertThat(cases.get("total").asLong()).isEqualTo(1);
+        assertThat(viaHttp.at("/case")).as("a sender trying again learns the case").isEqualTo(
+                cases.get("cases").get(0).get("uuid").asString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.casey.mailgateway.inbound;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -16,8 +17,11 @@ class InboundLog {
         this.jdbc = jdbc;
     }
 
-    boolean seen(String dedupeKey) {
-        return !jdbc.queryForList("SELECT 1 FROM inbound_mail WHERE dedupe_key = ?", Integer.class, dedupeKey).isEmpty();
+    /** What became of the mail with this key when it came before: its outcome and case; empty when it did not. */
+    Optional<InboundMailProcessor.Result> earlier(String dedupeKey) {
+        return jdbc.query("SELECT outcome, case_id FROM inbound_mail WHERE dedupe_key = ?",
+                (rs, row) -> new InboundMailProcessor.Result(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
+                        rs.getObject(2, UUID.class), null), dedupeKey).stream().findFirst();
     }
 
     /** Records a mail; a second mail with the same key fails with a duplicate-key error. */

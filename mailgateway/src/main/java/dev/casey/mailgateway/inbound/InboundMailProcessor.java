@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,15 +120,17 @@ public class InboundMailProcessor {
             mail = new InboundMailParser(current.integer(Setting.MAIL_MAX_BYTES),
                     current.integer(Setting.MAIL_ATTACHMENT_MAX_BYTES)).parse(raw);
         } catch (UnparseableMailException e) {
-            return once(() -> record("sha256:" + sha256(raw), null, null, null, via,
-                    Outcome.QUARANTINED, "unparseable: " + e.getMessage(), null, raw));
+            String key = "sha256:" + sha256(raw);
+            return once(() -> record(key, null, null, null, via, Outcome.QUARANTINED, "unparseable: " + e.getMessage(),
+                    null, raw), key);
         }
         String key = mail.messageId() != null ? "id:" + mail.messageId() : "sha256:" + sha256(raw);
-        if (inbound.seen(key)) {
-            return new Result(Outcome.DUPLICATE, null, "seen before");
+        Optional<Result> earlier = inbound.earlier(key);
+        if (earlier.isPresent()) {
+            return duplicateOf(earlier.get(), "seen before");
         }
         try {
-            return once(() -> decide(mail, raw, key, via, current));
+            return once(() -> decide(mail, raw, key, via, current), key);
         } catch (RuntimeException e) {
             CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
             if (refusal == null) {
@@ -135,7 +138,7 @@ public class InboundMailProcessor {
             }
             String detail = refusal.code() + ": " + refusal.getMessage();
             log.info("Mail {} from {} refused: {}", mail.messageId(), sender(mail), detail);
-            return once(() -> record(key, mail, via, Outcome.REFUSED, detail, null, raw));
+            return once(() -> record(key, mail, via, Outcome.REFUSED, detail, null, raw), key);
         }
     }
 
@@ -144,12 +147,19 @@ public class InboundMailProcessor {
      * together or not at all. A command that loses a race for its case rolls the whole transaction back (see
      * {@link LostRaces#IN_SENDERS_TRANSACTION}); then the whole work runs again, up to {@value #RACE_ATTEMPTS} times.
      */
-    private Result once(java.util.function.Supplier<Result> work) {
+    private Result once(java.util.function.Supplier<Result> work, String key) {
         try {
             return LostRaces.retried(RACE_ATTEMPTS, () -> transactions.execute(tx -> work.get()));
         } catch (DuplicateKeyException raced) {
-            return new Result(Outcome.DUPLICATE, null, "handled concurrently");
+            return duplicateOf(inbound.earlier(key).orElse(new Result(Outcome.DUPLICATE, null, null)),
+                    "handled concurrently");
         }
+    }
+
+    /** A mail that came before: the case it went to, so that a sender trying again learns it too. */
+    private static Result duplicateOf(Result earlier, String how) {
+        String was = earlier.outcome() == Outcome.DUPLICATE ? "" : ", " + earlier.outcome().name().toLowerCase(Locale.ROOT);
+        return new Result(Outcome.DUPLICATE, earlier.caseId(), how + was);
     }
 
     /** Sends a command that joins this mail's transaction (see {@link #once}) and waits for it. */
