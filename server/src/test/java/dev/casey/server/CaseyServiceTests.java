@@ -909,7 +909,9 @@ class CaseyServiceTests extends ServiceTest {
                 {"mailSubjectPrefix", "\"" + "x".repeat(5000) + "\"", "at most 64 characters"},
                 {"mailSupportName", "\"" + "x".repeat(65) + "\"", "at most 64 characters"},
                 {"mailSubjectFormat", "\"" + "x".repeat(201) + "\"", "at most 200 characters"},
-                {"mailAttachmentMaxBytes", "1073741825", "1073741824 (1 GiB)"}};
+                {"mailAttachmentMaxBytes", "1073741825", "1073741824 (1 GiB)"},
+                {"mailRateLimit", "0", "from 1 to 1000000"},
+                {"teamInviteCount", "-1", "from 0 to 10000"}};
         for (String[] value : refused) {
             Response answer = api.post("/config", "[{\"" + value[0] + "\": " + value[1] + "}]");
             assertProblem(answer, 400, "INVALID_VALUE", value[0]);

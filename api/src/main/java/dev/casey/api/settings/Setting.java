@@ -24,7 +24,7 @@ public enum Setting {
     CASE_CONFIRM_URL("caseConfirmUrl", Type.STRING, null, SettingRule.webAddress()),
     TEAM_INVITE_REMINDER("teamInviteReminder", Type.DURATION, "1d",
             SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
-    TEAM_INVITE_COUNT("teamInviteCount", Type.INTEGER, 0),
+    TEAM_INVITE_COUNT("teamInviteCount", Type.INTEGER, 0, SettingRule.between(0, 10_000)),
     MAIL_ENABLE("mailEnable", Type.BOOLEAN, null),
     MAIL_SUBJECT_FORMAT("mailSubjectFormat", Type.STRING, "[%prefix% %reference%] %subject%", SettingRule.atMost(200)),
     MAIL_SUBJECT_PREFIX("mailSubjectPrefix", Type.STRING, "Casey", SettingRule.atMost(64)),
@@ -34,7 +34,8 @@ public enum Setting {
     MAIL_ADDRESS("mailAddress", Type.EMAIL, "support@casey.localhost"),
     MAIL_SUPPORT_NAME("mailSupportName", Type.STRING, "Support", SettingRule.atMost(64)),
     MAIL_OPEN_CASES("mailOpenCases", Type.BOOLEAN, true),
-    MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30),
+    // zero would hold back every mail of every sender, silently: mailEnable is the switch for no mail
+    MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30, SettingRule.between(1, 1_000_000)),
     MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
     MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024,
             SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT)),
