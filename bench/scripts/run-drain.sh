@@ -3,6 +3,8 @@
 # driver.sh), mailEnable switched off while 16 clients post messages for 25 s (each queues two mails), then on
 # again; prints the backlog, the time until nothing is queued (mails/s) and caseyd's CPU per mail meanwhile.
 #   bench/scripts/run-drain.sh
+#   JFR=1 SECONDS_OF_MESSAGES=40 bench/scripts/run-drain.sh   a larger backlog, and a JFR recording of the drain
+#                                                            (bench/target/drain.jfr; summarise with jfr-top.py)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MAIL=1 FRESH_STORE=1 . bench/scripts/driver.sh
@@ -10,14 +12,16 @@ api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application
 queued() { su postgres -c "psql -p 55432 -d casey -tAc \"SELECT count(*) FROM mail_outbox WHERE state = 'QUEUED'\""; }
 run team >/dev/null
 api -X POST http://127.0.0.1:8080/api/casey/v1/config -d '[{"mailEnable": false}]' >/dev/null
-run post-messages --clients 16 --warmup 5 --duration 25 | tail -1
+run post-messages --clients 16 --warmup 5 --duration "${SECONDS_OF_MESSAGES:-25}" | tail -1
 sleep 2
 backlog=$(queued)
+[ "${JFR:-}" = 1 ] && jcmd "$pid" JFR.start name=drain settings=profile >/dev/null
 start=$(date +%s.%N)
 cpu0=$(awk '{print $14+$15}' "/proc/$pid/stat")
 api -X POST http://127.0.0.1:8080/api/casey/v1/config -d '[{"mailEnable": true}]' >/dev/null
 while [ "$(queued)" != 0 ]; do sleep 0.5; done
 end=$(date +%s.%N)
 cpu1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+[ "${JFR:-}" = 1 ] && jcmd "$pid" JFR.stop name=drain filename="$PWD/bench/target/drain.jfr" >/dev/null
 echo "drained $backlog mails in $(echo "$end - $start" | bc) s: $(echo "$backlog / ($end - $start)" | bc) mails/s;" \
     "caseyd CPU $(echo "($cpu1 - $cpu0) * 10 / $backlog" | bc -l | cut -c1-5) ms per mail"
