@@ -877,12 +877,16 @@ class CaseyServiceTests extends ServiceTest {
     @Test
     void valuesThatBreakMailAreRefused_andMailGoesOn() {
         assertProblem(api.post("/config", "[{\"mainDomain\": \"bad domain!\"}]"), 400, "INVALID_VALUE", "mainDomain");
-        assertProblem(api.post("/config", "[{\"mainDomain\": \"\"}]"), 400, "INVALID_VALUE", "mainDomain");
+        assertThat(api.post("/config", "[{\"mainDomain\": \"\"}]").json().get("mainDomain").isNull())
+                .as("blank: not set, as ever").isTrue();
         assertProblem(api.post("/config", "[{\"mailMaxBytes\": 0}]"), 400, "INVALID_VALUE", "mailMaxBytes");
         assertProblem(api.post("/config", "[{\"mailSyncTimer\": 0}]"), 400, "INVALID_VALUE", "mailSyncTimer");
         assertProblem(api.post("/config", "[{\"mailSyncTimer\": \"0m\"}]"), 400, "INVALID_VALUE", "mailSyncTimer");
 
-        assertThat(api.openCase("Mail User", "mail.user@other.tld", "Still mailed", "hello").status()).isEqualTo(201);
+        Response opened = api.openCase("Mail User", "mail.user@other.tld", "Still mailed", "hello");
+        assertThat(opened.status()).isEqualTo(201);
+        assertThat(api.get("/mail/outbox?limit=1000").text()).as("its mail queued and composed")
+                .contains("[Casey " + opened.at("/reference") + "] Still mailed");
         assertThat(api.post("/mail/inbound", "{\"from\": \"inbound@other.tld\", \"subject\": \"Still read\","
                 + " \"message\": \"hello\"}").status()).isBetween(200, 201);
         assertThat(api.post("/config", "[{\"mainDomain\": \"casey.example.com\"}]").status()).isEqualTo(200);
@@ -894,8 +898,7 @@ class CaseyServiceTests extends ServiceTest {
         String[][] refused = {
                 {"smtpPort", "70000", "from 1 to 65535"},
                 {"imapPort", "0", "from 1 to 65535"},
-                {"imapFolder", "\"\"", "folder name"},
-                {"imapQuarantineFolder", "\" \"", "folder name"},
+                {"imapQuarantineFolder", "\"" + "x".repeat(256) + "\"", "folder name"},
                 {"smtpAdapter", "\"nope\"", "smtp (the only one"},
                 {"imapAdapter", "\"pop3\"", "imap (the only one"},
                 {"caseConfirmUrl", "\"not a url\"", "http or https URL"},
@@ -923,6 +926,10 @@ class CaseyServiceTests extends ServiceTest {
                  {"mailSubjectPrefix": "Acme Support Desk"}]""").json();
         assertThat(accepted.get("caseConfirmUrl").asString()).isEqualTo("https://support.example.com/confirm?code=%code%");
         assertThat(accepted.get("mailSyncTimer").asString()).isEqualTo("1d");
+        // a blank text has always meant "not set": it resets the key rather than break its rule
+        JsonNode reset = api.post("/config", "[{\"imapFolder\": \"\"}, {\"caseConfirmUrl\": \" \"}]").json();
+        assertThat(reset.get("imapFolder").asString()).isEqualTo("INBOX");
+        assertThat(reset.get("caseConfirmUrl").isNull()).isTrue();
         api.post("/config", """
                 [{"smtpAdapter": null}, {"imapFolder": null}, {"mailSyncTimer": null}, {"caseCloseIdle": null},
                  {"caseConfirmUrl": null}, {"mailSubjectPrefix": null}]""");

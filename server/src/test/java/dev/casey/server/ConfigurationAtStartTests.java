@@ -29,12 +29,15 @@ class ConfigurationAtStartTests {
         Path dataDir = Files.createTempDirectory("casey-stored-config-");
         try (ConfigurableApplicationContext first = Services.start(dataDir)) {
             Api api = Services.api(first);
-            assertThat(api.post("/config", "[{\"mailSyncTimer\": 120}]").status()).isEqualTo(200);
+            assertThat(api.post("/config", "[{\"mailSyncTimer\": 120}, {\"caseConfirmUrl\": "
+                    + "\"https://support.example.com/confirm/%code%\"}]").status()).isEqualTo(200);
             storedByAnOlderVersion(first, Map.of("requestMaxBytes", 0, "mainDomain", "bad domain!",
-                    "mailSyncTimer", 0, "apiTokens", List.of(Map.of("name", "front",
-                            "token", "cases-token-0123456789", "scopes", List.of("cases")))));
+                    "mailSyncTimer", 0, "caseConfirmUrl", ""));
             assertThat(api.openCase("Older", "older@other.tld", "Arrived", "while running").status()).isEqualTo(201);
-            assertThat(api.get("/config").json().get("mailSyncTimer").asInt()).isEqualTo(120);
+            JsonNode config = api.get("/config").json();
+            assertThat(config.get("mailSyncTimer").asInt()).as("the default, not the value the change replaced")
+                    .isEqualTo(60);
+            assertThat(config.get("caseConfirmUrl").isNull()).as("blank has always meant not set").isTrue();
             // the changes after it are taken in as ever
             assertThat(api.post("/config", "[{\"caseCloseIdle\": \"12h\"}]").at("/caseCloseIdle")).isEqualTo("12h");
         }
@@ -43,10 +46,36 @@ class ConfigurationAtStartTests {
             JsonNode config = api.get("/config").json();
             assertThat(config.get("requestMaxBytes").asLong()).isEqualTo(10 * 1024 * 1024);
             assertThat(config.get("mainDomain").isNull()).isTrue();
-            assertThat(config.get("apiTokens")).isEmpty();
-            assertThat(config.get("mailSyncTimer").asInt()).as("the value before the refused one").isEqualTo(120);
+            assertThat(config.get("mailSyncTimer").asInt()).isEqualTo(60);
             assertThat(config.get("caseCloseIdle").asString()).isEqualTo("12h");
             assertThat(api.openCase("Older", "older@other.tld", "Restarted", "after the restart").status()).isEqualTo(201);
+        }
+    }
+
+    /**
+     * A token list without an admin token, stored by an older version, is what the operator chose then (revoking the
+     * admin token, say): it stays in force, here and after a restart. Only a change made now must keep an admin token.
+     */
+    @Test
+    void aTokenListAnOlderVersionStoredWithoutAnAdminTokenStaysInForce() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-stored-tokens-");
+        String admin = "ops-admin-token-0123456789";
+        String cases = "front-cases-token-0123456789";
+        try (ConfigurableApplicationContext first = Services.start(dataDir)) {
+            Api api = Services.api(first);
+            assertThat(api.post("/config", """
+                    [{"apiTokens": [{"name": "ops", "token": "%s", "scopes": ["admin"]},
+                                    {"name": "front", "token": "%s", "scopes": ["cases"]}]}]""".formatted(admin, cases))
+                    .status()).isEqualTo(200);
+            storedByAnOlderVersion(first, Map.of("apiTokens", List.of(Map.of("name", "front", "token", cases,
+                    "scopes", List.of("cases")))));
+            assertThat(api.withToken(admin).get("/config").status()).as("revoked").isEqualTo(401);
+            assertThat(api.withToken(cases).get("/cases").status()).isEqualTo(200);
+        }
+        try (ConfigurableApplicationContext second = Services.start(dataDir)) {
+            Api api = Services.api(second);
+            assertThat(api.withToken(admin).get("/config").status()).as("still revoked").isEqualTo(401);
+            assertThat(api.withToken(cases).get("/cases").status()).isEqualTo(200);
         }
     }
 

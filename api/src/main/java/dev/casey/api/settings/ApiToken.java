@@ -67,11 +67,19 @@ public record ApiToken(String name, String token, Set<String> scopes) {
             normalized.put("scopes", List.copyOf(new java.util.TreeSet<>(scopes.stream().map(String::valueOf).toList())));
             tokens.add(normalized);
         }
-        // the configuration is changed only with an admin token: a list without one could never be changed back
-        if (!tokens.isEmpty() && tokens.stream().noneMatch(token -> ((List<?>) token.get("scopes")).contains(SCOPE_ADMIN))) {
+        return List.copyOf(tokens);
+    }
+
+    /**
+     * What a token list changed at runtime must also be: the configuration is changed only with an admin token, and a
+     * runtime value outlives the file, so a list without one could never be changed back. A file may hold one (its
+     * configuration is then the file's alone), and a list an older version stored is taken as it was.
+     */
+    public static void requireAdmin(Object normalizedTokens, String key) {
+        if (normalizedTokens instanceof List<?> tokens && !tokens.isEmpty() && tokens.stream()
+                .noneMatch(token -> ((List<?>) ((Map<?, ?>) token).get("scopes")).contains(SCOPE_ADMIN))) {
             throw new IllegalArgumentException(key + " must include a token with the admin scope, or be empty "
                     + "(then only loopback clients are served)");
         }
-        return List.copyOf(tokens);
     }
 }

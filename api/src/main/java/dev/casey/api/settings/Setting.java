@@ -65,7 +65,7 @@ public enum Setting {
 
     /** The bounds the rules above share. */
     private static final class Limits {
-        /** The smallest request and mail size limit: every configuration change and API request fits, with room. */
+        /** The smallest request and mail size limit: every configuration change fits, with room. */
         static final long SIZE_FLOOR = 64 * 1024;
         /** A body is held in memory and a mail kept in one PostgreSQL bytea, which ends at 1 GB. */
         static final long SIZE_LIMIT = 1024 * 1024 * 1024;
@@ -118,12 +118,13 @@ public enum Setting {
 
     /**
      * Checks a raw value (as read from JSON: Boolean, Number, String, List, Map or null) and returns
-     * it in the form it is stored in. Null resets the key to its default.
+     * it in the form it is stored in. Null (or, for text, a blank string) resets the key to its default.
      *
      * @throws IllegalArgumentException with a message fit for the caller when the value is not valid
      */
     public Object normalize(Object raw) {
-        if (raw == null) {
+        // a blank text has always meant "not set" (Settings#text): it resets the key, whatever its rule
+        if (raw == null || type == Type.STRING && raw instanceof String text && text.isBlank()) {
             return null;
         }
         Object value = ofType(raw);

@@ -60,7 +60,7 @@ interface SettingRule {
                 : Optional.of("at most " + characters + " characters long");
     }
 
-    /** An IMAP folder: blank would silently mean the default folder. */
+    /** An IMAP folder (a blank one never reaches a rule: it resets the key to its default). */
     static SettingRule folderName() {
         return value -> !value.toString().isBlank() && value.toString().length() <= 255 ? Optional.empty()
                 : Optional.of("a folder name of 1 to 255 characters");

@@ -4,6 +4,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
+import dev.casey.api.settings.ApiToken;
 import dev.casey.api.settings.ChangeSettingsCommand;
 import dev.casey.api.settings.RecordSettingsCommittedCommand;
 import dev.casey.api.settings.Setting;
@@ -44,7 +45,11 @@ class CaseyConfiguration {
             Setting setting = Setting.byKey(key).orElseThrow(() -> new CaseyRefusal(ErrorCode.UNKNOWN_SETTING,
                     "unknown configuration key " + key, key));
             try {
-                normalized.put(key, setting.normalize(raw));
+                Object value = setting.normalize(raw);
+                if (setting == Setting.API_TOKENS) {
+                    ApiToken.requireAdmin(value, key);
+                }
+                normalized.put(key, value);
             } catch (IllegalArgumentException e) {
                 throw new CaseyRefusal(ErrorCode.INVALID_VALUE, e.getMessage(), key);
             }

@@ -173,8 +173,10 @@ public class SettingsService {
 
     /**
      * Takes stored changes into the runtime values. A value this version refuses (an older one accepted it, or the
-     * key is gone) is left out, with what was in force before kept: at start and when caught up alike, so instances
-     * agree, and one bad value neither stops the start nor holds up the changes after it.
+     * key is gone) drops the runtime value of its key, and the file's value or the default is in force: at start and
+     * when caught up alike, so instances agree, and one bad value neither stops the start nor holds up the changes
+     * after it. Keeping the value before it instead would undo what the change meant to replace (a token revoked by
+     * a new token list would be valid again).
      */
     private void apply(Map<String, Object> overrides, Map<String, Object> changes) {
         changes.forEach((key, value) -> {
@@ -186,8 +188,9 @@ public class SettingsService {
                 base.with(Map.of(key, value));
                 overrides.put(key, value);
             } catch (IllegalArgumentException e) {
-                log.warn("Ignoring a stored runtime configuration change that is not valid; {} stays as it was: {}",
-                        key, e.getMessage());
+                overrides.remove(key);
+                log.warn("Ignoring a stored runtime configuration change that is not valid; {} is as the configuration "
+                        + "file or its default says: {}", key, e.getMessage());
             }
         });
     }
