@@ -24,8 +24,7 @@ public final class Refusals {
     public static String requireParticipantEmail(String value, String field, String supportAddress) {
         String email = requireEmail(value, field);
         if (EmailAddresses.isSupportAddress(email, supportAddress)) {
-            throw new CaseyRefusal(ErrorCode.SUPPORT_ADDRESS, field + " must not be the support address " + supportAddress
-                    + " or one of its plus-addresses: Casey would mail itself", field);
+            throw EmailAddresses.supportAddressRefused(field, supportAddress);
         }
         return email;
     }

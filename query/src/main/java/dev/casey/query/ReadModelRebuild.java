@@ -282,7 +282,7 @@ public class ReadModelRebuild {
         eventCount += personEvents == null ? 0 : personEvents;
         Map<String, Long> repaired = new LinkedHashMap<>();
         keptElsewhere.orderedStream().forEach(kept -> {
-            // casesDone counts the cases this phase has compared
+            // a repair of a large store takes tens of seconds: its own progress, not the views' finished count
             jdbc.update("UPDATE read_model_rebuild SET phase = ?, cases_done = 0 WHERE id = 1", kept.name());
             repaired.put(kept.name(), kept.repair(caseIds, compared -> jdbc.update(
                     "UPDATE read_model_rebuild SET cases_done = cases_done + ? WHERE id = 1", compared)));

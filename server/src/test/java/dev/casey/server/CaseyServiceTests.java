@@ -696,6 +696,24 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void anIdempotencyKeyOfInboundMailIsTheSendersOwn() {
+        String key = UUID.randomUUID().toString();
+        java.util.function.Function<String, Response> submit = from -> api.send(api.request("/mail/inbound")
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"from\": \"" + from
+                        + "\", \"subject\": \"Keyed\", \"message\": \"from " + from + "\"}")));
+        Response alice = submit.apply("alice.keyed@other.tld");
+        assertThat(alice.at("/outcome")).isEqualTo("opened");
+        Response retried = submit.apply("alice.keyed@other.tld");
+        assertThat(retried.at("/outcome")).isEqualTo("duplicate");
+        assertThat(retried.at("/case")).as("a retry learns where its mail went").isEqualTo(alice.at("/case"));
+        // another sender's mail with the same key is another mail, not a duplicate of hers with her case
+        Response mallory = submit.apply("mallory.keyed@other.tld");
+        assertThat(mallory.at("/outcome")).isEqualTo("opened");
+        assertThat(mallory.at("/case")).isNotEqualTo(alice.at("/case"));
+    }
+
+    @Test
     void aLongCaseIsLoadedFromASnapshotThatRemembersWhatItHasSeen() {
         String uuid = api.openCase("Long", "long@other.tld", "A long story", "chapter 0").at("/uuid");
         java.util.function.Function<String, Response> retriedPost = key -> api.send(api.request("/case/" + uuid

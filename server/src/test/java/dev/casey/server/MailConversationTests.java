@@ -548,6 +548,8 @@ class MailConversationTests extends ServiceTest {
                 }
                 assertThat(deliveries.findValuesAsString("to"))
                         .containsExactlyInAnyOrder("dead@example.org", "ben@team.test", "anna@team.test");
+                assertThat(api.post("/case/" + uuid + "/close").json().get("messages").get(0).get("deliveries"))
+                        .as("the answer of a change shows the case as GET does").isEqualTo(deliveries);
             });
         } finally {
             watch.cancel();

@@ -54,6 +54,15 @@ public final class EmailAddresses {
                 && (local.equals(supportLocal) || local.startsWith(supportLocal + "+"));
     }
 
+    /**
+     * The refusal of the support address (or a plus-address of it) as someone Casey writes to or on behalf of, naming
+     * the field: wherever such an address comes in, it is refused in the same words.
+     */
+    public static CaseyRefusal supportAddressRefused(String field, String supportAddress) {
+        return new CaseyRefusal(ErrorCode.SUPPORT_ADDRESS, field + " must not be the support address " + supportAddress
+                + " or one of its plus-addresses: Casey would mail itself", field);
+    }
+
     /** The address trimmed, when valid. */
     public static Optional<String> parse(String value) {
         if (value == null) {

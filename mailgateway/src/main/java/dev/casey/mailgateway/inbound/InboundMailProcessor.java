@@ -151,8 +151,8 @@ public class InboundMailProcessor {
         try {
             return LostRaces.retried(RACE_ATTEMPTS, () -> transactions.execute(tx -> work.get()));
         } catch (DuplicateKeyException raced) {
-            return duplicateOf(inbound.earlier(key).orElse(new Result(Outcome.DUPLICATE, null, null)),
-                    "handled concurrently");
+            // the same mail, recorded meanwhile by another poller or request; any other key is no duplicate of it
+            return duplicateOf(inbound.earlier(key).orElseThrow(() -> raced), "handled concurrently");
         }
     }
 

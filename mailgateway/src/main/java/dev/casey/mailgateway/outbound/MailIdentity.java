@@ -36,11 +36,6 @@ public record MailIdentity(String supportAddress, String supportName, String sub
         return new MailIdentity(supportAddress, supportName, null, null);
     }
 
-    /** The domain of the support address, lower-case. */
-    public String supportDomain() {
-        return MailText.domain(supportAddress);
-    }
-
     /**
      * Whether {@code address} is the support address or one of its plus-addresses
      * ({@code support+anything@example.com}); local part and domain compared ignoring case.

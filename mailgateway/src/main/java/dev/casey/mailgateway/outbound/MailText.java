@@ -133,10 +133,6 @@ final class MailText {
         return a;
     }
 
-    static String localPart(String address) {
-        return address.substring(0, address.lastIndexOf('@'));
-    }
-
     static String domain(String address) {
         return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }

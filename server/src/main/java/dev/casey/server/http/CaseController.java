@@ -109,7 +109,7 @@ class CaseController {
                 // a concurrent request with the same key opened it first: answer as it was answered
             }
         }
-        CaseView opened = existing.orElseGet(() -> get(caseId, null));
+        CaseView opened = existing.orElseGet(() -> find(caseId, null).orElseThrow(() -> notFound(caseId)));
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("uuid", opened.uuid());
         created.put("reference", opened.reference());
@@ -119,12 +119,7 @@ class CaseController {
 
     @GetMapping("/case/{uuid}")
     CaseView one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
-        CaseView kase = get(uuid, asOf);
-        if (asOf != null) {
-            return kase; // what became of its mails since is not what the case was then
-        }
-        return kase.withDeliveries(queries.query(new FetchMailDeliveriesQuery(uuid),
-                ResponseTypes.instanceOf(MailDeliveries.class)).join());
+        return get(uuid, asOf);
     }
 
     @GetMapping("/case/{uuid}/history")
@@ -231,8 +226,14 @@ class CaseController {
         commands.send(command, ErrorCode.CASE_NOT_FOUND, "no case " + caseId);
     }
 
+    /** The case, and for the case as it is now (every answer that shows one) its messages' mails. */
     private CaseView get(UUID caseId, Instant asOf) {
-        return find(caseId, asOf).orElseThrow(() -> notFound(caseId));
+        CaseView kase = find(caseId, asOf).orElseThrow(() -> notFound(caseId));
+        if (asOf != null) {
+            return kase; // what became of its mails since is not what the case was then
+        }
+        return kase.withDeliveries(queries.query(new FetchMailDeliveriesQuery(caseId),
+                ResponseTypes.instanceOf(MailDeliveries.class)).join());
     }
 
     private Optional<CaseView> find(UUID caseId, Instant asOf) {

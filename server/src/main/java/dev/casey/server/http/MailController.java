@@ -8,6 +8,7 @@ import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.inbound.InboundMailProcessor;
 import dev.casey.mailgateway.inbound.SubmittedMail;
 import dev.casey.mailgateway.outbox.Outbox;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.Base64;
@@ -53,17 +54,20 @@ class MailController {
 
     @PostMapping(path = "/inbound", consumes = "application/json")
     ResponseEntity<Map<String, Object>> receive(@Valid @RequestBody InboundRequest body,
-                                                @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+                                                @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                                HttpServletRequest request) {
         String from = EmailAddresses.parse(body.from()).orElseThrow(() -> new CaseyRefusal(ErrorCode.INVALID_VALUE,
                 "from must be a valid e-mail address", "from"));
         Settings current = settings.current();
         if (EmailAddresses.isSupportAddress(from, current.mailAddress())) {
             // raw mail from the support address is kept as our own mail coming back; a client submitting it as JSON is told
-            throw new CaseyRefusal(ErrorCode.SUPPORT_ADDRESS, "from must not be the support address "
-                    + current.mailAddress() + " or one of its plus-addresses: Casey would mail itself", "from");
+            throw EmailAddresses.supportAddressRefused("from", current.mailAddress());
         }
         String domain = MailSettings.domain(current);
-        return answer(inbound.receive(SubmittedMail.toRaw(from, body.subject(), body.message(), key, domain),
+        // the key is the client's for its own mails: another client's (or another sender's) same key is another mail
+        String sameMail = key == null ? null : String.join("\n", RequestActor.of(request).name(), EmailAddresses.key(from),
+                key);
+        return answer(inbound.receive(SubmittedMail.toRaw(from, body.subject(), body.message(), sameMail, domain),
                 InboundMailProcessor.Via.HTTP));
     }
 
