@@ -83,12 +83,20 @@ public class MailDirectory {
                 messageId, caseId, author.email(), author.name(), body, Timestamp.from(at), mailMessageId);
     }
 
+    /** A person registered or changed; an address they leave behind is kept as a former one (see teamAddresses). */
     public void teamMember(UUID personId, String email, String name, boolean active) {
+        String key = EmailAddresses.key(email);
+        jdbc.update("""
+                INSERT INTO mail_team_former_address (person_id, email_key, email)
+                SELECT person_id, email_key, email FROM mail_team WHERE person_id = ? AND email_key <> ?
+                ON CONFLICT DO NOTHING""", personId, key);
+        // an address taken up again is current, not former
+        jdbc.update("DELETE FROM mail_team_former_address WHERE person_id = ? AND email_key = ?", personId, key);
         jdbc.update("""
                 INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
                        name = EXCLUDED.name, active = EXCLUDED.active""",
-                personId, EmailAddresses.key(email), email, name, active);
+                personId, key, email, name, active);
     }
 
     public void teamMemberLeft(UUID personId) {
@@ -150,10 +158,19 @@ public class MailDirectory {
                 (rs, i) -> rs.getBoolean(1), EmailAddresses.key(email)).stream().findFirst().orElse(false));
     }
 
-    /** The addresses of everyone who is or was in the team: never to be shown outside it. */
+    /**
+     * The addresses of everyone who is or was in the team, and the addresses they had before: never to be shown
+     * outside it (an old signature or quote still carries a former one).
+     */
     public List<String> teamAddresses() {
-        return jdbc.queryForList("SELECT email FROM mail_team m WHERE active OR EXISTS "
-                + "(SELECT 1 FROM mail_participant p WHERE p.email_key = m.email_key AND p.team)", String.class);
+        return jdbc.queryForList("""
+                SELECT email FROM mail_team m WHERE active
+                    OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.email_key = m.email_key AND p.team)
+                UNION
+                SELECT f.email FROM mail_team_former_address f JOIN mail_team m ON m.person_id = f.person_id
+                 WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p
+                                            WHERE p.email_key IN (m.email_key, f.email_key) AND p.team)""",
+                String.class);
     }
 
     public Optional<PostedMessage> message(UUID messageId) {

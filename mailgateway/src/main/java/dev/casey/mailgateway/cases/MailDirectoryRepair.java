@@ -162,12 +162,21 @@ public class MailDirectoryRepair implements KeptFromEvents {
                     rs.getBoolean(5)));
         });
         Map<UUID, TeamRow> wanted = new LinkedHashMap<>();
+        Map<UUID, Map<String, String>> formerWanted = new HashMap<>();
         for (UUID personId : personIds) {
             for (DomainEventMessage<?> event : recorded(personId)) {
                 Object payload = event.getPayload();
                 if (payload instanceof PersonRegisteredEvent e) {
                     wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
                 } else if (payload instanceof PersonUpdatedEvent e) {
+                    // as MailDirectory#teamMember: the address left behind is kept, one taken up again is not former
+                    TeamRow was = wanted.get(personId);
+                    Map<String, String> former = formerWanted.computeIfAbsent(personId, id -> new HashMap<>());
+                    String key = EmailAddresses.key(e.email());
+                    if (was != null && !was.emailKey().equals(key)) {
+                        former.putIfAbsent(was.emailKey(), was.email());
+                    }
+                    former.remove(key);
                     wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
                 } else if (payload instanceof PersonRetiredFromTeamEvent && wanted.containsKey(personId)) {
                     TeamRow was = wanted.get(personId);
@@ -196,6 +205,28 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
                        name = EXCLUDED.name, active = EXCLUDED.active""", written);
+        return dropped.size() + written.size() + repairFormerAddresses(formerWanted);
+    }
+
+    /** The former addresses against the ones the persons' events leave behind. */
+    private long repairFormerAddresses(Map<UUID, Map<String, String>> wanted) {
+        Map<List<Object>, String> kept = new HashMap<>();
+        jdbc.query("SELECT person_id, email_key, email FROM mail_team_former_address", rs -> {
+            kept.put(List.of(rs.getObject(1, UUID.class), rs.getString(2)), rs.getString(3));
+        });
+        List<Object[]> dropped = kept.keySet().stream()
+                .filter(row -> !wanted.getOrDefault((UUID) row.get(0), Map.of()).containsKey((String) row.get(1)))
+                .map(List::toArray).toList();
+        List<Object[]> written = new ArrayList<>();
+        wanted.forEach((personId, former) -> former.forEach((key, email) -> {
+            if (!email.equals(kept.get(List.of(personId, key)))) {
+                written.add(new Object[] {personId, key, email});
+            }
+        }));
+        jdbc.batchUpdate("DELETE FROM mail_team_former_address WHERE person_id = ? AND email_key = ?", dropped);
+        jdbc.batchUpdate("""
+                INSERT INTO mail_team_former_address (person_id, email_key, email) VALUES (?, ?, ?)
+                ON CONFLICT (person_id, email_key) DO UPDATE SET email = EXCLUDED.email""", written);
         return dropped.size() + written.size();
     }
 
