@@ -64,12 +64,60 @@ class TeamAddressChangeTests extends ServiceTest {
 
         // the rebuild knows the former address from the events, as the service did
         assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong()).isZero();
-        jdbc.update("DELETE FROM mail_team_former_address");
+        jdbc.update("DELETE FROM mail_team_former_address WHERE person_id = ?::uuid", ben);
         assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong())
                 .isEqualTo(1);
         post(opened.at("/uuid"), ann, "Or still ben@team.test.");
         assertThat(Mails.text(awaitMail("carla@example.org", reference, 3).get(2))).contains("Or still "
                 + MailServers.SUPPORT).doesNotContain("team.test");
+    }
+
+    @Test
+    void aMemberWhoChangedAddressIsMailedAtTheNewOneOnlyAndWritesFromItAsTheSameParticipant() {
+        String dan = api.person("Dan Roe", "dan@team.test", true);
+        Response opened = api.openCase("Erik", "erik@example.org", "Slow login", "Login takes a minute.");
+        String uuid = opened.at("/uuid");
+        String reference = opened.at("/reference");
+        awaitMail("dan@team.test", reference, 1);
+        post(uuid, "dan@team.test", "Looking into it.");
+        awaitMail("erik@example.org", reference, 2);
+
+        assertThat(api.patch("/persons/" + dan, "{\"email\": \"Dan.New@team.test\"}").status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> participants(uuid).contains("Dan.New@team.test"));
+        assertThat(participants(uuid)).containsExactly("erik@example.org", "Dan.New@team.test");
+
+        MAIL.sendToSupport("""
+                From: Erik <erik@example.org>
+                To: %s
+                Subject: Re: [Casey %s] Slow login
+                Message-ID: <erik-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                It is slow since Monday.
+                """.formatted(MailServers.SUPPORT, reference));
+        assertThat(Mails.text(awaitMail("dan.new@team.test", reference, 1).get(0))).contains("It is slow since Monday.");
+        assertThat(mailsTo(uuid, "dan@team.test")).as("the notification before the change, nothing after").isEqualTo(1);
+
+        post(uuid, "dan.new@TEAM.test", "Fixed, please try again.");
+        assertThat(Mails.text(awaitMail("erik@example.org", reference, 3).get(2))).contains("Fixed, please try again.")
+                .doesNotContain("team.test");
+        assertThat(participants(uuid)).containsExactly("erik@example.org", "Dan.New@team.test");
+        assertThat(mailsTo(uuid, "dan.new@team.test")).as("no copy of his own post").isEqualTo(1);
+        assertThat(mailsTo(uuid, "dan@team.test")).isEqualTo(1);
+        assertThat(api.get("/case/" + uuid + "/history").json().get("events").toString())
+                .contains("ParticipantAddressChangedEvent");
+        assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong()).isZero();
+    }
+
+    private List<String> participants(String uuid) {
+        List<String> emails = new java.util.ArrayList<>();
+        api.get("/case/" + uuid).json().get("participants").forEach(p -> emails.add(p.get("email").asString()));
+        return emails;
+    }
+
+    private long mailsTo(String uuid, String address) {
+        return jdbc.queryForObject("SELECT count(*) FROM mail_outbox WHERE case_id = ?::uuid AND recipient_key = ?",
+                Long.class, uuid, address);
     }
 
     private void post(String uuid, String from, String message) {

@@ -5,7 +5,9 @@ import dev.casey.api.supportcase.CaseHistoryEntry;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CasePage;
 import dev.casey.api.supportcase.CaseView;
+import dev.casey.api.supportcase.CaseIdList;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
+import dev.casey.api.supportcase.FetchCasesOfAddressQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
 import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.common.Actor;
@@ -58,6 +60,11 @@ class CaseQueries {
     @QueryHandler
     CasePage handle(FindCasesQuery query) {
         return new CasePage(views.find(query), query.page(), query.size(), views.count(query));
+    }
+
+    @QueryHandler
+    CaseIdList handle(FetchCasesOfAddressQuery query) {
+        return new CaseIdList(views.casesOf(query.email()));
     }
 
     @QueryHandler

@@ -169,6 +169,21 @@ class CaseViewRepository {
                 rows);
     }
 
+    /**
+     * The cases in which this address takes part or is invited. The invited are only in the documents: this reads
+     * them all, which a change of address (rare) can afford.
+     */
+    List<UUID> casesOf(String email) {
+        String key = EmailAddresses.key(email);
+        return jdbc.queryForList("""
+                SELECT case_id FROM case_view_participant WHERE email_key = ?
+                UNION
+                SELECT d.case_id FROM case_view_document d
+                 WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.document -> 'invited') i
+                                WHERE lower(trim(i ->> 'email')) = ?)
+                ORDER BY 1""", UUID.class, key, key);
+    }
+
     private void insertTags(List<CaseView> views) {
         jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)", views.stream()
                 .flatMap(v -> v.tags().stream().map(t -> new Object[] {v.uuid(), t})).toList());
