@@ -1,14 +1,12 @@
 package dev.casey.server;
 
+import static dev.casey.server.MailConversationTests.configFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.casey.server.Api.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /** A team member changes their e-mail address while cases go on, with real mail servers around the service. */
 class TeamAddressChangeTests extends ServiceTest {
@@ -109,8 +108,23 @@ class TeamAddressChangeTests extends ServiceTest {
         assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong()).isZero();
     }
 
+    @Test
+    void thePersonsCasesAreListedWhateverAddressTheyHad() {
+        String gus = api.person("Gus", "gus@example.org", false);
+        String first = api.openCase("Gus", "gus@example.org", "Invoice", "Wrong amount.").at("/uuid");
+        assertThat(api.patch("/persons/" + gus, "{\"email\": \"gus.new@example.org\"}").status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> participants(first).contains("gus.new@example.org"));
+        // from the old address still, after it was left
+        String second = api.openCase("Gus", "gus@example.org", "Invoice again", "Still wrong.").at("/uuid");
+
+        JsonNode cases = api.get("/persons/" + gus + "/cases").json();
+        assertThat(cases.get("total").asLong()).isEqualTo(2);
+        assertThat(cases.get("cases").findValuesAsString("uuid")).containsExactlyInAnyOrder(first, second);
+        assertThat(api.get("/persons/" + gus + "/cases?size=1&page=1").json().get("cases").size()).isEqualTo(1);
+    }
+
     private List<String> participants(String uuid) {
-        List<String> emails = new java.util.ArrayList<>();
+        List<String> emails = new ArrayList<>();
         api.get("/case/" + uuid).json().get("participants").forEach(p -> emails.add(p.get("email").asString()));
         return emails;
     }
@@ -127,15 +141,5 @@ class TeamAddressChangeTests extends ServiceTest {
 
     static List<byte[]> awaitMail(String address, String reference, int count) {
         return MAIL.awaitReceived(address, reference, count, PATIENCE);
-    }
-
-    static Path configFile(String json) {
-        try {
-            Path file = Files.createTempDirectory("casey-address-config").resolve("casey.json");
-            Files.writeString(file, json);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
