@@ -1,6 +1,7 @@
 package dev.casey.command.supportcase;
 
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.LostRaces;
 import dev.casey.api.common.Source;
 import dev.casey.api.person.PersonRegisteredEvent;
 import dev.casey.api.person.PersonUpdatedEvent;
@@ -8,7 +9,9 @@ import dev.casey.api.supportcase.CaseIdList;
 import dev.casey.api.supportcase.ChangeParticipantAddressCommand;
 import dev.casey.api.supportcase.FetchCasesOfAddressQuery;
 import dev.casey.command.ProcessingGroups;
+import java.util.Map;
 import java.util.UUID;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -45,8 +48,11 @@ class ParticipantAddresses {
         // every case first: a case that was moved no longer matches the former address, so paging would skip some
         CaseIdList cases = queries.query(new FetchCasesOfAddressQuery(former), CaseIdList.class).join();
         for (UUID caseId : cases.caseIds()) {
-            commands.sendAndWait(new ChangeParticipantAddressCommand(caseId, event.personId(), former, event.email(),
-                    event.name(), event.actor(), Source.SYSTEM));
+            // in this handler's transaction: a case command that loses a race rolls it all back, and the processor
+            // handles the event again (the cases moved already are no-ops), rather than one case alone elsewhere
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new ChangeParticipantAddressCommand(caseId,
+                    event.personId(), former, event.email(), event.name(), event.actor(), Source.SYSTEM))
+                    .andMetaData(Map.of(LostRaces.IN_SENDERS_TRANSACTION, true)));
         }
     }
 
