@@ -24,7 +24,6 @@ import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseTagsChangedEvent;
-import dev.casey.api.supportcase.ChangeParticipantAddressCommand;
 import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
@@ -36,7 +35,6 @@ import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
-import dev.casey.api.supportcase.ParticipantAddressChangedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
 import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
@@ -398,24 +396,6 @@ class SupportCase implements CachedFootprint {
         return attachments == null ? List.of() : List.copyOf(attachments);
     }
 
-    /**
-     * A person changed address: the case mails them at the new one from now on, whatever its status (a closed case
-     * is not reopened, and mails the right address if it ever is). A case that does not know the former address is
-     * left as it is: it was moved already (the same change handled twice), or the person never took part.
-     */
-    @CommandHandler
-    void handle(ChangeParticipantAddressCommand command) {
-        String former = EmailAddresses.key(command.formerEmail());
-        Participant was = participants.get(former);
-        if (former.equals(EmailAddresses.key(command.email())) || (was == null && !invited.contains(former))) {
-            return;
-        }
-        // only team members are invited without taking part
-        Participant now = new Participant(command.email(), command.name(), was == null || was.team(),
-                command.personId());
-        apply(new ParticipantAddressChangedEvent(caseId, command.formerEmail(), now, command.actor(), command.source()));
-    }
-
     private static Participant participantFor(String email, String name, String nameField, PersonDirectory directory) {
         return directory.findByEmail(email)
                 .map(known -> new Participant(known.email(), name == null || name.isBlank() ? known.name()
@@ -493,26 +473,6 @@ class SupportCase implements CachedFootprint {
     @EventSourcingHandler
     void on(ParticipantAddedEvent event) {
         participants.put(EmailAddresses.key(event.participant().email()), event.participant());
-    }
-
-    @EventSourcingHandler
-    void on(ParticipantAddressChangedEvent event) {
-        String former = EmailAddresses.key(event.formerEmail());
-        String key = EmailAddresses.key(event.participant().email());
-        // in place: the first participant is the creator; one who wrote from the new address already is the same
-        Map<String, Participant> moved = new LinkedHashMap<>();
-        participants.forEach((k, p) -> moved.putIfAbsent(k.equals(former) ? key : k,
-                k.equals(former) || k.equals(key) ? event.participant() : p));
-        participants = moved;
-        if (invited.remove(former)) {
-            invited.add(key);
-        }
-        lastInvited = lastInvited.stream()
-                .map(p -> EmailAddresses.key(p.email()).equals(former) ? event.participant() : p).toList();
-        Instant politeReply = politeRepliesSent.remove(former);
-        if (politeReply != null) {
-            politeRepliesSent.put(key, politeReply);
-        }
     }
 
     @EventSourcingHandler

@@ -75,25 +75,6 @@ public class MailDirectory {
                 caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role);
     }
 
-    /**
-     * A participant or invited member is addressed at a new address: their row moves to it, and one at the new address
-     * already (they wrote from it) is the same person, taking part if either row did; the creator follows.
-     */
-    public void addressChanged(UUID caseId, String formerEmail, Participant now) {
-        String former = EmailAddresses.key(formerEmail);
-        String key = EmailAddresses.key(now.email());
-        jdbc.update("""
-                INSERT INTO mail_participant (case_id, email_key, email, name, team, role)
-                SELECT case_id, ?, ?, ?, ?, role FROM mail_participant WHERE case_id = ? AND email_key = ?
-                ON CONFLICT (case_id, email_key) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
-                       team = EXCLUDED.team,
-                       role = CASE WHEN 'participant' IN (mail_participant.role, EXCLUDED.role)
-                                   THEN 'participant' ELSE 'invited' END""",
-                key, now.email(), now.name(), now.team(), caseId, former);
-        jdbc.update("DELETE FROM mail_participant WHERE case_id = ? AND email_key = ?", caseId, former);
-        jdbc.update("UPDATE mail_case SET creator_key = ? WHERE case_id = ? AND creator_key = ?", key, caseId, former);
-    }
-
     public void messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
                               String mailMessageId) {
         jdbc.update("""

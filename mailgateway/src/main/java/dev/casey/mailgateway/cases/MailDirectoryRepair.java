@@ -15,7 +15,6 @@ import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
-import dev.casey.api.supportcase.ParticipantAddressChangedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -278,23 +277,6 @@ public class MailDirectoryRepair implements KeptFromEvents {
                     asStored(p.name()), p.team(), keptRole));
         }
 
-        /** As {@link MailDirectory#addressChanged}. */
-        void addressChanged(String formerEmail, Participant now) {
-            String former = EmailAddresses.key(formerEmail);
-            String key = EmailAddresses.key(now.email());
-            ParticipantRow was = participants.remove(former);
-            if (was != null) {
-                ParticipantRow there = participants.get(key);
-                boolean tookPart = MailDirectory.TOOK_PART.equals(was.role())
-                        || (there != null && MailDirectory.TOOK_PART.equals(there.role()));
-                participants.put(key, new ParticipantRow(now.email(), asStored(now.name()), now.team(),
-                        tookPart ? MailDirectory.TOOK_PART : MailDirectory.INVITED));
-            }
-            if (kase != null && kase.creatorKey().equals(former)) {
-                kase = new CaseRow(kase.reference(), kase.subject(), kase.status(), key);
-            }
-        }
-
         void status(CaseStatus status) {
             if (kase != null) {
                 kase = new CaseRow(kase.reference(), kase.subject(), status.name(), kase.creatorKey());
@@ -328,8 +310,6 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 entry.tookPart(e.creator());
             } else if (payload instanceof ParticipantAddedEvent e) {
                 entry.tookPart(e.participant());
-            } else if (payload instanceof ParticipantAddressChangedEvent e) {
-                entry.addressChanged(e.formerEmail(), e.participant());
             } else if (payload instanceof MessagePostedEvent e) {
                 entry.messages.putIfAbsent(e.messageId(), new MessageRow(caseId, e.author().email(),
                         asStored(e.author().name()), asStored(e.body()), event.getTimestamp(), e.mailMessageId()));

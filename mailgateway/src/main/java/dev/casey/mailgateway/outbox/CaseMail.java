@@ -16,7 +16,6 @@ import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
-import dev.casey.api.supportcase.ParticipantAddressChangedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.TeamRemindedEvent;
 import dev.casey.api.common.Actor;
@@ -79,11 +78,6 @@ class CaseMail {
     @EventHandler
     void on(ParticipantAddedEvent event) {
         directory.tookPart(event.caseId(), event.participant());
-    }
-
-    @EventHandler
-    void on(ParticipantAddressChangedEvent event) {
-        directory.addressChanged(event.caseId(), event.formerEmail(), event.participant());
     }
 
     @EventHandler

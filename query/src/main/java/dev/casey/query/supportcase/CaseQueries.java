@@ -5,21 +5,15 @@ import dev.casey.api.supportcase.CaseHistoryEntry;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CasePage;
 import dev.casey.api.supportcase.CaseView;
-import dev.casey.api.supportcase.CaseIdList;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
-import dev.casey.api.supportcase.FetchCasesOfAddressQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
-import dev.casey.api.supportcase.FindCasesOfPersonQuery;
 import dev.casey.api.supportcase.FindCasesQuery;
-import dev.casey.api.person.PersonRegisteredEvent;
-import dev.casey.api.person.PersonUpdatedEvent;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
 import dev.casey.query.Documents;
 import dev.casey.query.RecordedEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,25 +58,6 @@ class CaseQueries {
     @QueryHandler
     CasePage handle(FindCasesQuery query) {
         return new CasePage(views.find(query), query.page(), query.size(), views.count(query));
-    }
-
-    /** Every address the person has had, from their events: a case they took part in under one still counts. */
-    @QueryHandler
-    CasePage handle(FindCasesOfPersonQuery query) {
-        Set<String> addresses = new LinkedHashSet<>();
-        RecordedEvents.of(events, query.personId().toString()).forEach(event -> {
-            if (event.getPayload() instanceof PersonRegisteredEvent e) {
-                addresses.add(e.email());
-            } else if (event.getPayload() instanceof PersonUpdatedEvent e) {
-                addresses.add(e.email());
-            }
-        });
-        return views.findWithAnyOf(addresses, query.page(), query.size());
-    }
-
-    @QueryHandler
-    CaseIdList handle(FetchCasesOfAddressQuery query) {
-        return new CaseIdList(views.casesOf(query.email()));
     }
 
     @QueryHandler

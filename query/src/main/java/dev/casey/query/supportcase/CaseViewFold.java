@@ -15,7 +15,6 @@ import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.MessageView;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
-import dev.casey.api.supportcase.ParticipantAddressChangedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,10 +62,6 @@ final class CaseViewFold {
             String key = EmailAddresses.key(e.participant().email());
             v.participants.removeIf(p -> EmailAddresses.key(p.email()).equals(key));
             v.participants.add(e.participant());
-        } else if (event instanceof ParticipantAddressChangedEvent e) {
-            String former = EmailAddresses.key(e.formerEmail());
-            moved(v.participants, former, e.participant());
-            moved(v.invited, former, e.participant());
         } else if (event instanceof CaseExpiredEvent) {
             v.status = CaseStatus.EXPIRED;
             v.closedAt = at;
@@ -86,27 +81,6 @@ final class CaseViewFold {
             v.updatedAt = current.updatedAt();
         }
         return v.build(sequence);
-    }
-
-    /**
-     * The one at the former address takes the new one, in place; one listed at the new address already (who wrote from
-     * it) is the same and is listed once, where the former was.
-     */
-    private static void moved(List<Participant> list, String former, Participant now) {
-        String key = EmailAddresses.key(now.email());
-        int at = -1;
-        for (int i = 0; i < list.size() && at < 0; i++) {
-            at = EmailAddresses.key(list.get(i).email()).equals(former) ? i : -1;
-        }
-        if (at < 0) {
-            return;
-        }
-        list.set(at, now);
-        for (int i = list.size() - 1; i >= 0; i--) {
-            if (i != at && EmailAddresses.key(list.get(i).email()).equals(key)) {
-                list.remove(i);
-            }
-        }
     }
 
     /** A case view being changed by one event. */

@@ -1,7 +1,6 @@
 package dev.casey.query.supportcase;
 
 import dev.casey.api.common.EmailAddresses;
-import dev.casey.api.supportcase.CasePage;
 import dev.casey.api.supportcase.CaseSummary;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.FindCasesQuery;
@@ -9,7 +8,6 @@ import dev.casey.api.supportcase.MessageView;
 import dev.casey.query.Documents;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -171,21 +169,6 @@ class CaseViewRepository {
                 rows);
     }
 
-    /**
-     * The cases in which this address takes part or is invited. The invited are only in the documents: this reads
-     * them all, which a change of address (rare) can afford.
-     */
-    List<UUID> casesOf(String email) {
-        String key = EmailAddresses.key(email);
-        return jdbc.queryForList("""
-                SELECT case_id FROM case_view_participant WHERE email_key = ?
-                UNION
-                SELECT d.case_id FROM case_view_document d
-                 WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.document -> 'invited') i
-                                WHERE lower(trim(i ->> 'email')) = ?)
-                ORDER BY 1""", UUID.class, key, key);
-    }
-
     private void insertTags(List<CaseView> views) {
         jdbc.batchUpdate("INSERT INTO case_view_tag (case_id, tag) VALUES (?, ?)", views.stream()
                 .flatMap(v -> v.tags().stream().map(t -> new Object[] {v.uuid(), t})).toList());
@@ -244,31 +227,17 @@ class CaseViewRepository {
                             Long.class, query.status().name());
             return total == null ? 0 : total;
         }
-        return count(Filter.of(query));
-    }
-
-    List<CaseSummary> find(FindCasesQuery query) {
-        return find(Filter.of(query), query.page(), query.size());
-    }
-
-    /** The cases in which any of these addresses takes part, as {@link #find(FindCasesQuery)} lists them. */
-    CasePage findWithAnyOf(Collection<String> emails, int page, int size) {
-        Filter filter = new Filter(" WHERE EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id"
-                + " AND p.email_key = ANY(?))", List.of((Object) emails.stream().map(EmailAddresses::key).distinct()
-                .toArray(String[]::new)));
-        return new CasePage(find(filter, page, size), page, size, count(filter));
-    }
-
-    private long count(Filter filter) {
+        Filter filter = Filter.of(query);
         Long total = jdbc.queryForObject("SELECT count(*) FROM case_view c" + filter.where, Long.class,
                 filter.args.toArray());
         return total == null ? 0 : total;
     }
 
-    private List<CaseSummary> find(Filter filter, int page, int size) {
+    List<CaseSummary> find(FindCasesQuery query) {
+        Filter filter = Filter.of(query);
         List<Object> args = new ArrayList<>(filter.args);
-        args.add(size);
-        args.add((long) page * size);
+        args.add(query.size());
+        args.add((long) query.page() * query.size());
         return jdbc.query("SELECT c.summary FROM case_view c" + filter.where
                         + " ORDER BY c.updated_at DESC, c.case_id LIMIT ? OFFSET ?",
                 (rs, row) -> Documents.MAPPER.readValue(rs.getString(1), CaseSummary.class), args.toArray());

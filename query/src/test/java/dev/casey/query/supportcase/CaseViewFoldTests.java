@@ -14,7 +14,6 @@ import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
-import dev.casey.api.supportcase.ParticipantAddressChangedEvent;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import java.time.Instant;
 import java.util.List;
@@ -55,24 +54,6 @@ class CaseViewFoldTests {
                 T0.plusSeconds(5), 7);
         assertThat(reopened.status()).isEqualTo(CaseStatus.OPEN);
         assertThat(reopened.closedAt()).isNull();
-    }
-
-    @Test
-    void aChangedAddressMovesTheParticipantAndTheInvitationInPlaceAndIsListedOnce() {
-        Participant benNow = new Participant("ben.new@domain.tld", "Ben", true, BEN.personId());
-        CaseView v = CaseViewFold.apply(null, new CaseOpenedEvent(CASE, "K7QM-4XPD", "Subject", CUSTOMER, null,
-                List.of(), Map.of(), CaseStatus.OPEN, CLIENT, Source.HTTP), T0, 0);
-        v = CaseViewFold.apply(v, new TeamInvitedEvent(CASE, List.of(BEN), Actor.CASEY, Source.SYSTEM), T0, 1);
-        v = CaseViewFold.apply(v, new ParticipantAddedEvent(CASE, BEN, CLIENT, Source.HTTP), T0, 2);
-        // he wrote from the new address before the case heard of the change
-        v = CaseViewFold.apply(v, new ParticipantAddedEvent(CASE, new Participant("Ben.New@domain.tld", "B", true,
-                null), CLIENT, Source.MAIL), T0, 3);
-        v = CaseViewFold.apply(v, new ParticipantAddressChangedEvent(CASE, "BEN@domain.tld", benNow, CLIENT,
-                Source.SYSTEM), T0, 4);
-
-        assertThat(v.participants()).containsExactly(CUSTOMER, benNow);
-        assertThat(v.invited()).containsExactly(benNow);
-        assertThat(v.creator()).isEqualTo(CUSTOMER);
     }
 
     @Test

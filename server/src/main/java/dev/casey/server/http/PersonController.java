@@ -11,7 +11,7 @@ import dev.casey.api.person.RegisterPersonCommand;
 import dev.casey.api.person.RetirePersonFromTeamCommand;
 import dev.casey.api.person.UpdatePersonCommand;
 import dev.casey.api.supportcase.CasePage;
-import dev.casey.api.supportcase.FindCasesOfPersonQuery;
+import dev.casey.api.supportcase.FindCasesQuery;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -87,9 +87,9 @@ class PersonController {
     @GetMapping("/{uuid}/cases")
     CasePage cases(@PathVariable UUID uuid, @RequestParam(defaultValue = "0") int page,
                    @RequestParam(defaultValue = "20") int size) {
-        find(uuid);
-        return queries.query(new FindCasesOfPersonQuery(uuid, CaseController.page(page), CaseController.size(size)),
-                CasePage.class).join();
+        PersonView person = find(uuid);
+        return queries.query(new FindCasesQuery(null, null, null, person.email(), null, CaseController.page(page),
+                CaseController.size(size)), CasePage.class).join();
     }
 
     private PersonView find(UUID uuid) {
