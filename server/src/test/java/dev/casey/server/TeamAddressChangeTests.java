@@ -1,13 +1,9 @@
 package dev.casey.server;
 
+import static dev.casey.server.MailConversationTests.configFile;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.casey.server.Api.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -79,15 +75,5 @@ class TeamAddressChangeTests extends ServiceTest {
 
     static List<byte[]> awaitMail(String address, String reference, int count) {
         return MAIL.awaitReceived(address, reference, count, PATIENCE);
-    }
-
-    static Path configFile(String json) {
-        try {
-            Path file = Files.createTempDirectory("casey-address-config").resolve("casey.json");
-            Files.writeString(file, json);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
