@@ -938,6 +938,9 @@ class CaseyServiceTests extends ServiceTest {
             assertProblem(answer, 400, "INVALID_VALUE", value[0]);
             assertThat(answer.at("/detail")).as(value[0]).startsWith(value[0] + " must be ").contains(value[2]);
         }
+        Response clash = api.post("/config", "[{\"imapQuarantineFolder\": \"inbox\"}]");
+        assertProblem(clash, 400, "INVALID_VALUE", "imapQuarantineFolder");
+        assertThat(clash.at("/detail")).contains("must differ from imapFolder (\"INBOX\")");
         JsonNode accepted = api.post("/config", """
                 [{"smtpAdapter": "smtp"}, {"imapFolder": "Support"}, {"mailSyncTimer": "1d"}, {"caseCloseIdle": "3650d"},
                  {"caseConfirmUrl": "https://support.example.com/confirm?code=%code%"},

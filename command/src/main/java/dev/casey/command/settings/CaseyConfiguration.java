@@ -8,11 +8,15 @@ import dev.casey.api.settings.ApiToken;
 import dev.casey.api.settings.ChangeSettingsCommand;
 import dev.casey.api.settings.RecordSettingsCommittedCommand;
 import dev.casey.api.settings.Setting;
+import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
+import dev.casey.command.supportcase.CaseRules;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -36,7 +40,7 @@ class CaseyConfiguration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    void handle(ChangeSettingsCommand command) {
+    void handle(ChangeSettingsCommand command, CaseRules rules) {
         if (command.changes() == null || command.changes().isEmpty()) {
             throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "no configuration keys given");
         }
@@ -54,8 +58,28 @@ class CaseyConfiguration {
                 throw new CaseyRefusal(ErrorCode.INVALID_VALUE, e.getMessage(), key);
             }
         });
+        requireDistinctFolders(rules.settings().with(normalized), normalized.keySet());
         apply(new SettingsChangedEvent(command.settingsId(), Collections.unmodifiableMap(normalized),
                 command.actor(), command.source()));
+    }
+
+    /**
+     * The poller moves each mail out of the inbox into the processed or the quarantine folder: two of them the same and
+     * it could not (it refuses to start). Which keys clash shows only with the values in force beside the change.
+     */
+    private static void requireDistinctFolders(Settings next, Set<String> changed) {
+        List<Setting> folders = List.of(Setting.IMAP_FOLDER, Setting.IMAP_PROCESSED_FOLDER,
+                Setting.IMAP_QUARANTINE_FOLDER);
+        for (Setting one : folders) {
+            for (Setting other : folders) {
+                if (one != other && changed.contains(one.key())
+                        && String.valueOf(next.get(one)).equalsIgnoreCase(String.valueOf(next.get(other)))) {
+                    throw new CaseyRefusal(ErrorCode.INVALID_VALUE, one.key() + " must differ from " + other.key()
+                            + " (\"" + next.get(other) + "\"): the mailbox poller moves mail from one to the other",
+                            one.key());
+                }
+            }
+        }
     }
 
     @CommandHandler

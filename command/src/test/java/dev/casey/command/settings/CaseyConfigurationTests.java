@@ -9,6 +9,7 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
 import dev.casey.command.Refused;
+import dev.casey.command.supportcase.CaseRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,19 @@ class CaseyConfigurationTests {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(CaseyConfiguration.class);
+        fixture.registerInjectableResource(new CaseRules(Settings::defaults));
+    }
+
+    @Test
+    void givenTheDefaultFolders_whenTheProcessedFolderIsTheInbox_thenRefusedNamingIt() {
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("imapProcessedFolder", "inbox"), ADMIN,
+                        Source.HTTP)), ErrorCode.INVALID_VALUE, "imapProcessedFolder");
+        fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("imapFolder", "Support", "imapProcessedFolder",
+                        "INBOX"), ADMIN, Source.HTTP))
+                .expectEvents(new SettingsChangedEvent(Settings.ID, Map.of("imapFolder", "Support",
+                        "imapProcessedFolder", "INBOX"), ADMIN, Source.HTTP));
     }
 
     @Test
