@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,18 +24,20 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Casey never takes its own mail for a customer's: the support address cannot become a person, a
- * creator or a sender, and mail of ours that reaches the support mailbox again is kept but never
- * posted or answered, so it cannot start a mail loop.
+ * Casey's own addresses, with real mail servers around the service. It never takes its own mail for a customer's:
+ * the support address cannot become a person, a creator or a sender, and mail of ours that reaches the support mailbox
+ * again is kept but never posted or answered, so it cannot start a mail loop. And it never shows a customer a team
+ * member's address, the one they have or one they had.
  */
-class OwnMailLoopTests extends ServiceTest {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OurAddressesTests extends ServiceTest {
 
     static final MailServers MAIL = new MailServers();
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("casey.data-dir", () -> newDataDir("own-mail").toString());
+        registry.add("casey.data-dir", () -> newDataDir("our-addresses").toString());
         registry.add("casey.config-file", () -> configFile(MAIL.config("")).toString());
         registry.add("casey.outbox.first-retry", () -> "200ms");
     }
@@ -145,6 +150,37 @@ class OwnMailLoopTests extends ServiceTest {
         assertThat(api.get("/cases?participant=relay@example.org").json().get("total").asLong()).isZero();
         assertThat(inbound("from-us-1@elsewhere.example")).singleElement()
                 .satisfies(row -> assertThat(row.get("outcome")).isEqualTo("OWN_MAIL"));
+    }
+
+    /** Last: the mails of its posts may still be on their way when it ends (the tests above count mails). */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aTeamMembersFormerAddressStaysMaskedInMailToCustomersAlsoAfterARepair() {
+        String ann = "ann@team.test";
+        api.person("Ann Lee", ann, true);
+        String dan = api.person("Dan Moss", "dan@team.test", true);
+        Response opened = api.openCase("Carla", "carla@example.org", "Where to write", "Whom do I write to?");
+        String reference = opened.at("/reference");
+        MAIL.awaitReceived("carla@example.org", reference, 1, PATIENCE);
+        assertThat(api.patch("/persons/" + dan, "{\"email\": \"Dan.New@Team.test\"}").status()).isEqualTo(200);
+
+        post(opened.at("/uuid"), ann, "Write to ann@team.test or Dan.New@Team.test or dan@team.test");
+        String text = Mails.text(MAIL.awaitReceived("carla@example.org", reference, 2, PATIENCE).get(1));
+        assertThat(text).contains("Write to " + MailServers.SUPPORT).doesNotContain("team.test");
+
+        // the rebuild knows the former address from the events, as the service did
+        assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong()).isZero();
+        jdbc.update("DELETE FROM mail_team_former_address");
+        assertThat(api.post("/admin/read-models/rebuild").json().get("repaired").get("mailDirectory").asLong())
+                .isEqualTo(1);
+        post(opened.at("/uuid"), ann, "Or still dan@team.test.");
+        assertThat(Mails.text(MAIL.awaitReceived("carla@example.org", reference, 3, PATIENCE).get(2)))
+                .contains("Or still " + MailServers.SUPPORT).doesNotContain("team.test");
+    }
+
+    private void post(String uuid, String from, String message) {
+        assertThat(api.post("/case/" + uuid + "/messages", """
+                {"from": "%s", "message": "%s"}""".formatted(from, message)).status()).isEqualTo(201);
     }
 
     private Response receive(String raw) {
