@@ -42,16 +42,27 @@ public final class EmailAddresses {
      * support mailbox, so Casey would read what it wrote as a new message: a mail loop.
      */
     public static boolean isSupportAddress(String address, String supportAddress) {
+        return address != null && supportAddress != null && (key(address).equals(key(supportAddress))
+                || plusToken(address, supportAddress).isPresent());
+    }
+
+    /**
+     * The token of a plus-address of the support address ({@code support+TOKEN@domain} gives {@code token}, lower-case);
+     * empty for any other address.
+     */
+    public static Optional<String> plusToken(String address, String supportAddress) {
         if (address == null || supportAddress == null || address.lastIndexOf('@') < 0
                 || supportAddress.lastIndexOf('@') < 0) {
-            return false;
+            return Optional.empty();
         }
         String key = key(address);
         String support = key(supportAddress);
         String local = key.substring(0, key.lastIndexOf('@'));
         String supportLocal = support.substring(0, support.lastIndexOf('@'));
-        return domain(key).equals(domain(support))
-                && (local.equals(supportLocal) || local.startsWith(supportLocal + "+"));
+        if (!domain(key).equals(domain(support)) || !local.startsWith(supportLocal + "+")) {
+            return Optional.empty();
+        }
+        return Optional.of(local.substring(supportLocal.length() + 1));
     }
 
     /**

@@ -42,5 +42,9 @@ class EmailAddressesTests {
         assertThat(EmailAddresses.isSupportAddress("support@other.casey.example", support)).isFalse();
         assertThat(EmailAddresses.isSupportAddress("my.support@casey.example", support)).isFalse();
         assertThat(EmailAddresses.isSupportAddress(null, support)).isFalse();
+        assertThat(EmailAddresses.plusToken("SUPPORT+K7qm@CASEY.example", support)).hasValue("k7qm");
+        assertThat(EmailAddresses.plusToken("support@casey.example", support)).isEmpty();
+        assertThat(EmailAddresses.plusToken("support+k7qm@other.example", support)).isEmpty();
+        assertThat(EmailAddresses.plusToken("nosupport+k7qm@casey.example", support)).isEmpty();
     }
 }

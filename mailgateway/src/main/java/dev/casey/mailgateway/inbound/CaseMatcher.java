@@ -84,8 +84,6 @@ class CaseMatcher {
 
     /** Tokens from addresses like {@code support+TOKEN@domain} among the recipients of the mail. */
     static List<String> plusTokens(InboundMail mail, String supportAddress) {
-        String local = supportAddress.substring(0, supportAddress.indexOf('@')).toLowerCase(Locale.ROOT);
-        String domain = EmailAddresses.domain(supportAddress).toLowerCase(Locale.ROOT);
         List<String> tokens = new ArrayList<>();
         List<MailAddress> recipients = new ArrayList<>(mail.to());
         recipients.addAll(mail.cc());
@@ -94,10 +92,7 @@ class CaseMatcher {
             recipients.add(new MailAddress(delivered.trim(), null));
         }
         for (MailAddress address : recipients) {
-            String value = address.address().toLowerCase(Locale.ROOT);
-            if (value.startsWith(local + "+") && value.endsWith("@" + domain)) {
-                tokens.add(value.substring(local.length() + 1, value.length() - domain.length() - 1));
-            }
+            EmailAddresses.plusToken(address.address(), supportAddress).ifPresent(tokens::add);
         }
         return tokens;
     }
