@@ -1,5 +1,8 @@
 package dev.casey.api.person;
 
-/** Asks for all persons, optionally only the (active) team; answered with a {@link PersonList}. */
-public record FetchPersonsQuery(Boolean team) {
+/**
+ * Lists persons, by name; team (the active team, or everyone else) and text (in name or e-mail, any case) are
+ * optional. Answered with a {@link PersonList}.
+ */
+public record FetchPersonsQuery(Boolean team, String text, int page, int size) {
 }

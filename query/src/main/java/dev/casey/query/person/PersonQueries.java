@@ -6,6 +6,9 @@ import dev.casey.api.person.PersonList;
 import dev.casey.api.person.PersonView;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.queryhandling.QueryHandler;
@@ -31,11 +34,24 @@ class PersonQueries {
 
     @QueryHandler
     PersonList handle(FetchPersonsQuery query) {
-        if (query.team() == null) {
-            return new PersonList(jdbc.query(COLUMNS + " ORDER BY lower(name), person_id", PersonQueries::person));
+        List<String> conditions = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (query.team() != null) {
+            conditions.add("team = ?");
+            args.add(query.team());
         }
-        return new PersonList(jdbc.query(COLUMNS + " WHERE team = ? ORDER BY lower(name), person_id",
-                PersonQueries::person, query.team()));
+        if (query.text() != null) {
+            conditions.add("(strpos(lower(name), ?) > 0 OR strpos(lower(email), ?) > 0)");
+            args.add(query.text().toLowerCase(Locale.ROOT));
+            args.add(query.text().toLowerCase(Locale.ROOT));
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        Long total = jdbc.queryForObject("SELECT count(*) FROM person_view" + where, Long.class, args.toArray());
+        args.add(query.size());
+        args.add((long) query.page() * query.size());
+        List<PersonView> persons = jdbc.query(COLUMNS + where + " ORDER BY lower(name), person_id LIMIT ? OFFSET ?",
+                PersonQueries::person, args.toArray());
+        return new PersonList(persons, query.page(), query.size(), total == null ? 0 : total);
     }
 
     private static PersonView person(ResultSet rs, int row) throws SQLException {

@@ -61,8 +61,11 @@ class PersonController {
     }
 
     @GetMapping
-    PersonList list(@RequestParam(required = false) Boolean team) {
-        return queries.query(new FetchPersonsQuery(team), PersonList.class).join();
+    PersonList list(@RequestParam(required = false) Boolean team, @RequestParam(required = false) String q,
+                    @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        String text = q == null || q.isBlank() ? null : q.strip();
+        return queries.query(new FetchPersonsQuery(team, text, CaseController.page(page), CaseController.size(size)),
+                PersonList.class).join();
     }
 
     @GetMapping("/{uuid}")

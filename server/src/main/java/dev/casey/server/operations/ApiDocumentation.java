@@ -42,7 +42,7 @@ class ApiDocumentation {
     /** One line per operation, by method and path below {@link #BASE}. */
     static final Map<String, String> SUMMARIES = Map.ofEntries(
             Map.entry("POST /persons", "Register a person (the address is unique, in any case)"),
-            Map.entry("GET /persons", "List persons, optionally only the team"),
+            Map.entry("GET /persons", "List persons by name, a page at a time; optionally only the team (team=true) or everyone else, or those whose name or address contains q"),
             Map.entry("GET /persons/{uuid}", "One person"),
             Map.entry("PATCH /persons/{uuid}", "Change a person's name, address or team membership"),
             Map.entry("POST /persons/{uuid}/retire", "Take a person out of the team"),
