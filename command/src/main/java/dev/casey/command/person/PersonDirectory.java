@@ -3,7 +3,8 @@ package dev.casey.command.person;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
-import java.util.List;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,6 +27,8 @@ public class PersonDirectory {
         }
     }
 
+    private static final String COLUMNS = "SELECT person_id, email, name, team, retired FROM person_directory";
+
     private final JdbcTemplate jdbc;
 
     public PersonDirectory(JdbcTemplate jdbc) {
@@ -33,17 +36,35 @@ public class PersonDirectory {
     }
 
     public Optional<Entry> findByEmail(String email) {
-        List<Entry> found = jdbc.query(
-                "SELECT person_id, email, name, team, retired FROM person_directory WHERE email_key = ?",
-                (rs, i) -> new Entry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getBoolean(5)),
-                EmailAddresses.key(email));
-        return found.stream().findFirst();
+        return jdbc.query(COLUMNS + " WHERE email_key = ?", PersonDirectory::entry, EmailAddresses.key(email)).stream()
+                .findFirst();
     }
 
     /** True when the address belongs to someone other than the given person (null: anyone). */
     public boolean isTaken(String email, UUID exceptPersonId) {
         return findByEmail(email).filter(e -> !e.personId().equals(exceptPersonId)).isPresent();
+    }
+
+    /** A person registered under this support address or one of its plus-addresses, if there is one. */
+    public Optional<Entry> findHolderOfSupportAddress(String supportAddress) {
+        String key = EmailAddresses.key(supportAddress);
+        int at = key.lastIndexOf('@');
+        if (at < 0) {
+            return Optional.empty();
+        }
+        String plus = like(key.substring(0, at)) + "+%@" + like(key.substring(at + 1));
+        return jdbc.query(COLUMNS + " WHERE email_key = ? OR email_key LIKE ? ESCAPE '\\' ORDER BY email_key",
+                        PersonDirectory::entry, key, plus).stream()
+                .filter(entry -> EmailAddresses.isSupportAddress(entry.email(), supportAddress)).findFirst();
+    }
+
+    private static Entry entry(ResultSet rs, int row) throws SQLException {
+        return new Entry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                rs.getBoolean(5));
+    }
+
+    private static String like(String literal) {
+        return literal.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     void insert(UUID personId, String email, String name, boolean team) {

@@ -11,6 +11,7 @@ import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
+import dev.casey.command.person.PersonDirectory;
 import dev.casey.command.supportcase.CaseRules;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ class CaseyConfiguration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    void handle(ChangeSettingsCommand command, CaseRules rules) {
+    void handle(ChangeSettingsCommand command, CaseRules rules, PersonDirectory persons) {
         if (command.changes() == null || command.changes().isEmpty()) {
             throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "no configuration keys given");
         }
@@ -58,7 +59,11 @@ class CaseyConfiguration {
                 throw new CaseyRefusal(ErrorCode.INVALID_VALUE, e.getMessage(), key);
             }
         });
-        requireDistinctFolders(rules.settings().with(normalized), normalized.keySet());
+        Settings next = rules.settings().with(normalized);
+        requireDistinctFolders(next, normalized.keySet());
+        if (normalized.containsKey(Setting.MAIL_ADDRESS.key())) {
+            requireNobodysAddress(next.mailAddress(), persons);
+        }
         apply(new SettingsChangedEvent(command.settingsId(), Collections.unmodifiableMap(normalized),
                 command.actor(), command.source()));
     }
@@ -80,6 +85,18 @@ class CaseyConfiguration {
                 }
             }
         }
+    }
+
+    /**
+     * Casey writes to no one at the support address and takes mail from it for its own coming back: a person registered
+     * under it would get no mail, and their mail would be lost as ours.
+     */
+    private static void requireNobodysAddress(String supportAddress, PersonDirectory persons) {
+        persons.findHolderOfSupportAddress(supportAddress).ifPresent(holder -> {
+            throw new CaseyRefusal(ErrorCode.EMAIL_ALREADY_REGISTERED, "mailAddress " + supportAddress
+                    + " would be the support address of " + holder.email() + ", registered to person "
+                    + holder.personId() + "; give that person another address first", Setting.MAIL_ADDRESS.key());
+        });
     }
 
     @CommandHandler

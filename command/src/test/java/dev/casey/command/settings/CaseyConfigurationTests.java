@@ -9,10 +9,13 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
 import dev.casey.command.Refused;
+import dev.casey.command.person.PersonDirectory;
 import dev.casey.command.supportcase.CaseRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class CaseyConfigurationTests {
 
     private static final Actor ADMIN = Actor.apiClient("admin");
+    private static final PersonDirectory.Entry BEN = new PersonDirectory.Entry(UUID.randomUUID(), "ben@domain.tld",
+            "Ben", true, false);
 
     private AggregateTestFixture<CaseyConfiguration> fixture;
 
@@ -27,6 +32,24 @@ class CaseyConfigurationTests {
     void setUp() {
         fixture = new AggregateTestFixture<>(CaseyConfiguration.class);
         fixture.registerInjectableResource(new CaseRules(Settings::defaults));
+        fixture.registerInjectableResource(new PersonDirectory(null) {
+            @Override
+            public Optional<Entry> findHolderOfSupportAddress(String supportAddress) {
+                return supportAddress.equalsIgnoreCase(BEN.email()) ? Optional.of(BEN) : Optional.empty();
+            }
+        });
+    }
+
+    @Test
+    void givenBenRegistered_whenTheSupportAddressBecomesHis_thenRefusedNamingIt() {
+        Refused.with(fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("mailAddress", "Ben@Domain.tld"), ADMIN,
+                        Source.HTTP)), ErrorCode.EMAIL_ALREADY_REGISTERED, "mailAddress");
+        fixture.givenNoPriorActivity()
+                .when(new ChangeSettingsCommand(Settings.ID, Map.of("mailAddress", "help@domain.tld"), ADMIN,
+                        Source.HTTP))
+                .expectEvents(new SettingsChangedEvent(Settings.ID, Map.of("mailAddress", "help@domain.tld"), ADMIN,
+                        Source.HTTP));
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +28,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MailPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(MailPlanner.class);
 
     static final int QUOTED_MESSAGES = 5;
     static final int MAX_REFERENCES = 20;
@@ -55,6 +59,13 @@ public class MailPlanner {
     /** Queues the letter for one recipient of the case; {@code cause} identifies the event. */
     public void write(MailDirectory.CaseInfo kase, MailDirectory.Recipient to, Letter letter, String cause, Instant at) {
         Settings current = settings.current();
+        if (EmailAddresses.isSupportAddress(to.email(), current.mailAddress())) {
+            // kept with a support address from before such addresses were refused, or the support address changed to
+            // theirs: mail to it would come back into the support mailbox, as our own
+            log.warn("Not writing {} of case {} to {}: that is the support address", letter.kind(), kase.reference(),
+                    to.email());
+            return;
+        }
         String domain = MailSettings.domain(current);
         List<String> thread = thread(kase.caseId(), to.email());
         String messageId = MessageIds.newMessageId(domain);
