@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  */
 public enum Setting {
     CASE_CONFIRMATION("caseConfirmation", Type.BOOLEAN, false),
+    // unlike the other timers zero cannot mean "never": a pending case without an end would stay pending for good
     CASE_CONFIRMATION_EXPIRY("caseConfirmationExpiry", Type.DURATION, "7d",
-            SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
+            SettingRule.lasting(Duration.ofSeconds(1), Limits.TIMER_LIMIT)),
     CASE_CLOSE_IDLE("caseCloseIdle", Type.DURATION, "30d", SettingRule.lasting(Duration.ZERO, Limits.TIMER_LIMIT)),
     CASE_CAN_REOPEN("caseCanReopen", Type.BOOLEAN, true),
     CASE_SEND_INITIAL("caseSendInitial", Type.BOOLEAN, true),
@@ -44,13 +45,13 @@ public enum Setting {
     MAIN_DOMAIN("mainDomain", Type.STRING, null, SettingRule.domainName()),
     // the seed's keys for the mail transport; SMTP and IMAP are the only ones there are
     SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp", SettingRule.oneOf("smtp")),
-    SMTP_SERVER("smtpServer", Type.STRING, null),
+    SMTP_SERVER("smtpServer", Type.STRING, null, SettingRule.hostName()),
     SMTP_PORT("smtpPort", Type.INTEGER, 587, SettingRule.between(1, 65535)),
     SMTP_USERNAME("smtpUsername", Type.STRING, null),
     SMTP_PASSWORD("smtpPassword", Type.SECRET, null),
     SMTP_ENCRYPTION("smtpEncryption", Type.ENCRYPTION, "starttls"),
     IMAP_ADAPTER("imapAdapter", Type.STRING, "imap", SettingRule.oneOf("imap")),
-    IMAP_SERVER("imapServer", Type.STRING, null),
+    IMAP_SERVER("imapServer", Type.STRING, null, SettingRule.hostName()),
     IMAP_PORT("imapPort", Type.INTEGER, 993, SettingRule.between(1, 65535)),
     IMAP_USERNAME("imapUsername", Type.STRING, null),
     IMAP_PASSWORD("imapPassword", Type.SECRET, null),

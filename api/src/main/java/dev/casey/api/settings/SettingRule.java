@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What a setting's value must be beyond its type: a value of the right type can still stop the service (a request
@@ -17,6 +18,9 @@ import java.util.Optional;
 interface SettingRule {
 
     SettingRule ANY = value -> Optional.empty();
+
+    /** An IPv6 address as Java connects to it (its syntax is checked when connecting; here only what it consists of). */
+    Pattern IPV6 = Pattern.compile("(?=.*:.*:)[0-9A-Fa-f:.]{2,45}");
 
     /** Empty when the value may be used, else what it must be, to follow "… must be". */
     Optional<String> violatedBy(Object value);
@@ -69,6 +73,13 @@ interface SettingRule {
     static SettingRule domainName() {
         return value -> EmailAddresses.isDomainName(value.toString()) ? Optional.empty()
                 : Optional.of("a domain name such as example.com");
+    }
+
+    /** The SMTP or IMAP server: a name or an address to connect to, nothing more (its port is a setting of its own). */
+    static SettingRule hostName() {
+        return value -> EmailAddresses.isDomainName(value.toString()) || IPV6.matcher(value.toString()).matches()
+                ? Optional.empty()
+                : Optional.of("a host name or IP address such as mail.example.com, without scheme or port");
     }
 
     /** A link mailed to customers: {@code %code%} stands for the code and is no valid URL character on its own. */

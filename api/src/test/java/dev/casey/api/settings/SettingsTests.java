@@ -63,6 +63,17 @@ class SettingsTests {
                 .hasMessage("mailAddress must be an e-mail address");
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailSubjectPrefix", "a\r\nBcc: x@y.z")))
                 .hasMessage("mailSubjectPrefix must be a single line of text");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("smtpServer", "smtp://mail.example.com")))
+                .hasMessage("smtpServer must be a host name or IP address such as mail.example.com, without scheme or"
+                        + " port");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("imapServer", "mail.example.com:993")))
+                .hasMessageStartingWith("imapServer must be a host name or IP address");
+        assertThat(Settings.defaults().with(Map.of("smtpServer", "localhost", "imapServer", "::1")).get(Setting.IMAP_SERVER))
+                .isEqualTo("::1");
+        assertThat(Settings.defaults().with(Map.of("smtpServer", "192.0.2.7")).get(Setting.SMTP_SERVER))
+                .isEqualTo("192.0.2.7");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("caseConfirmationExpiry", 0)))
+                .hasMessageStartingWith("caseConfirmationExpiry must be a duration from 1s to 3650d");
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailSyncTimr", 5)))
                 .hasMessage("unknown configuration key mailSyncTimr");
     }
