@@ -792,6 +792,31 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void whatTomcatRefusesBeforeSpringIsAProblemToo() throws Exception {
+        String tooLong = exchange("GET /api/casey/v1/cases?q=" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(tooLong).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("\"code\":\"MALFORMED_REQUEST\"").contains("too large").doesNotContain("<html");
+        String header = exchange("GET /api/casey/v1/cases HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(header).startsWith("HTTP/1.1 400").contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("<html");
+        String notHttp = exchange("GET /api/casey/v1/cases?a=<b> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(notHttp).startsWith("HTTP/1.1 400").contains("\"status\":400").doesNotContain("<html");
+        // and what Spring answers stays as it was
+        assertThat(exchange("GET /api/casey/v1/case/nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 400").contains("\"field\":\"uuid\"");
+    }
+
+    /** One request as the bytes given, its whole answer as text: for requests no HTTP client would send. */
+    private String exchange(String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void badInputGetsAPreciseProblemAndNeverA500() {
         assertProblem(api.post("/cases", "{\"creator\": {\"name\": \"X\", \"email\": \"x@y.z\"}, \"subject\": \"s\""),
                 400, "MALFORMED_JSON", null);

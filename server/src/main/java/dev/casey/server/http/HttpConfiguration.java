@@ -2,11 +2,17 @@ package dev.casey.server.http;
 
 import dev.casey.query.IsoInstants;
 import dev.casey.server.settings.SettingsService;
+import org.apache.catalina.Pipeline;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,6 +38,40 @@ class HttpConfiguration {
         if (settings.current().apiTokens().isEmpty()) {
             log.warn("No API tokens are configured (apiTokens): only clients on this machine (loopback) are served. "
                     + "Behind a reverse proxy on the same machine that means everyone: configure tokens.");
+        }
+    }
+
+    /**
+     * Tomcat's own error answers as problem+json ({@link ProblemReportValve}) in place of the HTML valve Spring Boot
+     * puts on the host: ordered after Spring Boot's customizer, so its valve is there to be replaced.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReports() {
+        return new ProblemReports();
+    }
+
+    private static final class ProblemReports implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>,
+            Ordered {
+
+        @Override
+        public void customize(TomcatServletWebServerFactory factory) {
+            factory.addContextCustomizers(context -> {
+                Pipeline host = context.getParent().getPipeline();
+                for (Valve valve : host.getValves()) {
+                    if (valve instanceof ErrorReportValve) {
+                        host.removeValve(valve);
+                    }
+                }
+                if (context.getParent() instanceof StandardHost standardHost) {
+                    standardHost.setErrorReportValveClass(ProblemReportValve.class.getName());
+                }
+                host.addValve(new ProblemReportValve());
+            });
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
         }
     }
 
