@@ -246,7 +246,7 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
-    void personsAreRegisteredOncePerAddressAndShowTheirCases() {
+    void personsAreRegisteredOncePerAddressAndShowTheirCases() throws Exception {
         String email = "anna." + unique() + "@domain.tld";
         String anna = api.person("Anna", email, true);
         assertProblem(api.post("/persons", "{\"name\": \"Anna 2\", \"email\": \"" + email.toUpperCase()
@@ -269,6 +269,17 @@ class CaseyServiceTests extends ServiceTest {
 
         String uuid = api.openCase("Anna", email, "Mine", "my case").at("/uuid");
         assertThat(uuids(api.get("/persons/" + anna + "/cases"))).containsExactly(uuid);
+        // her cases stay hers under a new address, and do not pass to whoever takes the old one
+        assertThat(api.patch("/persons/" + anna, "{\"email\": \"anna.new." + unique() + "@domain.tld\"}").status())
+                .isEqualTo(200);
+        assertThat(uuids(api.get("/persons/" + anna + "/cases"))).containsExactly(uuid);
+        String next = api.person("Next", email, false);
+        assertThat(uuids(api.get("/persons/" + next + "/cases"))).isEmpty();
+        // views kept before they had person ids get them from their documents (the migration that added them)
+        jdbc.update("UPDATE case_view_participant SET person_id = NULL WHERE case_id = ?::uuid", uuid);
+        assertThat(uuids(api.get("/persons/" + anna + "/cases"))).isEmpty();
+        jdbc.update(participantPersonBackfill());
+        assertThat(uuids(api.get("/persons/" + anna + "/cases"))).containsExactly(uuid);
 
         assertThat(api.patch("/persons/" + anna, "{\"name\": \"Anna B.\"}").at("/name")).isEqualTo("Anna B.");
         JsonNode retired = api.post("/persons/" + anna + "/retire").json();
@@ -277,6 +288,14 @@ class CaseyServiceTests extends ServiceTest {
         assertProblem(api.post("/persons/" + anna + "/retire"), 409, "NOT_A_TEAM_MEMBER", null);
         assertProblem(api.get("/persons/" + UUID.randomUUID()), 404, "PERSON_NOT_FOUND", null);
         assertProblem(api.patch("/persons/" + UUID.randomUUID(), "{\"name\": \"x\"}"), 404, "PERSON_NOT_FOUND", null);
+    }
+
+    private static String participantPersonBackfill() throws java.io.IOException {
+        try (var migration = CaseyServiceTests.class.getResourceAsStream(
+                "/db/migration/query/V20261202_1400__case_view_participant_person.sql")) {
+            return java.util.Arrays.stream(new String(migration.readAllBytes(), StandardCharsets.UTF_8).split(";"))
+                    .filter(statement -> statement.strip().startsWith("UPDATE")).findFirst().orElseThrow();
+        }
     }
 
     @Test

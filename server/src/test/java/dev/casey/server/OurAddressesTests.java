@@ -184,13 +184,14 @@ class OurAddressesTests extends ServiceTest {
     /** Last: the mails of its posts may still be on their way when it ends (the tests above count mails). */
     @Test
     @Order(Integer.MAX_VALUE)
-    void aTeamMembersFormerAddressStaysMaskedInMailToCustomersAlsoAfterARepair() {
+    void aTeamMembersFormerAddressStaysMaskedInMailToCustomersAlsoAfterARepairAndTheirMailFollowsThem() {
         String ann = "ann@team.test";
         api.person("Ann Lee", ann, true);
         String dan = api.person("Dan Moss", "dan@team.test", true);
         Response opened = api.openCase("Carla", "carla@example.org", "Where to write", "Whom do I write to?");
         String reference = opened.at("/reference");
         MAIL.awaitReceived("carla@example.org", reference, 1, PATIENCE);
+        MAIL.awaitReceived("dan@team.test", reference, 1, PATIENCE); // invited while he had it
         assertThat(api.patch("/persons/" + dan, "{\"email\": \"Dan.New@Team.test\"}").status()).isEqualTo(200);
 
         post(opened.at("/uuid"), ann, "Write to ann@team.test or Dan.New@Team.test or dan@team.test");
@@ -205,6 +206,13 @@ class OurAddressesTests extends ServiceTest {
         post(opened.at("/uuid"), ann, "Or still dan@team.test.");
         assertThat(Mails.text(MAIL.awaitReceived("carla@example.org", reference, 3, PATIENCE).get(2)))
                 .contains("Or still " + MailServers.SUPPORT).doesNotContain("team.test");
+
+        // the case's mail follows Dan to his new address, once also after he has written from there himself
+        post(opened.at("/uuid"), "dan.new@team.test", "Dan here.");
+        post(opened.at("/uuid"), ann, "Thanks, Dan.");
+        MAIL.awaitReceived("carla@example.org", reference, 5, PATIENCE);
+        assertThat(MAIL.awaitReceived("dan.new@team.test", reference, 3, PATIENCE)).hasSize(3);
+        assertThat(MAIL.receivedBy("dan@team.test", reference)).hasSize(1);
     }
 
     private void post(String uuid, String from, String message) {

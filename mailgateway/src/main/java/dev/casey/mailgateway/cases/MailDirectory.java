@@ -115,14 +115,24 @@ public class MailDirectory {
 
     /**
      * Everyone who gets the mail of a case: its participants and invited team members, except team
-     * members who have since left the team.
+     * members who have since left the team. A team member who has changed address since they joined is written to
+     * at the address they have now (once, also when they have joined under that one too); an address that several
+     * team members have given up is written to as it is, since whose it was cannot be told.
      */
     public List<Recipient> recipients(UUID caseId) {
         return jdbc.query("""
-                SELECT p.email, p.name, p.team, p.role FROM mail_participant p
-                  LEFT JOIN mail_team t ON t.email_key = p.email_key
-                 WHERE p.case_id = ? AND (NOT p.team OR t.active IS NULL OR t.active)
-                 ORDER BY p.role DESC, p.email_key""",
+                SELECT email, name, team, role FROM (
+                    SELECT DISTINCT ON (coalesce(m.email_key, p.email_key))
+                           coalesce(m.email, p.email) AS email, coalesce(m.name, p.name) AS name, p.team, p.role,
+                           coalesce(m.email_key, p.email_key) AS email_key
+                      FROM mail_participant p
+                      LEFT JOIN mail_team t ON t.email_key = p.email_key
+                      LEFT JOIN mail_team m ON p.team AND t.person_id IS NULL AND m.person_id = (
+                            SELECT (array_agg(f.person_id))[1] FROM mail_team_former_address f
+                             WHERE f.email_key = p.email_key HAVING count(*) = 1)
+                     WHERE p.case_id = ? AND (NOT p.team OR coalesce(m.active, t.active, TRUE))
+                     ORDER BY coalesce(m.email_key, p.email_key), p.role DESC) r
+                 ORDER BY role DESC, email_key""",
                 (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), rs.getBoolean(3),
                         INVITED.equals(rs.getString(4))),
                 caseId);

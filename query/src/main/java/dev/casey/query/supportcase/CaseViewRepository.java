@@ -175,9 +175,10 @@ class CaseViewRepository {
     }
 
     private void insertParticipants(List<CaseView> views) {
-        jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key, person_id) VALUES (?, ?, ?)"
+                        + " ON CONFLICT DO NOTHING",
                 views.stream().flatMap(v -> v.participants().stream()
-                        .map(p -> new Object[] {v.uuid(), EmailAddresses.key(p.email())})).toList());
+                        .map(p -> new Object[] {v.uuid(), EmailAddresses.key(p.email()), p.personId()})).toList());
     }
 
     private static String[] uuids(List<UUID> caseIds) {
@@ -220,7 +221,8 @@ class CaseViewRepository {
     }
 
     long count(FindCasesQuery query) {
-        if (query.category() == null && query.tag() == null && query.participant() == null && query.text() == null) {
+        if (query.category() == null && query.tag() == null && query.participant() == null && query.personId() == null
+                && query.text() == null) {
             Long total = query.status() == null
                     ? jdbc.queryForObject("SELECT coalesce(sum(cases), 0) FROM case_view_count", Long.class)
                     : jdbc.queryForObject("SELECT coalesce(sum(cases), 0) FROM case_view_count WHERE status = ?",
@@ -274,7 +276,13 @@ class CaseViewRepository {
                 conditions.add("EXISTS (SELECT 1 FROM case_view_tag t WHERE t.case_id = c.case_id AND t.tag = ?)");
                 args.add(q.tag());
             }
-            if (q.participant() != null) {
+            if (q.personId() != null) {
+                // their address alone counts where no person was known: one who held it before them is not them
+                conditions.add("EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id"
+                        + " AND (p.person_id = ? OR (p.email_key = ? AND p.person_id IS NULL)))");
+                args.add(q.personId());
+                args.add(q.participant() == null ? "" : EmailAddresses.key(q.participant()));
+            } else if (q.participant() != null) {
                 conditions.add("EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id AND p.email_key = ?)");
                 args.add(EmailAddresses.key(q.participant()));
             }

@@ -193,7 +193,7 @@ class CaseController {
                   @RequestParam(required = false) String q, @RequestParam(defaultValue = "0") int page,
                   @RequestParam(defaultValue = "20") int size) {
         return queries.query(new FindCasesQuery(status(status), blankToNull(category), blankToNull(tag),
-                blankToNull(participant), blankToNull(q), page(page), size(size)), CasePage.class).join();
+                blankToNull(participant), null, blankToNull(q), page(page), size(size)), CasePage.class).join();
     }
 
     static int page(int page) {

@@ -91,7 +91,7 @@ class PersonController {
     CasePage cases(@PathVariable UUID uuid, @RequestParam(defaultValue = "0") int page,
                    @RequestParam(defaultValue = "20") int size) {
         PersonView person = find(uuid);
-        return queries.query(new FindCasesQuery(null, null, null, person.email(), null, CaseController.page(page),
+        return queries.query(new FindCasesQuery(null, null, null, person.email(), uuid, null, CaseController.page(page),
                 CaseController.size(size)), CasePage.class).join();
     }
 
