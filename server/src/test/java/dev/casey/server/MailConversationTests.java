@@ -353,6 +353,93 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void valuesLongerThanTheirColumnsNeitherStopTheInboxNorLoseTheMail() {
+        // a Message-ID may fill a 998-character line, a media type too: both past the 255 of their columns
+        String longId = "<" + "x".repeat(400) + "@example.org>";
+        String raw = """
+                From: Long Lines <long-lines@example.org>
+                To: %s
+                Subject: Long lines
+                Message-ID: %s
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m1"
+
+                --m1
+                Content-Type: text/plain; charset=UTF-8
+
+                See the odd file.
+                --m1
+                Content-Type: application/x-%s; name="odd.bin"
+                Content-Disposition: attachment; filename="odd.bin"
+
+                data
+                --m1--
+                """.formatted(MailServers.SUPPORT, longId, "t".repeat(400));
+        // and a value PostgreSQL refuses whatever we do (here: a constraint made for the test) keeps the mail aside,
+        // whole, instead of failing again and again (over IMAP: blocking the inbox)
+        jdbc.execute("ALTER TABLE mail_attachment ADD CONSTRAINT refuses_poison CHECK (filename <> 'poison.bin')");
+        Response refused;
+        try {
+            refused = api.post("/mail/inbound", "message/rfc822", """
+                    From: Poison <poison@example.org>
+                    To: %s
+                    Subject: A file the database refuses
+                    Message-ID: <poison-1@example.org>
+                    MIME-Version: 1.0
+                    Content-Type: multipart/mixed; boundary="m1"
+
+                    --m1
+                    Content-Type: text/plain; charset=UTF-8
+
+                    See the file.
+                    --m1
+                    Content-Type: application/octet-stream
+                    Content-Disposition: attachment; filename="poison.bin"
+
+                    data
+                    --m1--
+                    """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        } finally {
+            jdbc.execute("ALTER TABLE mail_attachment DROP CONSTRAINT refuses_poison");
+        }
+        CaseyServiceTests.assertProblem(refused, 422, "UNPROCESSABLE_MAIL", null);
+        assertThat(refused.at("/detail")).contains("cannot be stored").contains("SQLSTATE 23514");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_mail WHERE outcome = 'QUARANTINED'"
+                + " AND position('poison-1@example.org' IN convert_from(raw, 'UTF8')) > 0", Long.class)).isEqualTo(1);
+        assertThat(api.get("/cases?participant=poison@example.org").json().get("total").asLong()).isZero();
+        MAIL.sendToSupport(raw);
+        MAIL.sendToSupport("""
+                From: Behind <behind-long-lines@example.org>
+                To: %s
+                Subject: Behind the long lines
+                Message-ID: <behind-long-lines-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                Still read.
+                """.formatted(MailServers.SUPPORT));
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=behind-long-lines@example.org").json()
+                .get("total").asLong() == 1);
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=long-lines@example.org").json()
+                .get("total").asLong() == 1);
+        String uuid = api.get("/cases?participant=long-lines@example.org").json().get("cases").get(0).get("uuid")
+                .asString();
+        JsonNode attachment = api.get("/case/" + uuid).json().get("messages").get(0).get("attachments").get(0);
+        assertThat(attachment.get("contentType").asString()).isEqualTo("application/octet-stream");
+        Response again = api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.at("/outcome")).isEqualTo("duplicate");
+        assertThat(again.at("/case")).isEqualTo(uuid);
+        // the team's answer threads on what our headers can carry: the sender's Message-ID is left out, not a failure
+        assertThat(api.post("/case/" + uuid + "/messages", """
+                {"from": "ben@team.test", "message": "Got it."}""").status()).isEqualTo(201);
+        String reference = api.get("/case/" + uuid).at("/reference");
+        byte[] answer = MAIL.awaitReceived("long-lines@example.org", reference, 2, PATIENCE).get(1);
+        assertThat(Mails.text(answer)).contains("Got it.");
+        assertThat(Mails.header(answer, "References")).doesNotContain("xxxxxxxx");
+    }
+
+    @Test
     void mailSubmittedAsJsonIsStrictAndTakesTheSamePath() {
         Response opened = api.post("/mail/inbound", """
                 {"from": "json@example.org", "subject": "Via the API", "message": "Hello from JSON"}""");

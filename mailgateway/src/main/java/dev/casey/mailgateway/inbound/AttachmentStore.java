@@ -13,6 +13,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AttachmentStore {
 
+    private static final int MAX_MEDIA_TYPE = 255;
+
     private final JdbcTemplate jdbc;
 
     AttachmentStore(JdbcTemplate jdbc) {
@@ -21,13 +23,18 @@ class AttachmentStore {
 
     /** Stores an attachment under an id derived from the mail, so that a mail handled twice stores it once. */
     AttachmentRef store(UUID caseId, UUID attachmentId, InboundAttachment attachment) {
+        String contentType = mediaType(attachment.contentType());
         jdbc.update("""
                 INSERT INTO mail_attachment (id, case_id, filename, content_type, size, content)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
-                attachmentId, caseId, attachment.filename(), attachment.contentType(), attachment.size(),
-                attachment.content());
-        return new AttachmentRef(attachmentId, attachment.filename(), attachment.contentType(), attachment.size(),
+                attachmentId, caseId, attachment.filename(), contentType, attachment.size(), attachment.content());
+        return new AttachmentRef(attachmentId, attachment.filename(), contentType, attachment.size(),
                 attachment.omitted());
+    }
+
+    /** A media type's type and subtype have at most 127 characters each (RFC 6838): a longer one names nothing. */
+    private static String mediaType(String declared) {
+        return declared.length() <= MAX_MEDIA_TYPE ? declared : "application/octet-stream";
     }
 
     @QueryHandler

@@ -20,6 +20,7 @@ import dev.casey.mailgateway.outbox.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,6 +69,8 @@ public class InboundMailProcessor {
 
     private static final Duration RATE_WINDOW = Duration.ofHours(1);
     static final int RACE_ATTEMPTS = 8;
+    /** The length of inbound_mail.dedupe_key. */
+    private static final int MAX_KEY = 255;
     private static final Pattern OUR_TAG = Pattern.compile("^\\[[^\\[\\]]*" + CaseMatcher.REFERENCE.pattern() + "[^\\[\\]]*\\]",
             Pattern.CASE_INSENSITIVE);
     private static final Actor MAIL = Actor.system("mail");
@@ -124,7 +127,7 @@ public class InboundMailProcessor {
             return once(() -> record(key, null, null, null, via, Outcome.QUARANTINED, "unparseable: " + e.getMessage(),
                     null, raw), key);
         }
-        String key = mail.messageId() != null ? "id:" + mail.messageId() : "sha256:" + sha256(raw);
+        String key = mail.messageId() != null ? messageIdKey(mail.messageId()) : "sha256:" + sha256(raw);
         Optional<Result> earlier = inbound.earlier(key);
         if (earlier.isPresent()) {
             return duplicateOf(earlier.get(), "seen before");
@@ -132,6 +135,15 @@ public class InboundMailProcessor {
         try {
             return once(() -> decide(mail, raw, key, via, current), key);
         } catch (RuntimeException e) {
+            Optional<String> unstorable = unstorable(e);
+            if (unstorable.isPresent()) {
+                // it would fail the same way at every poll, and every mail behind it would wait: kept aside, whole
+                log.warn("Mail {} from {} quarantined: a value of it cannot be stored ({})", mail.messageId(),
+                        sender(mail), unstorable.get());
+                String rawKey = "sha256:" + sha256(raw);
+                return once(() -> record(rawKey, null, null, null, via, Outcome.QUARANTINED,
+                        "cannot be stored: " + unstorable.get(), null, raw), rawKey);
+            }
             CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
             if (refusal == null) {
                 throw e;
@@ -310,6 +322,31 @@ public class InboundMailProcessor {
 
     private static String sender(InboundMail mail) {
         return mail.from() == null ? null : mail.from().address();
+    }
+
+    /**
+     * The key a mail is known by: its Message-ID, or for one longer than the key column (a Message-ID may fill a
+     * 998-character line) a digest of it, the same for the same Message-ID.
+     */
+    static String messageIdKey(String messageId) {
+        String key = "id:" + messageId;
+        return key.length() <= MAX_KEY ? key : "id-sha256:" + sha256(messageId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What PostgreSQL refuses in the data itself (SQLSTATE class 22, data exception, such as a value too long for its
+     * column; class 23, integrity, but for the duplicate key that marks a mail seen before): no retry stores it.
+     */
+    private static Optional<String> unstorable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22")
+                        || (sql.getSQLState().startsWith("23") && !sql.getSQLState().equals("23505")))) {
+                return Optional.of("SQLSTATE " + sql.getSQLState() + ", " + String.valueOf(sql.getMessage()).lines()
+                        .findFirst().orElse(""));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Ids derived from the mail, so that handling it again (after a crash) gives the same ids. */

@@ -69,15 +69,22 @@ public final class MessageIds {
         if (messageId == null) {
             throw new IllegalArgumentException(what + " is missing");
         }
-        int at = messageId.indexOf('@');
-        if (at <= 0 || at != messageId.lastIndexOf('@') || at == messageId.length() - 1
-                || messageId.length() > 250
-                || !ATEXT.matcher(messageId.substring(0, at)).matches()
-                || !ATEXT.matcher(messageId.substring(at + 1)).matches()) {
+        if (!isValid(messageId)) {
             throw new IllegalArgumentException(
                     what + " must be id-left@id-right without brackets or spaces: '" + MailText.printable(messageId) + "'");
         }
         return messageId;
+    }
+
+    /** Whether {@link #requireValid} takes the id. */
+    public static boolean isValid(String messageId) {
+        if (messageId == null) {
+            return false;
+        }
+        int at = messageId.indexOf('@');
+        return at > 0 && at == messageId.lastIndexOf('@') && at < messageId.length() - 1 && messageId.length() <= 250
+                && ATEXT.matcher(messageId.substring(0, at)).matches()
+                && ATEXT.matcher(messageId.substring(at + 1)).matches();
     }
 
     private static Optional<String[]> parse(String messageId) {

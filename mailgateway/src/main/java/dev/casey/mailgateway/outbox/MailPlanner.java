@@ -103,7 +103,8 @@ public class MailPlanner {
      * sent into it and the mails we sent them. Long threads keep the first and the latest ones.
      */
     private List<String> thread(UUID caseId, String recipient) {
-        List<String> ids = outbox.threadOf(caseId, recipient);
+        // a sender's Message-ID may be one our headers cannot carry (too long, quoted, with spaces): left out
+        List<String> ids = outbox.threadOf(caseId, recipient).stream().filter(MessageIds::isValid).toList();
         if (ids.size() > MAX_REFERENCES) {
             List<String> kept = new ArrayList<>(ids.subList(0, 1));
             kept.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));

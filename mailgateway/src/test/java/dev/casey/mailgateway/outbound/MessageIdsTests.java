@@ -23,6 +23,16 @@ class MessageIdsTests {
     }
 
     @Test
+    void givenSendersIds_whenCheckedForOurHeaders_thenOnlyThoseAHeaderCanCarryPass() {
+        assertThat(MessageIds.isValid("abc.123@example.org")).isTrue();
+        assertThat(MessageIds.isValid("x".repeat(238) + "@example.org")).isTrue();
+        assertThat(MessageIds.isValid("x".repeat(239) + "@example.org")).isFalse();
+        assertThat(MessageIds.isValid("\"quoted id\"@example.org")).isFalse();
+        assertThat(MessageIds.isValid("no-at-sign")).isFalse();
+        assertThat(MessageIds.isValid(null)).isFalse();
+    }
+
+    @Test
     void givenManyNewIds_whenCompared_thenTheyAreAllDifferent() {
         Set<String> ids = new HashSet<>();
         IntStream.range(0, 10_000).forEach(i -> ids.add(MessageIds.newMessageId(DOMAIN)));
