@@ -440,6 +440,31 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aTextLongerThanAMessageKeepsIsCutAndAttachedWholeNotRefused() {
+        String log = "2026-12-02 12:00:00 ERROR something failed at line 42 of the pasted log\n".repeat(17_000);
+        String subject = "Crash report ".repeat(50);
+        Response opened = api.post("/mail/inbound", "message/rfc822", ("""
+                From: Pasted Log <pasted-log@example.org>
+                To: %s
+                Subject: %s
+                Message-ID: <pasted-log-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                """.formatted(MailServers.SUPPORT, subject.strip()) + log).replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(opened.status()).as(opened.text()).isEqualTo(201);
+        JsonNode kase = api.get("/case/" + opened.at("/case")).json();
+        assertThat(kase.get("subject").asString()).hasSize(500).startsWith("Crash report Crash report").endsWith("…");
+        JsonNode message = kase.get("messages").get(0);
+        assertThat(message.get("body").asString()).hasSize(1_000_000).startsWith("2026-12-02 12:00:00 ERROR")
+                .endsWith("The whole text is attached as message.txt.]");
+        JsonNode whole = message.get("attachments").get(0);
+        assertThat(whole.get("filename").asString()).isEqualTo("message.txt");
+        assertThat(api.get("/case/" + opened.at("/case") + "/attachments/" + whole.get("attachmentId").asString())
+                .text()).isEqualTo(log.strip());
+    }
+
+    @Test
     void mailSubmittedAsJsonIsStrictAndTakesTheSamePath() {
         Response opened = api.post("/mail/inbound", """
                 {"from": "json@example.org", "subject": "Via the API", "message": "Hello from JSON"}""");

@@ -19,6 +19,7 @@ import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
 import dev.casey.api.supportcase.CaseConfirmedEvent;
 import dev.casey.api.supportcase.CaseExpiredEvent;
+import dev.casey.api.supportcase.CaseLimits;
 import dev.casey.api.supportcase.CaseMetaChangedEvent;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
@@ -83,8 +84,8 @@ import org.axonframework.spring.stereotype.Aggregate;
         isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
 class SupportCase implements CachedFootprint {
 
-    static final int MAX_SUBJECT_LENGTH = 500;
-    static final int MAX_MESSAGE_LENGTH = 1_000_000;
+    static final int MAX_SUBJECT_LENGTH = CaseLimits.MAX_SUBJECT_LENGTH;
+    static final int MAX_MESSAGE_LENGTH = CaseLimits.MAX_MESSAGE_LENGTH;
     static final int MAX_REASON_LENGTH = 1_000;
     static final int MAX_CATEGORY_LENGTH = 100;
     static final Duration POLITE_REPLY_INTERVAL = Duration.ofDays(1);

@@ -8,6 +8,7 @@ import dev.casey.api.common.Source;
 import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.AttachmentRef;
+import dev.casey.api.supportcase.CaseLimits;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
 import dev.casey.api.supportcase.PostOutcome;
@@ -69,6 +70,8 @@ public class InboundMailProcessor {
 
     private static final Duration RATE_WINDOW = Duration.ofHours(1);
     static final int RACE_ATTEMPTS = 8;
+    /** The attachment that holds the whole text of a mail cut down to what a message keeps. */
+    static final String WHOLE_TEXT = "message.txt";
     /** The length of inbound_mail.dedupe_key. */
     private static final int MAX_KEY = 255;
     private static final Pattern OUR_TAG = Pattern.compile("^\\[[^\\[\\]]*" + CaseMatcher.REFERENCE.pattern() + "[^\\[\\]]*\\]",
@@ -210,11 +213,12 @@ public class InboundMailProcessor {
             return record(key, mail, via, Outcome.AUTOMATIC, mail.autoReply().name(),
                     match.map(CaseMatcher.Match::caseId).orElse(null), raw);
         }
+        Text text = text(mail, current);
         if (match.isPresent()) {
             UUID caseId = match.get().caseId();
             String as = match.get().as().email();
             PostOutcome outcome = send(new PostMessageCommand(caseId, derived("message", key), as,
-                    match.get().as().name(), body(mail), mail.messageId(), store(caseId, key, mail),
+                    match.get().as().name(), text.kept(), mail.messageId(), store(caseId, key, mail, text),
                     Actor.person(name(mail), sender), Source.MAIL));
             if (outcome == PostOutcome.REFUSED) {
                 return record(key, mail, via, Outcome.REFUSED, "the case is closed and may not be reopened; kept as refused",
@@ -227,8 +231,8 @@ public class InboundMailProcessor {
         }
         UUID caseId = derived("case", key);
         String subject = newCaseSubject(mail.subject());
-        send(new OpenCaseCommand(caseId, subject, name(mail), sender, body(mail), derived("message", key),
-                null, null, null, mail.messageId(), store(caseId, key, mail), Actor.person(name(mail), sender),
+        send(new OpenCaseCommand(caseId, subject, name(mail), sender, text.kept(), derived("message", key),
+                null, null, null, mail.messageId(), store(caseId, key, mail, text), Actor.person(name(mail), sender),
                 Source.MAIL));
         return record(key, mail, via, Outcome.OPENED, null, caseId, raw);
     }
@@ -271,10 +275,13 @@ public class InboundMailProcessor {
                 sent.map(Outbox.Addressee::caseId).orElse(null), raw));
     }
 
-    private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail) {
+    private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail, Text text) {
         List<AttachmentRef> refs = new ArrayList<>();
         for (int i = 0; i < mail.attachments().size(); i++) {
             refs.add(attachments.store(caseId, derived("attachment-" + i, key), mail.attachments().get(i)));
+        }
+        if (text.whole() != null) {
+            refs.add(attachments.store(caseId, derived("attachment-text", key), text.whole()));
         }
         return refs;
     }
@@ -301,7 +308,39 @@ public class InboundMailProcessor {
             s = MailComposer.withoutReplyPrefixes(s);
             s = OUR_TAG.matcher(s).replaceFirst("").strip();
         } while (!s.equals(before));
+        if (s.length() > CaseLimits.MAX_SUBJECT_LENGTH) {
+            s = cut(s, CaseLimits.MAX_SUBJECT_LENGTH - 1).strip() + "…";
+        }
         return s.isBlank() ? MailComposer.NO_SUBJECT : s;
+    }
+
+    /** The text a message keeps and, when the mail's text is longer than a message keeps, the whole of it. */
+    private record Text(String kept, InboundAttachment whole) {
+    }
+
+    /**
+     * A text longer than a message keeps (a pasted log) is cut, saying so, rather than refused: refused, nobody would
+     * have seen it. The whole text goes with the message as an attachment, if one that large is kept.
+     */
+    private static Text text(InboundMail mail, Settings current) {
+        String body = body(mail);
+        if (body.length() <= CaseLimits.MAX_MESSAGE_LENGTH) {
+            return new Text(body, null);
+        }
+        byte[] whole = body.getBytes(StandardCharsets.UTF_8);
+        boolean attached = whole.length <= current.integer(Setting.MAIL_ATTACHMENT_MAX_BYTES);
+        String note = "\n\n[Cut here: the text has " + body.length() + " characters, more than a message keeps ("
+                + CaseLimits.MAX_MESSAGE_LENGTH + "). " + (attached ? "The whole text is attached as " + WHOLE_TEXT + ".]"
+                : "The whole text is in the mail as received, which Casey keeps.]");
+        return new Text(cut(body, CaseLimits.MAX_MESSAGE_LENGTH - note.length()) + note,
+                new InboundAttachment(WHOLE_TEXT, "text/plain", whole.length, attached ? whole : null, null, false,
+                        !attached));
+    }
+
+    /** The first characters of the text, never half a surrogate pair. */
+    private static String cut(String text, int length) {
+        int end = Character.isHighSurrogate(text.charAt(length - 1)) ? length - 1 : length;
+        return text.substring(0, end);
     }
 
     private static String body(InboundMail mail) {
