@@ -1,5 +1,5 @@
 package dev.casey.api.supportcase;
 
-/** The stored content of an attachment. */
-public record AttachmentContent(String filename, String contentType, byte[] content) {
+/** What is known of a stored attachment before its bytes are read: its name, media type and size. */
+public record AttachmentContent(String filename, String contentType, long size) {
 }

@@ -2,6 +2,6 @@ package dev.casey.api.supportcase;
 
 import java.util.UUID;
 
-/** Asks for the content of one attachment of a case; answered with an optional {@link AttachmentContent}. */
+/** Asks what is stored of one attachment of a case; answered with an optional {@link AttachmentContent}. */
 public record FetchAttachmentQuery(UUID caseId, UUID attachmentId) {
 }

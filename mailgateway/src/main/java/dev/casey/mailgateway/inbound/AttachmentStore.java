@@ -2,6 +2,7 @@ package dev.casey.mailgateway.inbound;
 
 import dev.casey.api.supportcase.AttachmentContent;
 import dev.casey.api.supportcase.AttachmentRef;
+import dev.casey.api.supportcase.FetchAttachmentPartQuery;
 import dev.casey.api.supportcase.FetchAttachmentQuery;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,8 +40,21 @@ class AttachmentStore {
 
     @QueryHandler
     Optional<AttachmentContent> handle(FetchAttachmentQuery query) {
-        return jdbc.query("SELECT filename, content_type, content FROM mail_attachment WHERE id = ? AND case_id = ?",
-                (rs, i) -> new AttachmentContent(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+        return jdbc.query("""
+                        SELECT filename, content_type, length(content) FROM mail_attachment
+                         WHERE id = ? AND case_id = ?""",
+                (rs, i) -> new AttachmentContent(rs.getString(1), rs.getString(2), rs.getLong(3)),
                 query.attachmentId(), query.caseId()).stream().findFirst();
+    }
+
+    @QueryHandler
+    byte[] handle(FetchAttachmentPartQuery query) {
+        // substring counts from 1
+        return jdbc.query("""
+                        SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
+                         WHERE id = ? AND case_id = ?""",
+                        (rs, i) -> rs.getBytes(1), query.offset() + 1, query.length(), query.attachmentId(),
+                        query.caseId())
+                .stream().findFirst().orElse(new byte[0]);
     }
 }

@@ -11,6 +11,7 @@ import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseView;
 import dev.casey.api.supportcase.CloseCaseCommand;
 import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
+import dev.casey.api.supportcase.FetchAttachmentPartQuery;
 import dev.casey.api.supportcase.FetchAttachmentQuery;
 import dev.casey.api.supportcase.FetchCaseHistoryQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
@@ -22,8 +23,11 @@ import dev.casey.api.supportcase.PostMessageCommand;
 import dev.casey.api.supportcase.ReopenCaseCommand;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -62,6 +66,8 @@ import org.springframework.web.bind.annotation.RestController;
 class CaseController {
 
     static final int MAX_PAGE_SIZE = 200;
+    /** Bytes of an attachment read and sent at a time. */
+    static final int ATTACHMENT_PART = 1024 * 1024;
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** The creator of a new case. */
@@ -129,7 +135,8 @@ class CaseController {
     }
 
     @GetMapping(path = "/case/{uuid}/attachments/{attachment}", produces = MediaType.ALL_VALUE)
-    ResponseEntity<byte[]> attachment(@PathVariable UUID uuid, @PathVariable UUID attachment) {
+    void attachment(@PathVariable UUID uuid, @PathVariable UUID attachment, HttpServletResponse response)
+            throws IOException {
         AttachmentContent content = queries.query(new FetchAttachmentQuery(uuid, attachment),
                         ResponseTypes.optionalInstanceOf(AttachmentContent.class)).join()
                 .orElseThrow(() -> new CaseyRefusal(ErrorCode.ATTACHMENT_NOT_FOUND, "no attachment " + attachment
@@ -141,11 +148,21 @@ class CaseController {
             type = MediaType.APPLICATION_OCTET_STREAM;
         }
         String filename = content.filename() == null ? "attachment" : content.filename();
-        return ResponseEntity.ok().contentType(type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(filename, StandardCharsets.UTF_8).build().toString())
-                .header("X-Content-Type-Options", "nosniff")
-                .body(content.content());
+        response.setContentType(type.toString());
+        response.setContentLengthLong(content.size());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                .filename(filename, StandardCharsets.UTF_8).build().toString());
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        // a part at a time: a few parallel downloads of large files must not fill the heap
+        OutputStream out = response.getOutputStream();
+        for (long offset = 0; offset < content.size(); offset += ATTACHMENT_PART) {
+            byte[] part = queries.query(new FetchAttachmentPartQuery(uuid, attachment, offset, ATTACHMENT_PART),
+                    byte[].class).join();
+            if (part.length == 0) {
+                break; // gone meanwhile: the length told the client it is short
+            }
+            out.write(part);
+        }
     }
 
     @PostMapping(path = "/case/{uuid}/messages", consumes = "application/json")

@@ -78,16 +78,26 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (refusal != null) {
             return refused(refusal);
         }
+        if (causeOf(e, OutOfMemoryError.class) != null) {
+            // the driver reports it as a resource failure of the database, which was fine: say what it was
+            log.warn("Answering 503: not enough memory for this request at this moment ({})", e.getMessage());
+            return unavailable("OUT_OF_MEMORY", "the service has not enough memory for this request at this moment; "
+                    + "nothing was changed, try again shortly");
+        }
         if (DatabaseOutage.causedBy(e)) {
             log.warn("Answering 503: the database is not reachable ({})", e.getMessage());
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                            "the database is not reachable; nothing was changed, try again shortly", null));
+            return unavailable("DATABASE_UNAVAILABLE", "the database is not reachable; nothing was changed, try again "
+                    + "shortly");
         }
         log.error("Unexpected failure", e);
         return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "the request could not be completed; it has been logged", null));
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String code, String detail) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, code, detail, null));
     }
 
     @Override
