@@ -200,6 +200,46 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aCustomerAddingToTheirOwnFirstMailStaysInItsCaseAStrangerDoesNot() {
+        Response first = api.post("/mail/inbound", "message/rfc822", """
+                From: Own Thread <own-thread@example.org>
+                To: %s
+                Subject: The scanner
+                Message-ID: <own-thread-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                The scanner stopped.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(first.at("/outcome")).isEqualTo("opened");
+        Response more = api.post("/mail/inbound", "message/rfc822", """
+                From: Own Thread <own-thread@example.org>
+                To: %s
+                Subject: Re: The scanner
+                Message-ID: <own-thread-2@example.org>
+                In-Reply-To: <own-thread-1@example.org>
+                References: <own-thread-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                It shows error 7.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(more.at("/outcome")).isEqualTo("posted");
+        assertThat(more.at("/case")).isEqualTo(first.at("/case"));
+        Response stranger = api.post("/mail/inbound", "message/rfc822", """
+                From: Cc Colleague <cc-colleague@example.org>
+                To: %s
+                Subject: Re: The scanner
+                Message-ID: <own-thread-3@example.org>
+                In-Reply-To: <own-thread-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                Mine too.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(stranger.at("/outcome")).isEqualTo("opened");
+        assertThat(stranger.at("/case")).isNotEqualTo(first.at("/case"));
+        assertThat(api.get("/case/" + first.at("/case")).json().get("messages")).hasSize(2);
+    }
+
+    @Test
     void aStrangerQuotingTheReferenceOpensANewCaseInstead() {
         Response created = api.openCase("Victim", "victim@example.org", "Private matter", "my secret");
         String reference = created.at("/reference");

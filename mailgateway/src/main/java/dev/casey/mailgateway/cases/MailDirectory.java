@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -136,6 +138,17 @@ public class MailDirectory {
                 (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), rs.getBoolean(3),
                         INVITED.equals(rs.getString(4))),
                 caseId);
+    }
+
+    /** The cases that took in mails with these Message-IDs, by Message-ID. */
+    public Map<String, UUID> casesOfMails(List<String> mailMessageIds) {
+        Map<String, UUID> cases = new HashMap<>();
+        if (!mailMessageIds.isEmpty()) {
+            jdbc.query("SELECT mail_message_id, case_id FROM mail_message WHERE mail_message_id = ANY(?)",
+                    rs -> { cases.putIfAbsent(rs.getString(1), rs.getObject(2, UUID.class)); },
+                    (Object) mailMessageIds.toArray(String[]::new));
+        }
+        return cases;
     }
 
     /** The creator of a case. */

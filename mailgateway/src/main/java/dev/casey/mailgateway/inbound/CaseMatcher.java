@@ -6,6 +6,7 @@ import dev.casey.mailgateway.outbox.Outbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -13,10 +14,11 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the case a mail belongs to: by our Message-IDs in In-Reply-To and References first, then by
- * the case reference in the subject, then by a plus address ({@code support+TOKEN@…}). A match by
- * reference is accepted only from someone who takes part in the case (or the team); a match by
- * Message-ID or plus address carries our unguessable token and speaks for the mail's recipient.
+ * Finds the case a mail belongs to: by our Message-IDs in In-Reply-To and References first, then by the
+ * Message-IDs of mails the case took in, then by the case reference in the subject, then by a plus address
+ * ({@code support+TOKEN@…}). A match by a mail the case took in or by reference is accepted only from someone who
+ * takes part in the case (or the team); a match by our Message-ID or plus address carries our unguessable token and
+ * speaks for the mail's recipient.
  */
 @Component
 class CaseMatcher {
@@ -46,6 +48,16 @@ class CaseMatcher {
             Optional<Outbox.Addressee> ours = outbox.byMessageId(id);
             if (ours.isPresent()) {
                 return Optional.of(onBehalf(ours.get(), sender, "thread"));
+            }
+        }
+        // a reply to a mail that went into a case (a customer adding to their own first mail): theirs, not ours, so it
+        // speaks only for someone who takes part
+        Map<String, UUID> theirs = directory.casesOfMails(ids);
+        for (String id : ids) {
+            UUID caseId = theirs.get(id);
+            Optional<MailDirectory.Recipient> member = caseId == null ? Optional.empty() : member(caseId, sender);
+            if (member.isPresent()) {
+                return Optional.of(new Match(caseId, member.get(), "their thread"));
             }
         }
         Matcher reference = REFERENCE.matcher(mail.subject().toUpperCase(Locale.ROOT));

@@ -374,12 +374,13 @@ public class InboundMailProcessor {
 
     /**
      * What PostgreSQL refuses in the data itself (SQLSTATE class 22, data exception, such as a value too long for its
-     * column; class 23, integrity, but for the duplicate key that marks a mail seen before): no retry stores it.
+     * column; class 23, integrity, but for the duplicate key that marks a mail seen before; class 54, a limit such as
+     * an index entry's size): no retry stores it.
      */
     private static Optional<String> unstorable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22")
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("54")
                         || (sql.getSQLState().startsWith("23") && !sql.getSQLState().equals("23505")))) {
                 return Optional.of("SQLSTATE " + sql.getSQLState() + ", " + String.valueOf(sql.getMessage()).lines()
                         .findFirst().orElse(""));
