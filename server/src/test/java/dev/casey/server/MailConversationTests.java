@@ -838,6 +838,31 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aReplyToTheConfirmationMailConfirmsTheCaseAndIsPosted() {
+        api.post("/config", "[{\"caseConfirmation\": true}]");
+        Response created = api.openCase("Replier", "replier@example.org", "Please confirm", "check me first");
+        String reference = created.at("/reference");
+        byte[] confirmation = awaitMail("replier@example.org", reference, 1).get(0);
+        Response reply = api.post("/mail/inbound", "message/rfc822", """
+                From: Replier <replier@example.org>
+                To: %s
+                Subject: Re: %s
+                Message-ID: <replier-1@example.org>
+                In-Reply-To: <%s>
+                Content-Type: text/plain; charset=UTF-8
+
+                Yes, that was me. One more detail: it happens on Mondays.
+                """.formatted(MailServers.SUPPORT, Mails.header(confirmation, "Subject"), messageId(confirmation))
+                .replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(reply.at("/outcome")).isEqualTo("posted");
+        JsonNode kase = api.get("/case/" + created.at("/uuid")).json();
+        assertThat(kase.get("status").asString()).isEqualTo("open");
+        assertThat(kase.get("messages")).hasSize(2);
+        assertThat(kase.get("messages").get(1).get("body").asString()).startsWith("Yes, that was me.");
+        awaitMail("ben@team.test", reference, 1);
+    }
+
+    @Test
     void ourMessageIdOrPlusAddressSpeaksForTheRecipientFromAnotherAddress() {
         api.post("/config", "[{\"mailPlusAddressing\": true}]");
         Response created = api.openCase("Two Addresses", "work@example.org", "Two addresses", "from work");

@@ -26,6 +26,7 @@ import dev.casey.api.supportcase.CaseReopenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseTagsChangedEvent;
 import dev.casey.api.supportcase.CloseCaseCommand;
+import dev.casey.api.supportcase.ConfirmCaseByReplyCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
 import dev.casey.api.supportcase.MailDeliveryFailedEvent;
@@ -157,8 +158,29 @@ class SupportCase implements CachedFootprint {
 
     @CommandHandler
     void handle(ConfirmCaseCommand command, CaseRules rules, TeamRoster roster, DeadlineManager deadlines) {
+        requireConfirmable("code");
+        if (confirmationCode == null || command.code() == null || !MessageDigest.isEqual(
+                confirmationCode.getBytes(StandardCharsets.UTF_8), command.code().getBytes(StandardCharsets.UTF_8))) {
+            throw new CaseyRefusal(ErrorCode.CONFIRMATION_CODE_INVALID, "the confirmation code is not valid", "code");
+        }
+        confirmed(command.actor(), command.source(), "code", rules, roster, deadlines);
+    }
+
+    @CommandHandler
+    void handle(ConfirmCaseByReplyCommand command, CaseRules rules, TeamRoster roster, DeadlineManager deadlines) {
+        if (status != CaseStatus.PENDING) {
+            return; // confirmed already, or past confirming: the message the reply brings decides
+        }
+        Participant creator = participants.values().iterator().next();
+        if (command.from() == null || !EmailAddresses.key(command.from()).equals(EmailAddresses.key(creator.email()))) {
+            throw new CaseyRefusal(ErrorCode.CASE_PENDING, "this case awaits its creator's confirmation", "from");
+        }
+        confirmed(command.actor(), command.source(), "from", rules, roster, deadlines);
+    }
+
+    private void requireConfirmable(String field) {
         if (status == CaseStatus.EXPIRED) {
-            throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
+            throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", field);
         }
         if (closedUnconfirmed()) {
             throw new CaseyRefusal(ErrorCode.CASE_CLOSED, "this case was closed before it was confirmed");
@@ -166,14 +188,14 @@ class SupportCase implements CachedFootprint {
         if (status != CaseStatus.PENDING) {
             throw new CaseyRefusal(ErrorCode.ALREADY_CONFIRMED, "this case was confirmed already");
         }
-        if (confirmationCode == null || command.code() == null || !MessageDigest.isEqual(
-                confirmationCode.getBytes(StandardCharsets.UTF_8), command.code().getBytes(StandardCharsets.UTF_8))) {
-            throw new CaseyRefusal(ErrorCode.CONFIRMATION_CODE_INVALID, "the confirmation code is not valid", "code");
-        }
+    }
+
+    private void confirmed(Actor actor, Source source, String field, CaseRules rules, TeamRoster roster,
+                           DeadlineManager deadlines) {
         if (!now().isBefore(confirmationExpiresAt)) {
-            throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", "code");
+            throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", field);
         }
-        apply(new CaseConfirmedEvent(caseId, command.actor(), command.source()));
+        apply(new CaseConfirmedEvent(caseId, actor, source));
         opened(caseId, participants.values().iterator().next(), participants.keySet(), openings, inviteRound + 1,
                 rules.settings(), roster, deadlines);
     }

@@ -29,6 +29,7 @@ import dev.casey.api.supportcase.CaseReopenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseTagsChangedEvent;
 import dev.casey.api.supportcase.CloseCaseCommand;
+import dev.casey.api.supportcase.ConfirmCaseByReplyCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
 import dev.casey.api.supportcase.MailDeliveryFailedEvent;
@@ -196,6 +197,34 @@ class SupportCaseTests {
         fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage())
                 .when(new ConfirmCaseCommand(CASE_ID, CODE, CLIENT, Source.HTTP))
                 .expectEvents(new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP));
+    }
+
+    @Test
+    void givenPendingCase_whenItsCreatorRepliesToTheConfirmationMail_thenConfirmedAndTheTeamInvited() {
+        roster.members = List.of(BEN);
+        Actor mail = Actor.person("Some User", CUSTOMER.email());
+        fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)), firstMessage())
+                .when(new ConfirmCaseByReplyCommand(CASE_ID, "Some.User@Other.TLD", mail, Source.MAIL))
+                .expectEvents(new CaseConfirmedEvent(CASE_ID, mail, Source.MAIL),
+                        new TeamInvitedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenPendingCase_whenAnotherAddressReplies_thenRefusedAsPending() {
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)))
+                .when(new ConfirmCaseByReplyCommand(CASE_ID, "someone.else@other.tld", CLIENT, Source.MAIL)),
+                ErrorCode.CASE_PENDING, "from");
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().minusSeconds(1)))
+                .when(new ConfirmCaseByReplyCommand(CASE_ID, CUSTOMER.email(), CLIENT, Source.MAIL)),
+                ErrorCode.CONFIRMATION_EXPIRED, "from");
+    }
+
+    @Test
+    void givenConfirmedCase_whenItsCreatorRepliesToTheConfirmationMail_thenNothingMoreToConfirm() {
+        fixture.given(caseOpened(CaseStatus.PENDING), requested(fixture.currentTime().plusSeconds(60)),
+                        new CaseConfirmedEvent(CASE_ID, CLIENT, Source.HTTP))
+                .when(new ConfirmCaseByReplyCommand(CASE_ID, CUSTOMER.email(), CLIENT, Source.MAIL))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
     }
 
     @Test

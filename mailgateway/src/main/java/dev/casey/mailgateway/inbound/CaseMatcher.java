@@ -2,6 +2,7 @@ package dev.casey.mailgateway.inbound;
 
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.mailgateway.cases.MailDirectory;
+import dev.casey.mailgateway.outbound.MailKind;
 import dev.casey.mailgateway.outbox.Outbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,15 @@ import org.springframework.stereotype.Component;
 @Component
 class CaseMatcher {
 
-    /** How a mail was matched to a case, and on whose behalf it is posted. */
-    record Match(UUID caseId, MailDirectory.Recipient as, String how) {
+    /**
+     * How a mail was matched to a case, and on whose behalf it is posted; answersConfirmation when it answers the mail
+     * that asked the case's creator to confirm it (which proves the address as the code does).
+     */
+    record Match(UUID caseId, MailDirectory.Recipient as, String how, boolean answersConfirmation) {
+
+        Match(UUID caseId, MailDirectory.Recipient as, String how) {
+            this(caseId, as, how, false);
+        }
     }
 
     static final Pattern REFERENCE = Pattern.compile("(?<![0-9A-Z])([2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z])");
@@ -83,7 +91,7 @@ class CaseMatcher {
     private Match onBehalf(Outbox.Addressee ours, String sender, String how) {
         MailDirectory.Recipient as = member(ours.caseId(), sender).orElseGet(() -> member(ours.caseId(), ours.recipient())
                 .orElse(new MailDirectory.Recipient(ours.recipient(), ours.recipientName(), false, false)));
-        return new Match(ours.caseId(), as, how);
+        return new Match(ours.caseId(), as, how, MailKind.CONFIRMATION_REQUEST.name().equals(ours.kind()));
     }
 
     private Optional<MailDirectory.Recipient> member(UUID caseId, String sender) {

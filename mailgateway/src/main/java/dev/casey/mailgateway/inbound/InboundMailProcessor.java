@@ -9,6 +9,7 @@ import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.CaseLimits;
+import dev.casey.api.supportcase.ConfirmCaseByReplyCommand;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
 import dev.casey.api.supportcase.PostOutcome;
@@ -217,6 +218,9 @@ public class InboundMailProcessor {
         if (match.isPresent()) {
             UUID caseId = match.get().caseId();
             String as = match.get().as().email();
+            if (match.get().answersConfirmation()) {
+                send(new ConfirmCaseByReplyCommand(caseId, as, Actor.person(name(mail), sender), Source.MAIL));
+            }
             PostOutcome outcome = send(new PostMessageCommand(caseId, derived("message", key), as,
                     match.get().as().name(), text.kept(), mail.messageId(), store(caseId, key, mail, text),
                     Actor.person(name(mail), sender), Source.MAIL));

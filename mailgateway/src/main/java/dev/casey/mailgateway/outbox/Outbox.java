@@ -44,7 +44,8 @@ public class Outbox {
     }
 
     /** Who one of our mails went to, in which case: what an answer or a bounce to it is matched by. */
-    public record Addressee(UUID id, UUID caseId, String recipient, String recipientName, String messageId) {
+    public record Addressee(UUID id, UUID caseId, String recipient, String recipientName, String messageId,
+                            String kind) {
     }
 
     /** What to store for a new mail: who gets it, the message of the case it carries (if any), and its draft. */
@@ -136,9 +137,11 @@ public class Outbox {
 
     /** Our mail with this Message-ID; its bytes and draft are not read (replies name up to 20 of our ids). */
     public Optional<Addressee> byMessageId(String messageId) {
-        return jdbc.query("SELECT id, case_id, recipient, recipient_name, message_id FROM mail_outbox WHERE message_id = ?",
+        return jdbc.query("""
+                        SELECT id, case_id, recipient, recipient_name, message_id, kind FROM mail_outbox
+                         WHERE message_id = ?""",
                 (rs, row) -> new Addressee(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5)), messageId).stream().findFirst();
+                        rs.getString(4), rs.getString(5), rs.getString(6)), messageId).stream().findFirst();
     }
 
     public Optional<Entry> byId(UUID id) {
