@@ -26,7 +26,12 @@ public final class Api {
     }
 
     /** An answer: status, content type and the body as JSON (null when not JSON). */
-    public record Response(int status, String contentType, String location, String text) {
+    public record Response(int status, String contentType, String location, String text, String etag) {
+
+        public Response(int status, String contentType, String location, String text) {
+            this(status, contentType, location, text, null);
+        }
+
 
         public JsonNode json() {
             return text == null || text.isEmpty() ? null : JSON.readTree(text);
@@ -85,7 +90,8 @@ public final class Api {
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null), response.body(),
+                    response.headers().firstValue("ETag").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);
         } catch (InterruptedException e) {

@@ -811,6 +811,31 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void aChangeNamingTheVersionItWasMadeOnIsRefusedOnceTheCaseHasMovedOn() {
+        String uuid = api.openCase("Etag", "etag@other.tld", "Versions", "v").at("/uuid");
+        Response read = api.get("/case/" + uuid);
+        long version = read.json().get("version").asLong();
+        assertThat(read.etag()).isEqualTo("\"" + version + "\"");
+        Response changed = patch(uuid, read.etag(), "{\"meta\": {\"a\": \"1\"}}");
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.etag()).isEqualTo("\"" + (version + 1) + "\"");
+        // a second client that read the same version loses nothing by accident: it is told to read again
+        assertProblem(patch(uuid, read.etag(), "{\"meta\": {\"b\": \"2\"}}"), 412, "VERSION_MISMATCH", null);
+        assertProblem(patch(uuid, "\"" + (version + 5) + "\"", "{\"meta\": {\"b\": \"2\"}}"), 412, "VERSION_MISMATCH",
+                null);
+        assertProblem(patch(uuid, "\"nope\"", "{\"meta\": {\"b\": \"2\"}}"), 412, "VERSION_MISMATCH", null);
+        assertThat(api.get("/case/" + uuid).json().get("meta").toString()).isEqualTo("{\"a\":\"1\"}");
+        assertThat(patch(uuid, changed.etag(), "{\"meta\": {\"a\": \"1\", \"b\": \"2\"}}").status()).isEqualTo(200);
+        assertThat(patch(uuid, "*", "{\"tags\": [\"any\"]}").status()).isEqualTo(200);
+        assertThat(api.get("/case/" + uuid).json().get("meta").size()).isEqualTo(2);
+    }
+
+    private Response patch(String uuid, String ifMatch, String json) {
+        return api.send(api.request("/case/" + uuid).header("Content-Type", "application/json").header("If-Match", ifMatch)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
     void whatTomcatRefusesBeforeSpringIsAProblemToo() throws Exception {
         String tooLong = exchange("GET /api/casey/v1/cases?q=" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close\r\n\r\n");

@@ -14,6 +14,7 @@ public enum ErrorCode {
     CASE_ALREADY_CLOSED(Kind.CONFLICT),
     CASE_NOT_CLOSED(Kind.CONFLICT),
     CASE_NEVER_CONFIRMED(Kind.CONFLICT),
+    VERSION_MISMATCH(Kind.PRECONDITION_FAILED),
     NOT_A_PARTICIPANT(Kind.FORBIDDEN),
     ALREADY_CONFIRMED(Kind.CONFLICT),
     CONFIRMATION_CODE_INVALID(Kind.NOT_FOUND),
@@ -30,7 +31,7 @@ public enum ErrorCode {
     REBUILD_RUNNING(Kind.CONFLICT);
 
     /** How a refusal is to be understood by a caller. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE, UNPROCESSABLE }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, GONE, UNPROCESSABLE, PRECONDITION_FAILED }
 
     private final Kind kind;
 

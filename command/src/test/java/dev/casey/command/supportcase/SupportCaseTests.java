@@ -50,6 +50,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -390,6 +391,18 @@ class SupportCaseTests {
     void givenOpenCase_whenReopen_thenRefused() {
         Refused.with(fixture.given(caseOpened(CaseStatus.OPEN))
                 .when(new ReopenCaseCommand(CASE_ID, null, CLIENT, Source.HTTP)), ErrorCode.CASE_NOT_CLOSED, null);
+    }
+
+    @Test
+    void givenOpenCase_whenChangedNamingAnotherVersion_thenRefusedAsConflicting() {
+        for (long other : new long[] {0L, 7L}) {
+            fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                    .when(new UpdateCaseDetailsCommand(CASE_ID, "warranty", null, null, CLIENT, Source.HTTP, other))
+                    .expectException(ConflictingAggregateVersionException.class);
+        }
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
+                .when(new UpdateCaseDetailsCommand(CASE_ID, "warranty", null, null, CLIENT, Source.HTTP, 1L))
+                .expectEvents(new CaseCategoryChangedEvent(CASE_ID, "warranty", CLIENT, Source.HTTP));
     }
 
     @Test

@@ -41,6 +41,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -124,8 +125,9 @@ class CaseController {
     }
 
     @GetMapping("/case/{uuid}")
-    CaseView one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
-        return get(uuid, asOf);
+    ResponseEntity<CaseView> one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
+        CaseView kase = get(uuid, asOf);
+        return ResponseEntity.ok().eTag(String.valueOf(kase.version())).body(kase);
     }
 
     @GetMapping("/case/{uuid}/history")
@@ -191,10 +193,48 @@ class CaseController {
     }
 
     @PatchMapping(path = "/case/{uuid}", consumes = "application/json")
-    CaseView update(@PathVariable UUID uuid, @RequestBody DetailsRequest body, HttpServletRequest request) {
-        send(new UpdateCaseDetailsCommand(uuid, body.category(), body.tags(), body.meta(), RequestActor.of(request),
-                Source.HTTP), uuid);
-        return get(uuid, null);
+    ResponseEntity<CaseView> update(@PathVariable UUID uuid, @RequestBody DetailsRequest body,
+                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                    HttpServletRequest request) {
+        Long expected = expectedVersion(ifMatch);
+        try {
+            send(new UpdateCaseDetailsCommand(uuid, body.category(), body.tags(), body.meta(), RequestActor.of(request),
+                    Source.HTTP, expected), uuid);
+        } catch (RuntimeException e) {
+            if (ProblemResponses.causeOf(e, ConflictingAggregateVersionException.class) != null) {
+                throw versionMismatch(expected);
+            }
+            throw e;
+        }
+        CaseView kase = get(uuid, null);
+        return ResponseEntity.ok().eTag(String.valueOf(kase.version())).body(kase);
+    }
+
+    /**
+     * The version an If-Match names: the ETag of GET /case/{uuid} ({@code "12"}), or none for {@code *} and no header.
+     * Anything else matches no version of the case.
+     */
+    private static Long expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        try {
+            return Long.parseLong(tag);
+        } catch (NumberFormatException e) {
+            throw versionMismatch(null);
+        }
+    }
+
+    private static CaseyRefusal versionMismatch(Long expected) {
+        return new CaseyRefusal(ErrorCode.VERSION_MISMATCH, (expected == null ? "If-Match names no version of the case"
+                : "the case is not at version " + expected) + "; read it again (GET, its ETag) and repeat the change");
     }
 
     @PostMapping("/confirm/{code}")

@@ -48,6 +48,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case GONE -> HttpStatus.GONE;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
         };
         return Problems.problem(status, refusal.code().name(), refusal.getMessage(), refusal.field());
     }

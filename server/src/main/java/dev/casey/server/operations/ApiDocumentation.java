@@ -50,7 +50,8 @@ class ApiDocumentation {
             Map.entry("POST /cases", "Open a case (Idempotency-Key makes a retry a no-op)"),
             Map.entry("GET /cases", "List and search cases, newest activity first"),
             Map.entry("GET /case/{uuid}", "A case, now or as it stood at asOf"),
-            Map.entry("PATCH /case/{uuid}", "Change a case's category, tags or meta"),
+            Map.entry("PATCH /case/{uuid}", "Change a case's category, tags or meta; with If-Match: \"<version>\" (the"
+                    + " ETag of GET) only while the case is at that version"),
             Map.entry("GET /case/{uuid}/history", "Every event of a case, in order"),
             Map.entry("GET /case/{uuid}/attachments/{attachment}", "Download an attachment of a case"),
             Map.entry("POST /case/{uuid}/messages", "Post a message from a participant or team member"),
@@ -142,6 +143,9 @@ class ApiDocumentation {
         }
         if (key.equals("POST /config/commit")) {
             responses.addApiResponse("503", problem("The configuration file cannot be written"));
+        }
+        if (key.equals("PATCH /case/{uuid}")) {
+            responses.addApiResponse("412", problem("If-Match names a version the case is not at (VERSION_MISMATCH)"));
         }
     }
 
