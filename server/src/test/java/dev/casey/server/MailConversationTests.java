@@ -264,6 +264,22 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void addressesInTheSubjectAreMailedAsWrittenExceptTeamAddressesToCustomers() {
+        Response created = api.openCase("Admin User", "admin.user@example.org",
+                "Cannot log in as admin@mycompany.com, ben@team.test said to write", "Meeting @ 5pm?");
+        String reference = created.at("/reference");
+
+        byte[] toCustomer = awaitMail("admin.user@example.org", reference, 1).get(0);
+        assertThat(Mails.header(toCustomer, "Subject")).isEqualTo("[Casey " + reference
+                + "] Cannot log in as admin@mycompany.com, " + MailServers.SUPPORT + " said to write");
+        assertThat(Mails.text(toCustomer)).contains("admin@mycompany.com, " + MailServers.SUPPORT + " said to write")
+                .contains("Meeting @ 5pm?");
+        byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
+        assertThat(Mails.header(toBen, "Subject"))
+                .isEqualTo("[Casey " + reference + "] Cannot log in as admin@mycompany.com, ben@team.test said to write");
+    }
+
+    @Test
     void theSameMailTwiceIsRecordedOnce() {
         String raw = """
                 From: Dup Licate <dup@example.org>

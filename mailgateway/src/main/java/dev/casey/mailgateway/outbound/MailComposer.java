@@ -45,8 +45,9 @@ import java.util.regex.Pattern;
  * reply marker; {@code From} is always the support address, shown as {@code "<author> via <support name>"}
  * for relayed messages ({@link MailKind#fromAuthor()}) and as {@code "<support name>"} otherwise; the
  * only other address is the recipient's, in {@code To}, plus an optional plus-address of the support
- * address in {@code Reply-To}. Display names and the subject are made single-line (no header injection)
- * and lose anything that looks like an address.
+ * address in {@code Reply-To}. Display names and the subject are made single-line (no header injection) and
+ * are otherwise shown as written: a display name is always a quoted-string or encoded words, so an address in it is
+ * text, never an address of the header. Hiding team members' addresses from customers is the caller's part.
  */
 public final class MailComposer {
 
@@ -177,10 +178,9 @@ public final class MailComposer {
 
     // --- subject ---------------------------------------------------------------------------------------------
 
-    /** The case subject as shown: one line, no addresses, no leading "Re:"/"Fwd:"/… nor our own tag, never empty. */
+    /** The case subject as shown: one line, no leading "Re:"/"Fwd:"/… nor our own tag, never empty. */
     private static String caseSubject(String caseSubject, String reference) {
-        String s = MailText.maskAddresses(MailText.oneLine(caseSubject, Integer.MAX_VALUE));
-        s = MailText.oneLine(s == null ? "" : s, Integer.MAX_VALUE);
+        String s = MailText.oneLine(caseSubject == null ? "" : caseSubject, Integer.MAX_VALUE);
         Pattern ownTag = Pattern.compile("^\\[[^\\[\\]]*\\b" + Pattern.quote(reference) + "\\b[^\\[\\]]*\\]\\s*",
                 Pattern.CASE_INSENSITIVE);
         String before;

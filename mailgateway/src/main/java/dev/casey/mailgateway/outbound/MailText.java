@@ -11,11 +11,6 @@ final class MailText {
     /** Longest case subject kept (code points). */
     static final int MAX_SUBJECT = 200;
 
-    private static final String AT_SIGNS = "@\uFF20\uFE6B"; // @, fullwidth @, small @
-    private static final Pattern ADDRESS_LIKE = Pattern.compile(
-            "([^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]+)[" + AT_SIGNS + "][^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]*");
-    private static final Pattern STRAY_AT = Pattern.compile("[" + AT_SIGNS + "]");
-
     /** An addr-spec as we accept it: dot-atom local part, host name domain, ASCII only. */
     private static final Pattern ADDRESS = Pattern.compile(
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -60,27 +55,14 @@ final class MailText {
         return s;
     }
 
-    /** A display name: {@link #oneLine} with anything that looks like an address cut to its local part; blank becomes null. */
-    static String name(String name) {
-        String s = maskAddresses(oneLine(name, Integer.MAX_VALUE));
-        if (s == null) {
-            return null;
-        }
-        s = oneLine(s, MAX_NAME);
-        return s.isEmpty() ? null : s;
-    }
-
     /**
-     * Replaces every address-looking token ({@code local@domain}, also with a full-width at sign) by its
-     * local part and every remaining at sign by a space, so that no display name or subject carries an
-     * address.
+     * A display name: {@link #oneLine}, cut to {@link #MAX_NAME}; blank becomes null. Addresses in it stay as
+     * written: the composer quotes or encodes the whole name, so they can never become the sender's address, and
+     * team members' addresses are masked for customers before a mail is drafted.
      */
-    static String maskAddresses(String text) {
-        if (text == null) {
-            return null;
-        }
-        String s = ADDRESS_LIKE.matcher(text).replaceAll("$1");
-        return STRAY_AT.matcher(s).replaceAll(" ");
+    static String name(String name) {
+        String s = oneLine(name, MAX_NAME);
+        return s == null || s.isEmpty() ? null : s;
     }
 
     /**

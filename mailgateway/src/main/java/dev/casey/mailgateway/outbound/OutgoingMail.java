@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Everything needed to compose one outgoing mail; never contains the address of anybody but the recipient.
+ * Everything needed to compose one outgoing mail. The recipient's is the only address it is sent to; texts, names and
+ * the subject are shown as given (one line where they go into a header), so the caller hides what must not be shown.
  *
  * @param kind          what the mail is about
  * @param messageId     our Message-ID, without angle brackets, e.g. {@code casey.8fk2n4…@support.example.com}

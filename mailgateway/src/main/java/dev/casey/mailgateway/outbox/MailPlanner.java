@@ -76,11 +76,14 @@ public class MailPlanner {
         List<MailDirectory.PostedMessage> earlier = perUnitOfWork("history:" + kase.caseId() + "@" + since,
                 () -> directory.history(kase.caseId(), since, QUOTED_MESSAGES));
         List<OutgoingMail.EarlierMessage> history = earlier.stream()
-                .map(m -> new OutgoingMail.EarlierMessage(m.authorName(), m.postedAt(), shown.apply(m.body()))).toList();
+                .map(m -> new OutgoingMail.EarlierMessage(shown.apply(m.authorName()), m.postedAt(),
+                        shown.apply(m.body()))).toList();
+        // names and the subject are relayed as written, like the texts: a team address in them is masked the same way
         OutgoingMail mail = new OutgoingMail(letter.kind(), messageId,
                 thread.isEmpty() ? null : thread.get(thread.size() - 1), thread, at,
-                new OutgoingMail.Recipient(to.name() == null ? to.email() : to.name(), to.email()),
-                letter.message() == null ? null : letter.message().authorName(), kase.reference(), kase.subject(),
+                new OutgoingMail.Recipient(to.name() == null ? to.email() : shown.apply(to.name()), to.email()),
+                letter.message() == null ? null : shown.apply(letter.message().authorName()), kase.reference(),
+                shown.apply(kase.subject()),
                 letter.message() == null ? null : shown.apply(letter.message().body()), history,
                 current.text(Setting.CASE_CONFIRM_URL).map(url -> url.replace("%code%", letter.confirmCode() == null
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),

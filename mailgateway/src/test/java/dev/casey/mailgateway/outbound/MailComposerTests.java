@@ -416,6 +416,21 @@ class MailComposerTests {
             assertThat(composed.subject()).isEqualTo("[Casey K7QM-4XPD] " + "word ".repeat(39) + "word\u2026");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"Cannot log in as admin@mycompany.com", "Meeting @ 5pm", "user@ is invalid",
+                "Grüße an jürgen@köln.de"})
+        void givenAnAddressOrAtSignInTheSubject_whenComposed_thenTheSubjectAndTheTextShowItAsWritten(String subject)
+                throws Exception {
+            ComposedMail composed = COMPOSER.compose(mail(MailKind.CASE_RECEIVED).caseSubject(subject).build());
+            MimeMessage m = parse(composed.raw());
+
+            assertThat(m.getSubject()).isEqualTo("[Casey K7QM-4XPD] " + subject);
+            assertThat(composed.headers()).containsEntry("Subject", "[Casey K7QM-4XPD] " + subject);
+            assertThat(textPart(m)).contains("opened case K7QM-4XPD: \"" + subject + "\".");
+            assertThat(Jsoup.parse(htmlPart(m)).text()).contains("\"" + subject + "\"");
+            assertThat(m.getAllRecipients()).hasSize(1);
+        }
+
         @Test
         void givenASubjectThatLooksLikeAnEncodedWord_whenComposed_thenReadersDoNotDecodeIt() throws Exception {
             ComposedMail composed = COMPOSER.compose(
@@ -440,11 +455,12 @@ class MailComposerTests {
 
             assertThat(headerNames(m)).containsExactly("Date", "From", "To", "Message-ID", "In-Reply-To", "References",
                     "Subject", "MIME-Version", "Content-Type", "X-Auto-Response-Suppress");
-            assertThat(m.getSubject()).isEqualTo("[Casey K7QM-4XPD] Evil Bcc: victim");
-            assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Evil Bcc: victim via Acme Support");
+            assertThat(m.getSubject()).isEqualTo("[Casey K7QM-4XPD] Evil Bcc: victim@x.org");
+            assertThat(((InternetAddress) m.getFrom()[0]).getPersonal())
+                    .isEqualTo("Evil Bcc: victim@x.org via Acme Support");
             assertThat(((InternetAddress) m.getFrom()[0]).getAddress()).isEqualTo("support@example.com");
             assertThat(m.getAllRecipients()).hasSize(1);
-            assertThat(((InternetAddress) m.getAllRecipients()[0]).getPersonal()).isEqualTo("Evil Bcc: victim");
+            assertThat(((InternetAddress) m.getAllRecipients()[0]).getPersonal()).isEqualTo("Evil Bcc: victim@x.org");
             assertThat(((InternetAddress) m.getAllRecipients()[0]).getAddress()).isEqualTo(CUSTOMER);
         }
 
@@ -454,7 +470,7 @@ class MailComposerTests {
 
             MimeMessage m = parse(composer.compose(mail(MailKind.REMINDER).build()).raw());
 
-            assertThat(header(m, "From")).isEqualTo("\"Acme Bcc: x\" <support@example.com>");
+            assertThat(header(m, "From")).isEqualTo("\"Acme Bcc: x@y.org\" <support@example.com>");
             assertThat(m.getHeader("Bcc")).isNull();
         }
 
@@ -466,6 +482,20 @@ class MailComposerTests {
 
             assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Ann Lee via Acme Support");
             assertThat(header(m, "From")).isEqualTo("\"Ann Lee via Acme Support\" <support@example.com>");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Name with mail me@home.tld", "ceo@bank.com", "Ann <ann@private.tld>",
+                "Jürgen <juergen@köln.de>", "\"x@y.org\" <x@y.org>"})
+        void givenAnAddressInTheAuthorName_whenComposed_thenItIsTextOfTheQuotedOrEncodedNameAndNeverTheSender(
+                String name) throws Exception {
+            ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).authorName(name).build());
+            MimeMessage m = parse(composed.raw());
+
+            assertThat(m.getFrom()).hasSize(1);
+            assertThat(((InternetAddress) m.getFrom()[0]).getAddress()).isEqualTo("support@example.com");
+            assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo(name + " via Acme Support");
+            assertThat(InternetAddress.parseHeader(header(m, "From"), true)).hasSize(1);
         }
 
         @Test
