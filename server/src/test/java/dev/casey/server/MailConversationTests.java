@@ -94,7 +94,8 @@ class MailConversationTests extends ServiceTest {
 
         // the creator gets their first message back, the team is told of the new case
         byte[] received = awaitMail(customer, reference, 1).get(0);
-        assertThat(Mails.header(received, "From")).endsWith("<" + MailServers.SUPPORT + ">");
+        assertThat(Mails.header(received, "From")).isEqualTo("\"Acme Support\" <" + MailServers.SUPPORT + ">");
+        assertThat(Mails.header(received, "Auto-Submitted")).isEqualTo("auto-replied");
         assertThat(Mails.header(received, "Subject")).isEqualTo("[Casey " + reference + "] I found a bug");
         assertThat(Mails.text(received)).contains("There is a bug over there!").contains("Reply above this line");
         byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
@@ -645,7 +646,7 @@ class MailConversationTests extends ServiceTest {
                 .split("MessageRefusedEvent", -1).length == 3);
         List<byte[]> toLate = awaitMail("late@example.org", reference, 2);
         assertThat(Mails.text(toLate.get(1))).contains("closed");
-        assertThat(Mails.header(toLate.get(1), "Auto-Submitted")).isEqualTo("auto-generated");
+        assertThat(Mails.header(toLate.get(1), "Auto-Submitted")).isEqualTo("auto-replied");
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
         assertThat(mailsOfCase("late@example.org", reference)).hasSize(2);
         String history = api.get("/case/" + uuid + "/history").text();

@@ -153,7 +153,7 @@ public final class MailComposer {
             }
             message.setSubject(subject, CHARSET);
             if (mail.kind().autoSubmitted()) {
-                message.setHeader("Auto-Submitted", "auto-generated");
+                message.setHeader("Auto-Submitted", mail.kind().autoSubmittedValue());
             }
             message.setHeader("X-Auto-Response-Suppress", "All");
 

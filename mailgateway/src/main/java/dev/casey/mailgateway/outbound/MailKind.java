@@ -2,28 +2,46 @@ package dev.casey.mailgateway.outbound;
 
 import java.util.Locale;
 
-/** What an outgoing mail is about; decides its template, its From and whether it is auto-generated. */
+/**
+ * What an outgoing mail is about; decides its template, its From and its {@code Auto-Submitted} (RFC 3834):
+ * {@code auto-replied} for the automatic answers to what someone sent us, {@code auto-generated} for the other
+ * mails nobody wrote, none for messages a person wrote.
+ */
 public enum MailKind {
 
     /** To the creator of a pending case: confirm it with a link or a code. */
-    CONFIRMATION_REQUEST(false, true),
-    /** To the creator: a copy of their first message and the case reference (relayed, from the creator). */
-    CASE_RECEIVED(true, false),
+    CONFIRMATION_REQUEST(false, AutoSubmitted.GENERATED),
+    /**
+     * To the creator: the acknowledgement of their case with a copy of their first message and the reference. Nobody
+     * wrote it, so it comes from the support name, and it answers what they sent.
+     */
+    CASE_RECEIVED(false, AutoSubmitted.REPLIED),
     /** To a team member: a new case with the customer's first message (from the creator, but auto-generated). */
-    NEW_CASE(true, true),
+    NEW_CASE(true, AutoSubmitted.GENERATED),
     /** A new message in a case, relayed from its author. */
-    MESSAGE(true, false),
+    MESSAGE(true, AutoSubmitted.NO),
     /** To team members: nobody answered the case yet. */
-    REMINDER(false, true),
+    REMINDER(false, AutoSubmitted.GENERATED),
     /** To participants: the case was closed, with a reason. */
-    CASE_CLOSED(false, true),
+    CASE_CLOSED(false, AutoSubmitted.GENERATED),
     /** A one-off reply to mail for a closed case that cannot be reopened by mail. */
-    CLOSED_CASE_REFUSAL(false, true);
+    CLOSED_CASE_REFUSAL(false, AutoSubmitted.REPLIED);
+
+    /** The values of RFC 3834's {@code Auto-Submitted} we send; {@code NO} means the header is left out. */
+    private enum AutoSubmitted {
+        NO(null), GENERATED("auto-generated"), REPLIED("auto-replied");
+
+        private final String value;
+
+        AutoSubmitted(String value) {
+            this.value = value;
+        }
+    }
 
     private final boolean fromAuthor;
-    private final boolean autoSubmitted;
+    private final AutoSubmitted autoSubmitted;
 
-    MailKind(boolean fromAuthor, boolean autoSubmitted) {
+    MailKind(boolean fromAuthor, AutoSubmitted autoSubmitted) {
         this.fromAuthor = fromAuthor;
         this.autoSubmitted = autoSubmitted;
     }
@@ -36,9 +54,14 @@ public enum MailKind {
         return fromAuthor;
     }
 
-    /** Whether the mail carries {@code Auto-Submitted: auto-generated} (RFC 3834). */
+    /** Whether the mail carries an {@code Auto-Submitted} header (RFC 3834). */
     public boolean autoSubmitted() {
-        return autoSubmitted;
+        return autoSubmitted != AutoSubmitted.NO;
+    }
+
+    /** The value of its {@code Auto-Submitted} header, {@code auto-generated} or {@code auto-replied}; null: none. */
+    public String autoSubmittedValue() {
+        return autoSubmitted.value;
     }
 
     /** The base name of its templates, e.g. {@code closed-case-refusal} for {@code closed-case-refusal.txt.mustache}. */
