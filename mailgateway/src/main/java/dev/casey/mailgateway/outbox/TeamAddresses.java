@@ -1,7 +1,9 @@
 package dev.casey.mailgateway.outbox;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +16,13 @@ import java.util.stream.Collectors;
  */
 final class TeamAddresses {
 
+    /**
+     * Where a masked address may start: not inside a longer address, but right after a percent-escape, as in
+     * {@code mailto:Ben%20%3Cben%40team.tld%3E}.
+     */
+    private static final String START = "(?:(?<![\\w.+-])|(?<=%[0-9A-Fa-f]{2}))";
+    private static final String END = "(?![\\w-])";
+
     private TeamAddresses() {
     }
 
@@ -21,10 +30,29 @@ final class TeamAddresses {
         if (teamAddresses.isEmpty()) {
             return UnaryOperator.identity();
         }
-        Pattern any = Pattern.compile("(?<![\\w.+-])(?:" + teamAddresses.stream()
+        Pattern any = Pattern.compile(START + "(?:" + teamAddresses.stream()
                 .sorted(Comparator.comparingInt(String::length).reversed())
-                .map(Pattern::quote).collect(Collectors.joining("|")) + ")(?![\\w-])", Pattern.CASE_INSENSITIVE);
+                .map(TeamAddresses::literalOrPercentEncoded).collect(Collectors.joining("|")) + ")" + END,
+                Pattern.CASE_INSENSITIVE);
         String replacement = Matcher.quoteReplacement(supportAddress);
         return text -> text == null ? null : any.matcher(text).replaceAll(replacement);
+    }
+
+    /**
+     * The address with each character as itself or percent-encoded (either case of hex digit): HTML mail turned
+     * into text keeps its links, and a mail client decodes {@code mailto:ben%40team.tld} back into the address.
+     */
+    private static String literalOrPercentEncoded(String address) {
+        StringBuilder b = new StringBuilder();
+        address.codePoints().forEach(cp -> {
+            String c = new String(Character.toChars(cp));
+            StringBuilder encoded = new StringBuilder();
+            for (byte octet : c.getBytes(StandardCharsets.UTF_8)) {
+                encoded.append('%').append(String.format(Locale.ROOT, "%02X", octet & 0xFF));
+            }
+            // CASE_INSENSITIVE covers %2e as well as %2E
+            b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString())).append(')');
+        });
+        return b.toString();
     }
 }

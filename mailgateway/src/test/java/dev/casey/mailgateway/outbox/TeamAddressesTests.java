@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TeamAddressesTests {
 
@@ -21,6 +23,25 @@ class TeamAddressesTests {
     void otherAddressesAndLookAlikesStay() {
         assertThat(mask.apply("write to customer@example.org or xben@team.test or ben@team.testing"))
                 .isEqualTo("write to customer@example.org or xben@team.test or ben@team.testing");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            mailto:ben%40team.test                          | mailto:support@casey.test
+            <mailto:BEN%40TEAM.TEST>                        | <mailto:support@casey.test>
+            mailto:anna%2ebell%40team%2Etest?subject=Hi     | mailto:support@casey.test?subject=Hi
+            mailto:%62%65%6E%40team.test                    | mailto:support@casey.test
+            mailto:Ben%20Foo%20%3Cben%40team.test%3E        | mailto:Ben%20Foo%20%3Csupport@casey.test%3E
+            https://x.test/?to=ben%40team.test&a=b          | https://x.test/?to=support@casey.test&a=b
+            """)
+    void percentEncodedTeamAddressesAsInMailtoLinksBecomeTheSupportAddress(String text, String expected) {
+        assertThat(mask.apply(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void percentEncodedLookAlikesStay() {
+        assertThat(mask.apply("mailto:xben%40team.test mailto:ben%40team.testing mailto:ben%2540team.test"))
+                .isEqualTo("mailto:xben%40team.test mailto:ben%40team.testing mailto:ben%2540team.test");
     }
 
     @Test
