@@ -215,7 +215,10 @@ public final class MailComposer {
 
     // --- bodies ----------------------------------------------------------------------------------------------
 
-    /** What the templates get: names, reference, subject, texts, confirmation and reason; never an address. */
+    /**
+     * What the templates get: names, whether the recipient is in the team, reference, subject, texts, confirmation and
+     * reason; never an address.
+     */
     private Map<String, Object> context(OutgoingMail mail, String authorName, String recipientName, String subject) {
         List<Map<String, Object>> history = new ArrayList<>();
         for (OutgoingMail.EarlierMessage earlier : mail.history()) {
@@ -229,6 +232,7 @@ public final class MailComposer {
         context.put("kind", mail.kind().templateName());
         context.put("supportName", identity.supportName());
         context.put("recipientName", recipientName);
+        context.put("team", mail.recipient().team());
         context.put("authorName", authorName);
         context.put("reference", mail.caseReference());
         context.put("subject", subject);

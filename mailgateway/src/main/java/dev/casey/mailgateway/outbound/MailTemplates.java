@@ -106,6 +106,7 @@ final class MailTemplates {
         sample.put("kind", "message");
         sample.put("supportName", "Support");
         sample.put("recipientName", "Ben");
+        sample.put("team", true);
         sample.put("authorName", "Ann");
         sample.put("reference", "AAAA-BBBB");
         sample.put("subject", "Subject");

@@ -91,12 +91,20 @@ public record OutgoingMail(
                 .replyTo(replyTo);
     }
 
-    /** The recipient: their display name (nullable) and their address, the only personal address in the mail. */
-    public record Recipient(String name, String address) {
+    /**
+     * The recipient: their display name (nullable), their address, the only personal address in the mail, and
+     * whether they are in the team (templates word some mails for the team otherwise than for customers).
+     */
+    public record Recipient(String name, String address, boolean team) {
 
         /** Checks that the address is a plain addr-spec. */
         public Recipient {
             address = MailText.requireAddress(address, "recipient address");
+        }
+
+        /** A recipient outside the team. */
+        public Recipient(String name, String address) {
+            this(name, address, false);
         }
     }
 
@@ -138,6 +146,7 @@ public record OutgoingMail(
         public Builder date(Instant date) { this.date = date; return this; }
         public Builder recipient(Recipient recipient) { this.recipient = recipient; return this; }
         public Builder recipient(String name, String address) { return recipient(new Recipient(name, address)); }
+        public Builder teamRecipient(String name, String address) { return recipient(new Recipient(name, address, true)); }
         public Builder authorName(String authorName) { this.authorName = authorName; return this; }
         public Builder caseReference(String caseReference) { this.caseReference = caseReference; return this; }
         public Builder caseSubject(String caseSubject) { this.caseSubject = caseSubject; return this; }

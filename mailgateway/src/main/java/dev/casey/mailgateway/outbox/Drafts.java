@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,7 +25,9 @@ class Drafts {
     record Draft(MailIdentity sender, OutgoingMail mail) {
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A draft queued before a flag of the mail existed (the recipient's {@code team}) lacks it: it is false. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     private final Function<MailIdentity, MailComposer> composers;
     /** The composer of the identity last used: nearly always the one in force. */

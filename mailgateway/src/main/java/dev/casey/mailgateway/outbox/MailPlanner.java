@@ -81,7 +81,8 @@ public class MailPlanner {
         // names and the subject are relayed as written, like the texts: a team address in them is masked the same way
         OutgoingMail mail = new OutgoingMail(letter.kind(), messageId,
                 thread.isEmpty() ? null : thread.get(thread.size() - 1), thread, at,
-                new OutgoingMail.Recipient(to.name() == null ? to.email() : shown.apply(to.name()), to.email()),
+                new OutgoingMail.Recipient(to.name() == null ? to.email() : shown.apply(to.name()), to.email(),
+                        to.team()),
                 letter.message() == null ? null : shown.apply(letter.message().authorName()), kase.reference(),
                 shown.apply(kase.subject()),
                 letter.message() == null ? null : shown.apply(letter.message().body()), history,

@@ -153,6 +153,23 @@ class MailComposerTests {
         }
     }
 
+    // --- wording per recipient ----------------------------------------------------------------------------------
+
+    @Test
+    void givenTheIdleCloseMailToATeamMember_whenComposed_thenItIsWordedForTheTeamNotForACustomer() throws Exception {
+        ComposedMail toTeam = COMPOSER.compose(mail(MailKind.CASE_CLOSED).teamRecipient("Ben Foo", "ben@domain.tld")
+                .build());
+        ComposedMail toCustomer = COMPOSER.compose(mail(MailKind.CASE_CLOSED).build());
+
+        assertThat(toTeam.text()).contains("case K7QM-4XPD (\"I found a bug\") has been closed (no activity for 30 days)."
+                + " Nothing more is needed from you.").doesNotContain("Thank you for contacting");
+        assertThat(Jsoup.parse(toTeam.html()).text()).contains("Nothing more is needed from you.")
+                .doesNotContain("Thank you for contacting");
+        assertThat(toCustomer.text()).contains("has been closed (no activity for 30 days)."
+                + " Thank you for contacting Acme Support.").doesNotContain("Nothing more is needed");
+        assertThat(Jsoup.parse(toCustomer.html()).text()).contains("Thank you for contacting Acme Support.");
+    }
+
     // --- exact output --------------------------------------------------------------------------------------------
 
     @Test
