@@ -581,6 +581,37 @@ class MailConversationTests extends ServiceTest {
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.text()).isEqualTo("line 1\nline 2\n");
         assertThat(api.get("/case/" + uuid + "/attachments/" + UUID.randomUUID()).status()).isEqualTo(404);
+
+        // mail does not carry attachments, but says what is attached: to the team of the customer's file…
+        String reference = api.get("/case/" + uuid).at("/reference");
+        byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
+        assertThat(Mails.text(toBen).replace("\r\n", "\n"))
+                .contains("Attached to this message (not included in this e-mail):\n- server lög.txt (14 bytes)\n");
+        // …and to the customer of a team member's
+        MAIL.sendToSupport("""
+                From: Ben Foo <ben@team.test>
+                To: %s
+                Subject: Re: [Casey %s] See attached
+                Message-ID: <ben-fix-1@team.test>
+                In-Reply-To: <%s>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m2"
+
+                --m2
+                Content-Type: text/plain; charset=UTF-8
+
+                Here is a fix.
+                --m2
+                Content-Type: text/x-diff; name="fix.patch"
+                Content-Disposition: attachment; filename="fix.patch"
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m2--
+                """.formatted(MailServers.SUPPORT, reference, messageId(toBen)));
+        byte[] answer = awaitMail("files@example.org", reference, 2).get(1);
+        assertThat(Mails.text(answer).replace("\r\n", "\n")).contains("Here is a fix.")
+                .contains("Attached to this message (not included in this e-mail):\n- fix.patch (14 bytes)\n");
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package dev.casey.mailgateway.cases;
 
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.Participant;
 import java.sql.ResultSet;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the mail gateway knows of cases, their participants, their messages and the team: enough to
@@ -30,10 +33,18 @@ public class MailDirectory {
     public record Recipient(String email, String name, boolean team, boolean invitedOnly) {
     }
 
-    /** A message of a case, for quoting it in later mails. */
+    /** A message of a case, for quoting it in later mails, and what was attached to it. */
     public record PostedMessage(UUID messageId, String authorEmail, String authorName, String body, Instant postedAt,
-                                String mailMessageId) {
+                                String mailMessageId, List<Attachment> attachments) {
     }
+
+    /** An attachment of a message as mail lists it: the content is not in the mail ({@code omitted}: not kept). */
+    public record Attachment(String filename, long size, boolean omitted) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
+    };
 
     static final String TOOK_PART = "participant";
     static final String INVITED = "invited";
@@ -78,11 +89,23 @@ public class MailDirectory {
     }
 
     public void messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
-                              String mailMessageId) {
+                              String mailMessageId, List<AttachmentRef> attachments) {
         jdbc.update("""
-                INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at, mail_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                messageId, caseId, author.email(), author.name(), body, Timestamp.from(at), mailMessageId);
+                INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at, mail_message_id,
+                                          attachments)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                messageId, caseId, author.email(), author.name(), body, Timestamp.from(at), mailMessageId,
+                attachmentsJson(attachments));
+    }
+
+    /**
+     * The attachments as {@code mail_message.attachments} holds them; the same for the same attachments, so that the
+     * repair can compare it with the row. Null (events from before attachments) is none.
+     */
+    static String attachmentsJson(List<AttachmentRef> attachments) {
+        List<Attachment> listed = attachments == null ? List.of() : attachments.stream()
+                .map(a -> new Attachment(MailDirectoryRepair.asStored(a.filename()), a.size(), a.omitted())).toList();
+        return JSON.writeValueAsString(listed);
     }
 
     /** A person registered or changed; an address they leave behind is kept as a former one (see teamAddresses). */
@@ -164,7 +187,7 @@ public class MailDirectory {
     /** The message a case was opened with. */
     public PostedMessage firstMessage(UUID caseId) {
         return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
                   FROM mail_message WHERE case_id = ? ORDER BY posted_at, message_id LIMIT 1""",
                 MailDirectory::postedMessage, caseId).stream().findFirst()
                 .orElseThrow(() -> new IllegalStateException("no message known for case " + caseId));
@@ -198,7 +221,7 @@ public class MailDirectory {
 
     public Optional<PostedMessage> message(UUID messageId) {
         return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
                   FROM mail_message WHERE message_id = ?""", MailDirectory::postedMessage, messageId)
                 .stream().findFirst();
     }
@@ -206,7 +229,7 @@ public class MailDirectory {
     /** Earlier messages of a case, newest first, for quoting below a new one. */
     public List<PostedMessage> history(UUID caseId, Instant before, int limit) {
         return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id
+                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
                   FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?""",
                 MailDirectory::postedMessage, caseId, Timestamp.from(before), limit);
     }
@@ -218,6 +241,6 @@ public class MailDirectory {
 
     private static PostedMessage postedMessage(ResultSet rs, int row) throws SQLException {
         return new PostedMessage(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getTimestamp(5).toInstant(), rs.getString(6));
+                rs.getTimestamp(5).toInstant(), rs.getString(6), JSON.readValue(rs.getString(7), ATTACHMENTS));
     }
 }

@@ -237,7 +237,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
     }
 
     record MessageRow(UUID caseId, String authorEmail, String authorName, String body, Instant postedAt,
-                      String mailMessageId) {
+                      String mailMessageId, String attachments) {
 
         /**
          * Whether this row says what the recorded message says. The event store keeps times to the millisecond,
@@ -246,7 +246,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
         boolean says(MessageRow recorded) {
             return caseId.equals(recorded.caseId) && authorEmail.equals(recorded.authorEmail)
                     && authorName.equals(recorded.authorName) && body.equals(recorded.body)
-                    && Objects.equals(mailMessageId, recorded.mailMessageId)
+                    && Objects.equals(mailMessageId, recorded.mailMessageId) && attachments.equals(recorded.attachments)
                     && !postedAt.isBefore(recorded.postedAt) && !postedAt.isAfter(recorded.postedAt.plusMillis(1));
         }
     }
@@ -312,7 +312,8 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 entry.tookPart(e.participant());
             } else if (payload instanceof MessagePostedEvent e) {
                 entry.messages.putIfAbsent(e.messageId(), new MessageRow(caseId, e.author().email(),
-                        asStored(e.author().name()), asStored(e.body()), event.getTimestamp(), e.mailMessageId()));
+                        asStored(e.author().name()), asStored(e.body()), event.getTimestamp(), e.mailMessageId(),
+                        MailDirectory.attachmentsJson(e.attachments())));
                 entry.tookPart(e.author());
             } else if (payload instanceof TeamInvitedEvent e) {
                 e.invited().forEach(entry::invited);
@@ -356,12 +357,12 @@ public class MailDirectoryRepair implements KeptFromEvents {
                                     rs.getString(6)));
                 }, (Object) ids);
         jdbc.query("""
-                SELECT message_id, case_id, author_email, author_name, body, posted_at, mail_message_id
+                SELECT message_id, case_id, author_email, author_name, body, posted_at, mail_message_id, attachments
                   FROM mail_message WHERE case_id = ANY(?)""", rs -> {
             UUID caseId = rs.getObject(2, UUID.class);
             kept.computeIfAbsent(caseId, id -> new CaseEntry()).messages.put(rs.getObject(1, UUID.class),
                     new MessageRow(caseId, rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getTimestamp(6).toInstant(), rs.getString(7)));
+                            rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8)));
         }, (Object) ids);
         return kept;
     }
@@ -413,7 +414,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 MessageRow had = have.messages.get(id);
                 if (had == null || !had.says(m)) {
                     messagesWritten.add(new Object[] {id, caseId, m.authorEmail(), m.authorName(), m.body(),
-                            Timestamp.from(m.postedAt()), m.mailMessageId()});
+                            Timestamp.from(m.postedAt()), m.mailMessageId(), m.attachments()});
                 }
             });
             return rows() > before;
@@ -443,11 +444,12 @@ public class MailDirectoryRepair implements KeptFromEvents {
             // a message row may sit under another case: it moves to the one its event names
             jdbc.batchUpdate("""
                     INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at,
-                                              mail_message_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                                              mail_message_id, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (message_id) DO UPDATE SET case_id = EXCLUDED.case_id,
                            author_email = EXCLUDED.author_email, author_name = EXCLUDED.author_name,
                            body = EXCLUDED.body, posted_at = EXCLUDED.posted_at,
-                           mail_message_id = EXCLUDED.mail_message_id""", messagesWritten);
+                           mail_message_id = EXCLUDED.mail_message_id, attachments = EXCLUDED.attachments""",
+                    messagesWritten);
             return rows();
         }
     }

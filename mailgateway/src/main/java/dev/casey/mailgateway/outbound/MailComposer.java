@@ -66,6 +66,8 @@ public final class MailComposer {
     private static final Pattern REPLY_PREFIXES = Pattern.compile(
             "^(?:(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+", Pattern.CASE_INSENSITIVE);
     private static final Set<String> ADDRESS_HEADERS = Set.of("from", "to", "reply-to");
+    /** Above the list of a message's attachments: they are named so recipients know of them, not sent along. */
+    private static final String ATTACHMENTS_HEADING = "Attached to this message (not included in this e-mail):";
 
     private final MailIdentity identity;
     private final MailTemplates templates;
@@ -254,6 +256,12 @@ public final class MailComposer {
         StringBuilder b = new StringBuilder();
         b.append(replyMarker(mail.caseReference())).append("\n\n");
         b.append(MailText.multiLine(templates.text(mail.kind(), context))).append('\n');
+        if (!mail.attachments().isEmpty()) {
+            b.append('\n').append(ATTACHMENTS_HEADING).append('\n');
+            for (OutgoingMail.Attachment attachment : mail.attachments()) {
+                b.append("- ").append(attachmentLine(attachment)).append('\n');
+            }
+        }
         for (OutgoingMail.EarlierMessage earlier : mail.history()) {
             b.append("\nOn ").append(QUOTE_DATE.format(earlier.postedAt())).append(", ")
                     .append(earlierAuthor(earlier)).append(" wrote:\n");
@@ -274,6 +282,13 @@ public final class MailComposer {
                 .append("<p style=\"color:#888888;font-size:12px\">")
                 .append(MailTemplates.html(replyMarker(mail.caseReference()))).append("</p>\n");
         b.append(MailText.multiLine(templates.html(mail.kind(), context))).append('\n');
+        if (!mail.attachments().isEmpty()) {
+            b.append("<p>").append(MailTemplates.html(ATTACHMENTS_HEADING)).append("</p>\n<ul>\n");
+            for (OutgoingMail.Attachment attachment : mail.attachments()) {
+                b.append("<li>").append(MailTemplates.html(attachmentLine(attachment))).append("</li>\n");
+            }
+            b.append("</ul>\n");
+        }
         for (OutgoingMail.EarlierMessage earlier : mail.history()) {
             b.append("<p>On ").append(MailTemplates.html(QUOTE_DATE.format(earlier.postedAt()))).append(", ")
                     .append(MailTemplates.html(earlierAuthor(earlier))).append(" wrote:</p>\n")
@@ -282,6 +297,27 @@ public final class MailComposer {
         }
         b.append("</body>\n</html>\n");
         return b.toString();
+    }
+
+    /** {@code fix.patch (1.2 KiB)}, {@code big.iso (30.0 MiB, not kept: over the size limit)}. */
+    private static String attachmentLine(OutgoingMail.Attachment attachment) {
+        String name = MailText.oneLine(attachment.filename(), MailText.MAX_SUBJECT);
+        return (name == null || name.isEmpty() ? "(unnamed)" : name) + " (" + size(attachment.size())
+                + (attachment.omitted() ? ", not kept: over the size limit" : "") + ")";
+    }
+
+    private static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes == 1 ? "1 byte" : bytes + " bytes";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     // --- MIME ------------------------------------------------------------------------------------------------

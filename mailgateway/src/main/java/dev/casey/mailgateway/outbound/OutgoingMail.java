@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param confirmCode   the confirmation code (required for CONFIRMATION_REQUEST)
  * @param reason        why the case was closed (CASE_CLOSED), e.g. "no activity for 30 days", or null
  * @param replyTo       a plus-address of the support address to put in {@code Reply-To}, or null
+ * @param attachments   what was attached to the message ({@code body}), listed below it; null means none
  */
 public record OutgoingMail(
         MailKind kind,
@@ -43,7 +44,8 @@ public record OutgoingMail(
         String confirmUrl,
         String confirmCode,
         String reason,
-        String replyTo) {
+        String replyTo,
+        List<Attachment> attachments) {
 
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*");
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+", Pattern.CASE_INSENSITIVE);
@@ -67,6 +69,7 @@ public record OutgoingMail(
                     + MailText.printable(caseReference) + "'");
         }
         history = history == null ? List.of() : List.copyOf(history);
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
         if (confirmUrl != null && !URL.matcher(confirmUrl).matches()) {
             throw new IllegalArgumentException("confirmUrl must be an http or https URL: '" + MailText.printable(confirmUrl) + "'");
         }
@@ -88,7 +91,7 @@ public record OutgoingMail(
         return new Builder().kind(kind).messageId(messageId).inReplyTo(inReplyTo).references(references).date(date)
                 .recipient(recipient).authorName(authorName).caseReference(caseReference).caseSubject(caseSubject)
                 .body(body).history(history).confirmUrl(confirmUrl).confirmCode(confirmCode).reason(reason)
-                .replyTo(replyTo);
+                .replyTo(replyTo).attachments(attachments);
     }
 
     /**
@@ -118,6 +121,13 @@ public record OutgoingMail(
         }
     }
 
+    /**
+     * An attachment of the message, listed by name and size; {@code omitted} when it was not kept (over the size
+     * limit). The mail says it exists, it does not carry it.
+     */
+    public record Attachment(String filename, long size, boolean omitted) {
+    }
+
     /** Builds an {@link OutgoingMail}; validation happens in {@link #build()}. */
     public static final class Builder {
         private MailKind kind;
@@ -135,6 +145,7 @@ public record OutgoingMail(
         private String confirmCode;
         private String reason;
         private String replyTo;
+        private List<Attachment> attachments = new ArrayList<>();
 
         private Builder() {
         }
@@ -156,12 +167,13 @@ public record OutgoingMail(
         public Builder confirmCode(String confirmCode) { this.confirmCode = confirmCode; return this; }
         public Builder reason(String reason) { this.reason = reason; return this; }
         public Builder replyTo(String replyTo) { this.replyTo = replyTo; return this; }
+        public Builder attachments(List<Attachment> attachments) { this.attachments = new ArrayList<>(attachments); return this; }
 
         /** The mail; IllegalArgumentException (or NPE) when something is missing or invalid. */
         public OutgoingMail build() {
             return new OutgoingMail(kind, messageId, inReplyTo, references, date, recipient, authorName,
                     caseReference, caseSubject, body, history,
-                    confirmUrl, confirmCode, reason, replyTo);
+                    confirmUrl, confirmCode, reason, replyTo, attachments);
         }
     }
 }

@@ -96,7 +96,7 @@ class CaseMail {
     @EventHandler
     void on(MessagePostedEvent event, EventMessage<?> message, @Timestamp Instant at) {
         directory.messagePosted(event.caseId(), event.messageId(), event.author(), event.body(), at,
-                event.mailMessageId());
+                event.mailMessageId(), event.attachments());
         directory.tookPart(event.caseId(), event.author());
         MailDirectory.CaseInfo kase = kase(event.caseId());
         if (event.initial()) {

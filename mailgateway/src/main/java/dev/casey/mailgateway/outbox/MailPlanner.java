@@ -89,7 +89,10 @@ public class MailPlanner {
                 current.text(Setting.CASE_CONFIRM_URL).map(url -> url.replace("%code%", letter.confirmCode() == null
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
                 letter.confirmCode(), letter.reason(),
-                current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null);
+                current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null,
+                letter.message() == null ? null : letter.message().attachments().stream()
+                        .map(a -> new OutgoingMail.Attachment(shown.apply(a.filename()), a.size(), a.omitted()))
+                        .toList());
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null

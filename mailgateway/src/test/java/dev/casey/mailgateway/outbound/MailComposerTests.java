@@ -170,6 +170,38 @@ class MailComposerTests {
         assertThat(Jsoup.parse(toCustomer.html()).text()).contains("Thank you for contacting Acme Support.");
     }
 
+    // --- attachments --------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = MailKind.class, names = {"MESSAGE", "CASE_RECEIVED", "NEW_CASE", "REMINDER"})
+    void givenAMessageWithAttachments_whenComposed_thenTextAndHtmlListThemWithSizeAndWhichWereNotKept(MailKind kind)
+            throws Exception {
+        ComposedMail composed = COMPOSER.compose(mail(kind).attachments(List.of(
+                new OutgoingMail.Attachment("fix.patch", 1234, false),
+                new OutgoingMail.Attachment("server lög.txt", 14, false),
+                new OutgoingMail.Attachment("huge\r\nname.iso", 31_457_280, true))).build());
+        MimeMessage m = parse(composed.raw());
+
+        assertThat(textPart(m)).contains("""
+
+                Attached to this message (not included in this e-mail):
+                - fix.patch (1.2 KiB)
+                - server lög.txt (14 bytes)
+                - huge name.iso (30.0 MiB, not kept: over the size limit)
+                """);
+        assertThat(Jsoup.parse(htmlPart(m)).select("li").eachText()).containsExactly("fix.patch (1.2 KiB)",
+                "server lög.txt (14 bytes)", "huge name.iso (30.0 MiB, not kept: over the size limit)");
+        assertThat(((MimeMultipart) m.getContent()).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void givenAMessageWithoutAttachments_whenComposed_thenNoneAreMentioned() {
+        ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).build());
+
+        assertThat(composed.text()).doesNotContain("Attached to this message");
+        assertThat(composed.html()).doesNotContain("Attached to this message");
+    }
+
     // --- exact output --------------------------------------------------------------------------------------------
 
     @Test
