@@ -43,6 +43,10 @@ class TimerRestartTests {
                 assertThat(history).contains("no activity for 4s");
                 await().atMost(Duration.ofSeconds(20)).until(() -> closedMail(mail, "idle@example.org", reference)
                         && closedMail(mail, "ben@team.test", reference));
+                // the customer is thanked, the team is not
+                assertThat(closedMailText(mail, "idle@example.org", reference)).contains("Thank you for contacting");
+                assertThat(closedMailText(mail, "ben@team.test", reference)).doesNotContain("Thank you for contacting")
+                        .contains("Nothing more is needed from you.");
             }
         }
     }
@@ -50,6 +54,11 @@ class TimerRestartTests {
     private static boolean closedMail(MailServers mail, String address, String reference) {
         return mail.receivedBy(address).stream().anyMatch(m -> Mails.header(m, "Subject").contains(reference)
                 && Mails.text(m).contains("no activity for 4s"));
+    }
+
+    private static String closedMailText(MailServers mail, String address, String reference) {
+        return mail.receivedBy(address).stream().filter(m -> Mails.header(m, "Subject").contains(reference))
+                .map(Mails::text).filter(text -> text.contains("no activity for 4s")).findFirst().orElseThrow();
     }
 
     private static void sleepUntil(Instant moment) throws InterruptedException {
