@@ -18,10 +18,17 @@ import java.util.regex.Pattern;
  * characters across words;</li>
  * <li>bad Base64 padding and unknown charsets degrade instead of failing.</li>
  * </ul>
+ * A word whose encoded text is no Base64 or Q at all stays as it was sent: decoding it anyway
+ * would put garbage into a case subject, and the raw word at least shows what arrived.
  */
 final class EncodedWords {
 
     static final Pattern WORD = Pattern.compile("=\\?([^?\\s]{1,75})\\?([bBqQ])\\?([^?]*)\\?=");
+    /**
+     * The Base64 alphabet (also URL-safe), padding anywhere as concatenated encodings pad in the
+     * middle, and white space, which folding sometimes leaves inside a word.
+     */
+    private static final Pattern BASE64_TEXT = Pattern.compile("[A-Za-z0-9+/_\\-=\\s]*");
 
     private EncodedWords() {
     }
@@ -41,6 +48,13 @@ final class EncodedWords {
         int last = 0;
         while (word.find()) {
             String between = text.substring(last, word.start());
+            if (!isReadable(word.group(2), word.group(3))) {
+                flush(out, pending, pendingCharset);
+                pendingCharset = null;
+                out.append(between).append(word.group());
+                last = word.end();
+                continue;
+            }
             // Whitespace between two encoded words is not part of the text (RFC 2047 6.2).
             boolean adjacent = pendingCharset != null && between.isBlank();
             if (!adjacent) {
@@ -63,6 +77,21 @@ final class EncodedWords {
         flush(out, pending, pendingCharset);
         out.append(text, last, text.length());
         return out.toString();
+    }
+
+    private static boolean isReadable(String encoding, String encoded) {
+        if (encoding.equalsIgnoreCase("q")) {
+            // Every "=" starts a hex escape; spaces are tolerated, as some encoders leave them in.
+            for (int i = encoded.indexOf('='); i >= 0; i = encoded.indexOf('=', i + 3)) {
+                if (i + 2 >= encoded.length() || Character.digit(encoded.charAt(i + 1), 16) < 0
+                        || Character.digit(encoded.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // One character left over after the groups of four carries no byte: the text was never Base64.
+        return BASE64_TEXT.matcher(encoded).matches() && encoded.replaceAll("[=\\s]", "").length() % 4 != 1;
     }
 
     private static void flush(StringBuilder out, ByteArrayOutputStream pending, String charset) {

@@ -20,6 +20,17 @@ class HeaderDecodingTests {
     }
 
     @Test
+    void givenEncodedWordThatIsNoBase64OrQ_whenDecoded_thenItStaysAsSent() {
+        assertThat(EncodedWords.decode("=?utf-8?B?invalid base64!?=")).isEqualTo("=?utf-8?B?invalid base64!?=");
+        assertThat(EncodedWords.decode("Re: =?utf-8?Q?caf=C3=A9?= =?utf-8?Q?50=%?=")).isEqualTo("Re: café =?utf-8?Q?50=%?=");
+    }
+
+    @Test
+    void givenEncodedWordWithWhiteSpaceLeftByFolding_whenDecoded_thenItIsStillDecoded() {
+        assertThat(EncodedWords.decode("=?utf-8?B?SGVsbG8g V29ybGQ=?=")).isEqualTo("Hello World");
+    }
+
+    @Test
     void givenContentTypeWithQuotesCommentsAndOddSpacing_whenParsed_thenValueAndParametersAreRead() {
         ContentHeader header = ContentHeader.parse(
                 "Text/HTML ; charset = \"UTF-8\" (comment) ; format=flowed;boundary=\"a;b\"; name=\"x\\\"y.txt\"");
@@ -84,6 +95,13 @@ class HeaderDecodingTests {
                 false);
 
         assertThat(new String(decoded, StandardCharsets.US_ASCII)).isEqualTo("a=b =ZZ cde");
+    }
+
+    @Test
+    void givenUnknownTransferEncoding_whenDecoded_thenTheBodyPassesUnchanged() {
+        byte[] body = "Plain text, no Base64=\n".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(TransferDecoding.decode(body, "x-weird")).isEqualTo(body);
     }
 
     @Test

@@ -188,6 +188,18 @@ class InboundMailParserTests {
         }
 
         @Test
+        void givenEncodedWordThatIsNoBase64_whenParsed_thenTheSubjectKeepsItAsSent() throws Exception {
+            InboundMail mail = parse("""
+                    From: jane@example.com
+                    Subject: =?utf-8?B?invalid base64!?=
+
+                    Hi
+                    """);
+
+            assertThat(mail.subject()).isEqualTo("=?utf-8?B?invalid base64!?=");
+        }
+
+        @Test
         void givenRawUtf8Headers_whenParsed_thenTheyAreDecodedAsUtf8() throws Exception {
             InboundMail mail = parse("""
                     From: "Jürgen Müller" <juergen@example.com>
