@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Finds the new part of a reply: cuts our own "Reply above this line" marker, else the quoted
- * history introduced by the usual client separators, then the signature. When cutting would
+ * Finds the new part of a reply: cuts our own "Reply above this line" marker, then the quoted
+ * history introduced by the usual client separators above it, then the signature. When cutting would
  * leave nothing the whole text is the reply, so that no message ever looks empty.
  */
 final class ReplyExtractor {
@@ -68,13 +68,12 @@ final class ReplyExtractor {
             return "";
         }
         List<String> lines = List.of(full.split("\n", -1));
-        int cut = ourMarker(lines);
-        if (cut >= 0) {
-            cut = withoutAttributionAbove(lines, cut);
-        } else {
-            cut = firstClientSeparator(lines);
-        }
-        List<String> kept = cut >= 0 ? lines.subList(0, cut) : lines;
+        int end = ourMarker(lines);
+        end = end >= 0 ? withoutAttributionAbove(lines, end) : lines.size();
+        // Above our marker there may still be the header block or separator of the client's reply.
+        List<String> above = lines.subList(0, end);
+        int cut = firstClientSeparator(above);
+        List<String> kept = cut >= 0 ? above.subList(0, cut) : above;
         kept = withoutSignature(kept);
         String reply = PlainText.stripBlankEdges(String.join("\n", kept));
         return reply.isBlank() ? full : reply;

@@ -44,6 +44,28 @@ class ReplyExtractorTests {
         assertThat(ReplyExtractor.extract(text)).isEqualTo("New answer\nstill new");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "From: Casey Support <support@example.com>\nSent: Monday, March 4, 2024 10:00 AM\nTo: Jane <jane@example.com>"
+            + "\nCc: Ben Foo <ben@domain.tld>\nSubject: RE: [Casey K7QM-4XPD] Printer",
+        "Van: Casey Support <support@example.com>\nVerzonden: maandag 4 maart 2024 10:00\nAan: Jane"
+            + "\nCC: Ben Foo <ben@domain.tld>\nOnderwerp: [Casey K7QM-4XPD] Printer",
+        "De : Casey Support <support@example.com>\nEnvoyé : lundi 4 mars 2024 10:00\nÀ : Jane"
+            + "\nCc : Ben Foo <ben@domain.tld>\nObjet : [Casey K7QM-4XPD] Printer",
+        "Von: Casey Support <support@example.com>\nGesendet: Montag, 4. März 2024 10:00\nAn: Jane"
+            + "\nCc: Ben Foo <ben@domain.tld>\nBetreff: [Casey K7QM-4XPD] Printer",
+        "________________________________\nFrom: Casey Support <support@example.com>\nSent: Monday\nTo: Jane"
+            + "\nCc: Ben Foo <ben@domain.tld>\nSubject: [Casey K7QM-4XPD] Printer",
+    })
+    void givenOutlookHeaderBlockAboveOurMarker_whenExtracted_thenTheBlockIsCutToo(String block) {
+        String marker = "##- Reply above this line to add to case K7QM-4XPD -##";
+        String quoted = "My answer.\n\n" + block + "\n\n> " + marker + "\n> Hello Jane\n";
+        String adjacent = "My answer.\n\n" + block + "\n" + marker + "\n\nHello Jane\n";
+
+        assertThat(ReplyExtractor.extract(quoted)).isEqualTo("My answer.");
+        assertThat(ReplyExtractor.extract(adjacent)).isEqualTo("My answer.");
+    }
+
     @Test
     void givenOriginalMessageSeparator_whenExtracted_thenItAndTheHistoryAreCut() {
         String text = """
@@ -196,6 +218,26 @@ class ReplyExtractorTests {
     void givenTrailingWhitespaceLines_whenExtracted_thenTheyAreTrimmed() {
         assertThat(ReplyExtractor.extract("\n\nHello  \n \n\t\n")).isEqualTo("Hello");
         assertThat(ReplyExtractor.extract("  \n")).isEmpty();
+    }
+
+    @Test
+    void givenHtmlOnlyOutlookReplyAboveOurMarker_whenParsed_thenTheHeaderBlockWithItsCcIsCut() throws Exception {
+        InboundMail mail = new InboundMailParser().parse("""
+                From: jane@example.com
+                Subject: RE: [Casey K7QM-4XPD] Printer
+                Content-Type: text/html; charset=utf-8
+
+                <html><body><div class=WordSection1><p class=MsoNormal>Thanks, works.<o:p></o:p></p>
+                <p class=MsoNormal><o:p>&nbsp;</o:p></p><div><div style='border:none;border-top:solid #E1E1E1 1.0pt'>
+                <p class=MsoNormal><b>From:</b> Ben via Support &lt;support@casey.localhost&gt;<br><b>Sent:</b> Monday,
+                March 4, 2024 10:00 AM<br><b>To:</b> Jane &lt;jane@example.com&gt;<br><b>Cc:</b> Ben Foo
+                &lt;ben@domain.tld&gt;<br><b>Subject:</b> [Casey K7QM-4XPD] Printer<o:p></o:p></p></div></div>
+                <p class=MsoNormal><o:p>&nbsp;</o:p></p>
+                <p style="color:#888888">##- Reply above this line to add to case K7QM-4XPD -##</p>
+                <p>Hello Jane, please restart the printer.</p></div></body></html>
+                """.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(mail.reply()).isEqualTo("Thanks, works.");
     }
 
     @Test
