@@ -87,7 +87,7 @@ public final class InboundMailParser {
                 subject,
                 MailDates.parse(message.text("Date")),
                 text,
-                ReplyExtractor.extract(text),
+                ReplyExtractor.extract(text, subject),
                 content.attachments(),
                 autoReply,
                 report,

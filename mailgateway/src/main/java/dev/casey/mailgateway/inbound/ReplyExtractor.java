@@ -1,12 +1,15 @@
 package dev.casey.mailgateway.inbound;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Finds the new part of a reply: cuts our own "Reply above this line" marker, then the quoted
- * history introduced by the usual client separators above it, then the signature. When cutting would
- * leave nothing the whole text is the reply, so that no message ever looks empty.
+ * history introduced by the usual client separators above it, then the signature. Forwarded
+ * content is no history: it is what the sender wants us to read, so a forward marker ends the
+ * search and everything from it on is kept. When cutting would leave nothing the whole text is
+ * the reply, so that no message ever looks empty.
  */
 final class ReplyExtractor {
 
@@ -31,6 +34,24 @@ final class ReplyExtractor {
             + "|oprindelig meddelelse|original meddelelse|ursprungligt meddelande|messaggio originale"
             + "|mensagem original|alkuper[äa]inen viesti|p[ůu]vodn[íi] zpr[áa]va|wiadomo[śs][ćc] oryginalna"
             + ")\\s*-{2,}[-\\s]*$");
+
+    /** Gmail's, Thunderbird's, Yahoo's and mutt's forward lines, and Apple Mail's, in several languages. */
+    private static final Pattern FORWARD_MARKER = Pattern.compile("(?iu)^\\s*(?:"
+            + "-{2,}\\s*(?:forwarded message|weitergeleitete nachricht|message transf[ée]r[ée]|doorgestuurd bericht"
+            + "|mensaje reenviado|messaggio inoltrato|mensagem (?:re)?encaminhada|videresendt (?:meddelelse|melding)"
+            + "|vidarebefordrat meddelande)\\b.*-{2,}"
+            + "|(?:begin forwarded message|anfang der weitergeleiteten (?:nachricht|e-mail)"
+            + "|d[ée]but du message r[ée]exp[ée]di[ée]|begin doorgestuurd bericht|inicio del mensaje reenviado"
+            + "|inizio messaggio inoltrato|in[íi]cio da mensagem (?:re)?encaminhada)\\s*:"
+            + ")\\s*$");
+
+    /**
+     * A subject that says the mail is a forward: the outermost prefix only, as "Re: Fwd: ..." is a
+     * reply. Outlook writes "-----Original Message-----" and its header block above forwarded
+     * content just as above quoted history, so for Outlook the subject is the only tell.
+     */
+    private static final Pattern FORWARD_SUBJECT = Pattern.compile(
+            "(?iu)^\\s*(?:fwd?|wg|tr|rv|i|vs|vb|doorst|enc|pd)\\s*:");
 
     private static final Pattern OUTLOOK_WEB_LINE = Pattern.compile("^\\s*_{20,}\\s*$");
 
@@ -63,6 +84,11 @@ final class ReplyExtractor {
     }
 
     static String extract(String text) {
+        return extract(text, "");
+    }
+
+    /** @param subject the mail's subject, which tells a forward from a reply where the body does not */
+    static String extract(String text, String subject) {
         String full = PlainText.stripBlankEdges(text == null ? "" : text);
         if (full.isBlank()) {
             return "";
@@ -72,11 +98,27 @@ final class ReplyExtractor {
         end = end >= 0 ? withoutAttributionAbove(lines, end) : lines.size();
         // Above our marker there may still be the header block or separator of the client's reply.
         List<String> above = lines.subList(0, end);
-        int cut = firstClientSeparator(above);
-        List<String> kept = cut >= 0 ? above.subList(0, cut) : above;
-        kept = withoutSignature(kept);
+        boolean forwardSubject = subject != null && FORWARD_SUBJECT.matcher(subject).find();
+        Separator separator = firstSeparator(above, forwardSubject);
+        List<String> own = separator == null ? above : above.subList(0, separator.line());
+        List<String> forwarded = separator != null && separator.forward()
+                ? above.subList(separator.line(), above.size()) : List.of();
+        List<String> ownKept = withoutSignature(own);
+        List<String> kept = ownKept;
+        if (!forwarded.isEmpty() && ownKept.size() == own.size()) {
+            kept = above;
+        } else if (!forwarded.isEmpty()) {
+            // The sender's signature sits between their words and the forwarded mail.
+            kept = new ArrayList<>(ownKept.subList(0, lastContentLine(ownKept) + 1));
+            kept.add("");
+            kept.addAll(forwarded);
+        }
         String reply = PlainText.stripBlankEdges(String.join("\n", kept));
         return reply.isBlank() ? full : reply;
+    }
+
+    /** Where the history or the forwarded content starts, and which of the two it is. */
+    private record Separator(int line, boolean forward) {
     }
 
     private static int ourMarker(List<String> lines) {
@@ -107,22 +149,28 @@ final class ReplyExtractor {
     }
 
     /**
-     * The earliest client separator that has some new text above it. A separator on top (bottom
-     * posting) is skipped: the reply is below it, and cutting there would leave nothing.
+     * The earliest forward marker, or the earliest client separator that has some new text above
+     * it. A separator on top (bottom posting) is skipped: the reply is below it, and cutting there
+     * would leave nothing. In a mail whose subject is a forward, the first separator introduces the
+     * forwarded mail. Markers in quoted lines are part of the history and start nothing.
      */
-    private static int firstClientSeparator(List<String> lines) {
+    private static Separator firstSeparator(List<String> lines, boolean forwardSubject) {
         boolean contentAbove = false;
         int trailingQuote = trailingQuoteBlock(lines);
         for (int i = 0; i < lines.size(); i++) {
-            if (contentAbove && (i == trailingQuote || isSeparatorAt(lines, i))) {
-                return i;
-            }
             String line = lines.get(i);
+            if (line.length() <= LONGEST_SEPARATOR_LINE && FORWARD_MARKER.matcher(line).matches()) {
+                return new Separator(i, true);
+            }
+            // A forward without a word of the sender's own starts with a separator: all of it is kept.
+            if ((contentAbove || forwardSubject) && (i == trailingQuote || isSeparatorAt(lines, i))) {
+                return new Separator(i, forwardSubject);
+            }
             if (!line.isBlank() && !isQuoted(line)) {
                 contentAbove = true;
             }
         }
-        return -1;
+        return null;
     }
 
     private static boolean isSeparatorAt(List<String> lines, int i) {

@@ -67,6 +67,90 @@ class ReplyExtractorTests {
     }
 
     @Test
+    void givenForwardWithComment_whenExtracted_thenTheForwardedMailIsKept() {
+        String text = """
+                See the error:
+
+                ---------- Forwarded message ---------
+                From: Monitor <monitor@example.com>
+                Date: Mon, Mar 4, 2024 at 10:00 AM
+                Subject: Crash
+                To: <jane@example.com>
+
+                ERROR CODE 0xDEAD
+                """;
+
+        assertThat(ReplyExtractor.extract(text, "Fwd: Crash")).isEqualTo(text.strip());
+        assertThat(ReplyExtractor.extract(text, "Crash")).isEqualTo(text.strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Begin forwarded message:\n\nFrom: Monitor <monitor@example.com>\nSubject: Crash\nDate: 4 March 2024 at 10:00"
+            + "\nTo: Jane <jane@example.com>",
+        "-------- Forwarded Message --------\nSubject: Crash\nDate: Mon, 4 Mar 2024 10:00\nFrom: Monitor"
+            + " <monitor@example.com>\nTo: jane@example.com",
+        "-------- Weitergeleitete Nachricht --------\nBetreff: Crash\nDatum: Mon, 4 Mar 2024 10:00\nVon: Monitor"
+            + " <monitor@example.com>\nAn: jane@example.com",
+        "-------- Message transféré --------\nSujet : Crash\nDate : Mon, 4 Mar 2024 10:00\nDe : Monitor"
+            + " <monitor@example.com>\nPour : jane@example.com",
+        "---------- Forwarded message ---------\nFrom: Monitor <monitor@example.com>\nDate: Mon, Mar 4, 2024"
+            + "\nSubject: Crash\nTo: <jane@example.com>\n\nHi,\n\nOn Mon, Mar 4, 2024 at 9:00 AM Ops <ops@example.com>"
+            + " wrote:\n> the history of the forwarded mail",
+    })
+    void givenForwardMarker_whenExtracted_thenNothingIsCut(String forward) {
+        String text = "Please have a look.\n\n" + forward + "\n\nERROR CODE 0xDEAD";
+
+        assertThat(ReplyExtractor.extract(text, "Fwd: Crash")).isEqualTo(text);
+        assertThat(ReplyExtractor.extract(forward + "\n\nERROR CODE 0xDEAD", "Fwd: Crash"))
+                .isEqualTo(forward + "\n\nERROR CODE 0xDEAD");
+    }
+
+    @Test
+    void givenSignatureAboveTheForwardedMail_whenExtracted_thenOnlyTheSignatureIsCut() {
+        String text = "See the error:\n\n-- \nJane Doe\nACME Inc.\n\n---------- Forwarded message ---------\n"
+                + "From: Monitor <monitor@example.com>\nDate: Mon\nSubject: Crash\nTo: jane@example.com\n\nERROR CODE 0xDEAD\n";
+
+        assertThat(ReplyExtractor.extract(text, "Fwd: Crash")).isEqualTo("See the error:\n\n---------- Forwarded message"
+                + " ---------\nFrom: Monitor <monitor@example.com>\nDate: Mon\nSubject: Crash\nTo: jane@example.com"
+                + "\n\nERROR CODE 0xDEAD");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FW: Crash", "Fwd: Crash", "WG: Crash", "TR: Crash", "RV: Crash", "Doorst: Crash", "VS: Crash",
+        "I: Crash"})
+    void givenOriginalMessageSeparatorInAForward_whenExtracted_thenTheForwardedMailIsKept(String subject) {
+        String text = """
+                Please see below.
+
+                -----Original Message-----
+                From: Monitor <monitor@example.com>
+                Sent: Monday, March 4, 2024 10:00 AM
+                To: Jane <jane@example.com>
+                Subject: Crash
+
+                ERROR CODE 0xDEAD""";
+
+        assertThat(ReplyExtractor.extract(text, subject)).isEqualTo(text);
+        assertThat(ReplyExtractor.extract(text, "RE: " + subject)).isEqualTo("Please see below.");
+    }
+
+    @Test
+    void givenForwardMarkerInTheQuotedHistoryOfAReply_whenExtracted_thenTheHistoryIsStillCut() {
+        String text = """
+                Thanks, fixed.
+
+                On Mon, Mar 4, 2024 at 10:00 AM Casey Support <support@example.com> wrote:
+                > See the error:
+                > ---------- Forwarded message ---------
+                > From: Monitor <monitor@example.com>
+                > ERROR CODE 0xDEAD
+                """;
+
+        assertThat(ReplyExtractor.extract(text, "Re: Fwd: Crash")).isEqualTo("Thanks, fixed.");
+    }
+
+    @Test
     void givenOriginalMessageSeparator_whenExtracted_thenItAndTheHistoryAreCut() {
         String text = """
                 Please call me.
@@ -238,6 +322,26 @@ class ReplyExtractorTests {
                 """.getBytes(StandardCharsets.UTF_8));
 
         assertThat(mail.reply()).isEqualTo("Thanks, works.");
+    }
+
+    @Test
+    void givenOutlookForwardThatOpensACase_whenParsed_thenTheForwardedMailIsInTheReply() throws Exception {
+        InboundMail mail = new InboundMailParser().parse("""
+                From: jane@example.com
+                Subject: FW: Crash on startup
+
+                Please see below.
+
+                -----Original Message-----
+                From: Monitor <monitor@example.com>
+                Sent: Monday, March 4, 2024 10:00 AM
+                To: Jane <jane@example.com>
+                Subject: Crash on startup
+
+                ERROR CODE 0xDEAD
+                """.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(mail.reply()).startsWith("Please see below.").endsWith("ERROR CODE 0xDEAD");
     }
 
     @Test
