@@ -255,7 +255,9 @@ class ReplyExtractorTests {
 
     @Test
     void givenSignatureDelimiterWithoutItsSpace_whenExtracted_thenItIsCutToo() {
-        // Many clients strip trailing spaces; "--" alone on a line is still meant as a delimiter.
+        // Many clients strip trailing spaces; "--" alone on a line is still meant as a delimiter. In
+        // the mail corpus nine mails have such a line and in all of them a signature follows, while
+        // none uses it as text; cutting only at "-- " would leave those signatures in.
         assertThat(ReplyExtractor.extract("Thanks!\n--\nJane\n")).isEqualTo("Thanks!");
     }
 
