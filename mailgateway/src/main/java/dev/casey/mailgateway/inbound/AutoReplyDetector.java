@@ -16,9 +16,9 @@ final class AutoReplyDetector {
      * about out of office") must still reach the team.
      */
     private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile("(?iu)^(?:"
-            + "(?:automatic reply|auto[- ]?reply|out of office(?: auto-?reply| reply)?|abwesenheitsnotiz|automatische antwort"
-            + "|r[ée]ponse automatique|risposta automatica|respuesta autom[áa]tica|automatisch antwoord"
-            + "|resposta autom[áa]tica)[\\s\\u00a0]*:"
+            + "(?:automatic reply|auto[- ]?reply|out of office(?: auto-?reply| reply)?"
+            + "|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|risposta automatica"
+            + "|respuesta autom[áa]tica|automatisch antwoord|resposta autom[áa]tica)[\\s\\u00a0]*:"
             + "|out of office(?: auto-?reply| reply)[\\s\\u00a0]*$)");
 
     private AutoReplyDetector() {

@@ -22,7 +22,8 @@ class HeaderDecodingTests {
     @Test
     void givenEncodedWordThatIsNoBase64OrQ_whenDecoded_thenItStaysAsSent() {
         assertThat(EncodedWords.decode("=?utf-8?B?invalid base64!?=")).isEqualTo("=?utf-8?B?invalid base64!?=");
-        assertThat(EncodedWords.decode("Re: =?utf-8?Q?caf=C3=A9?= =?utf-8?Q?50=%?=")).isEqualTo("Re: café =?utf-8?Q?50=%?=");
+        assertThat(EncodedWords.decode("Re: =?utf-8?Q?caf=C3=A9?= =?utf-8?Q?50=%?="))
+                .isEqualTo("Re: café =?utf-8?Q?50=%?=");
     }
 
     @Test

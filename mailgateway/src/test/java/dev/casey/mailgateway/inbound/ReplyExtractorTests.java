@@ -108,17 +108,16 @@ class ReplyExtractorTests {
 
     @Test
     void givenSignatureAboveTheForwardedMail_whenExtracted_thenOnlyTheSignatureIsCut() {
-        String text = "See the error:\n\n-- \nJane Doe\nACME Inc.\n\n---------- Forwarded message ---------\n"
-                + "From: Monitor <monitor@example.com>\nDate: Mon\nSubject: Crash\nTo: jane@example.com\n\nERROR CODE 0xDEAD\n";
+        String forward = "---------- Forwarded message ---------\nFrom: Monitor <monitor@example.com>\nDate: Mon"
+                + "\nSubject: Crash\nTo: jane@example.com\n\nERROR CODE 0xDEAD";
+        String text = "See the error:\n\n-- \nJane Doe\nACME Inc.\n\n" + forward + "\n";
 
-        assertThat(ReplyExtractor.extract(text, "Fwd: Crash")).isEqualTo("See the error:\n\n---------- Forwarded message"
-                + " ---------\nFrom: Monitor <monitor@example.com>\nDate: Mon\nSubject: Crash\nTo: jane@example.com"
-                + "\n\nERROR CODE 0xDEAD");
+        assertThat(ReplyExtractor.extract(text, "Fwd: Crash")).isEqualTo("See the error:\n\n" + forward);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FW: Crash", "Fwd: Crash", "WG: Crash", "TR: Crash", "RV: Crash", "Doorst: Crash", "VS: Crash",
-        "I: Crash"})
+    @ValueSource(strings = {"FW: Crash", "Fwd: Crash", "WG: Crash", "TR: Crash", "RV: Crash", "Doorst: Crash",
+        "VS: Crash", "I: Crash"})
     void givenOriginalMessageSeparatorInAForward_whenExtracted_thenTheForwardedMailIsKept(String subject) {
         String text = """
                 Please see below.
