@@ -37,7 +37,12 @@ class MailboxHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        Optional<MailboxSettings> mailbox = MailboxConfiguration.mailbox(settings.get());
+        Optional<MailboxSettings> mailbox;
+        try {
+            mailbox = MailboxConfiguration.mailbox(settings.get());
+        } catch (RuntimeException e) {
+            return OutboxHealth.unreadable("the configuration", e);
+        }
         if (mailbox.isEmpty()) {
             return Health.unknown().withDetail("reason", "no imapServer configured").build();
         }

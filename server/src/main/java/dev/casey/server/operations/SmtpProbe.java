@@ -42,7 +42,12 @@ class SmtpProbe implements HealthIndicator {
 
     @Override
     public Health health() {
-        Settings current = settings.get();
+        Settings current;
+        try {
+            current = settings.get();
+        } catch (RuntimeException e) {
+            return OutboxHealth.unreadable("the configuration", e);
+        }
         if (!current.mailEnable()) {
             return Health.unknown().withDetail("mailEnable", false)
                     .withDetail("reason", "mail sending is off: mail waits in the outbox for a relay").build();

@@ -25,6 +25,30 @@ class OutboxHealthTests {
     }
 
     @Test
+    void givenTheDatabaseAway_thenUnknownNotAFailureOfTheHealthEndpoint() {
+        RecentValue<Outbox.Backlog> unreadable = new RecentValue<>(() -> {
+            throw new IllegalStateException("Connection is not available, request timed out after 5000ms");
+        }, Duration.ofSeconds(1));
+        Health health = new OutboxHealth(() -> SENDING, unreadable, Duration.ofMinutes(15),
+                Clock.fixed(NOW, ZoneOffset.UTC)).health();
+        assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+        assertThat(health.getDetails().get("reason").toString()).contains("request timed out");
+    }
+
+    @Test
+    void aFailedReadIsRememberedAsLongAsAValue() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        RecentValue<Outbox.Backlog> unreadable = new RecentValue<>(() -> {
+            reads.incrementAndGet();
+            throw new IllegalStateException("database away");
+        }, Duration.ofMinutes(1));
+        for (int i = 0; i < 3; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(unreadable::get).hasMessage("database away");
+        }
+        assertThat(reads).hasValue(1);
+    }
+
+    @Test
     void givenAnEmptyOutbox_thenUp() {
         Health health = health(SENDING, new Outbox.Backlog(0, null));
         assertThat(health.getStatus()).isEqualTo(Status.UP);
