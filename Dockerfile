@@ -29,4 +29,6 @@ EXPOSE 8080
 # the container restarted (the outbox keeps the mail until the server is back)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${CASEY_PORT}/actuator/health/liveness" >/dev/null || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/casey/caseyd.jar"]
+# after an OutOfMemoryError any thread may have died halfway through its work while the health checks still pass:
+# the container is better restarted than left to limp on
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/casey/caseyd.jar"]

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -47,15 +49,24 @@ public class OutboxDelivery implements SmartLifecycle {
     private final CommandGateway commands;
     private final Duration firstRetry;
     private final int workerCount;
+    private final Supplier<SmtpSender> senders;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile List<Thread> workers = List.of();
     private volatile String lastProblem;
 
+    @Autowired
     OutboxDelivery(Outbox outbox, OutboxSignal signal, MailSettings settings,
                    TransactionTemplate transactions, CommandGateway commands,
                    @Value("${casey.outbox.first-retry:5s}") Duration firstRetry,
                    @Value("${casey.outbox.workers:4}") int workerCount) {
+        this(outbox, signal, settings, transactions, commands, firstRetry, workerCount, SmtpSender::new);
+    }
+
+    /** {@code senders}: one for each worker (a test gives its own). */
+    OutboxDelivery(Outbox outbox, OutboxSignal signal, MailSettings settings,
+                   TransactionTemplate transactions, CommandGateway commands, Duration firstRetry, int workerCount,
+                   Supplier<SmtpSender> senders) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("casey.outbox.workers must be at least 1, not " + workerCount);
         }
@@ -66,6 +77,7 @@ public class OutboxDelivery implements SmartLifecycle {
         this.transactions = transactions;
         this.commands = commands;
         this.workerCount = workerCount;
+        this.senders = senders;
     }
 
     @Override
@@ -110,7 +122,7 @@ public class OutboxDelivery implements SmartLifecycle {
     }
 
     private void run() {
-        try (SmtpSender smtp = new SmtpSender()) {
+        try (SmtpSender smtp = senders.get()) {
             while (workers.contains(Thread.currentThread())) {
                 try {
                     if (!deliverNext(smtp)) {
@@ -122,9 +134,27 @@ public class OutboxDelivery implements SmartLifecycle {
                     // the database is away: nothing was changed, try again shortly
                     report("outbox delivery paused: " + e.getMessage());
                     sleep(IDLE_POLL);
+                } catch (Throwable unexpected) {
+                    // never die, not even of an OutOfMemoryError or a bug: a dead worker delivers nothing ever again
+                    // and nothing notices. Its transaction was rolled back, so the mail is still queued.
+                    survive(unexpected, smtp);
                 }
             }
         }
+    }
+
+    private void survive(Throwable unexpected, SmtpSender smtp) {
+        try {
+            String problem = "outbox delivery failed unexpectedly: " + unexpected;
+            if (!problem.equals(lastProblem)) {
+                log.error(problem, unexpected);
+                lastProblem = problem;
+            }
+            smtp.close(); // it may have been left in the middle of a dialogue: the next mail gets a new connection
+        } catch (Throwable again) {
+            // short of memory, even logging can fail; the worker goes on all the same
+        }
+        sleep(IDLE_POLL);
     }
 
     /** Delivers one due mail over this worker's connection; false when there was none (or sending is off). */
