@@ -92,6 +92,17 @@ class ConfigurationAtStartTests {
                 "--casey.config-file=" + config, "--casey.dev-mail=auto").close()).hasStackTraceContaining(refusal);
     }
 
+    @Test
+    void aConfigurationFileNamedThatDoesNotExistStopsTheStartNamingIt() throws Exception {
+        Path missing = Files.createTempDirectory("casey-missing-config-").resolve("casey.json");
+        String refusal = "The configuration file " + missing + " does not exist";
+        assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-missing-config-data-"),
+                "--casey.config-file=" + missing).close()).hasStackTraceContaining(refusal);
+        assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-missing-config-data-"),
+                "--casey.config-file=" + missing, "--casey.dev-mail=auto").close()).hasStackTraceContaining(refusal);
+        assertThat(missing).as("nothing creates it in passing").doesNotExist();
+    }
+
     /** Appends a change as an older version did, past the checks of today's configuration aggregate. */
     private static void storedByAnOlderVersion(ConfigurableApplicationContext context, Map<String, Object> changes) {
         EventStore events = context.getBean(EventStore.class);

@@ -33,10 +33,19 @@ public class ConfigFile {
         return Optional.ofNullable(path);
     }
 
-    /** The keys in the file; none when there is no file (yet). */
+    /**
+     * The keys in the file; none when no file was given.
+     *
+     * @throws IllegalStateException when the file given does not exist: a mistyped path or a volume not mounted would
+     *                               otherwise run the service on the defaults without a word
+     */
     public Map<String, Object> read() {
-        if (path == null || !Files.exists(path)) {
+        if (path == null) {
             return Map.of();
+        }
+        if (!Files.exists(path)) {
+            throw new IllegalStateException("The configuration file " + path + " does not exist (create it, e.g. with "
+                    + "{}, or leave out --config and CASEY_CONFIG_FILE to run on the defaults)");
         }
         try {
             return JSON.readValue(path.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {
