@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -75,6 +77,29 @@ class RestartTests {
         } finally {
             restarted.destroy();
             restarted.waitFor();
+        }
+    }
+
+    @Test
+    void aSecondServiceOnTheSameDataDirectoryStopsAtOnceAndLeavesTheFirstOneAlone() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-twice-");
+        try (ConfigurableApplicationContext first = Services.start(dataDir)) {
+            Api api = Services.api(first);
+            Process second = launch(dataDir, freePort());
+            try {
+                assertThat(second.waitFor(90, TimeUnit.SECONDS)).as("the second service stops by itself").isTrue();
+            } finally {
+                second.destroyForcibly();
+            }
+            String log;
+            try (Stream<Path> logs = Files.list(dataDir).filter(f -> f.getFileName().toString().endsWith(".log"))) {
+                log = Files.readString(logs.findFirst().orElseThrow());
+            }
+            assertThat(second.exitValue()).isNotZero();
+            assertThat(log).contains("Another caseyd (pid " + ProcessHandle.current().pid() + ") uses " + dataDir)
+                    .doesNotContain("shutting it down");
+            assertThat(api.openCase("Some User", "some.user@other.tld", "Still here", "after the second start")
+                    .status()).isEqualTo(201);
         }
     }
 

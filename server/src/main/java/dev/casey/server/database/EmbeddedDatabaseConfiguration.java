@@ -20,11 +20,21 @@ import org.springframework.context.annotation.Configuration;
 @Conditional(NoDatabaseConfigured.class)
 public class EmbeddedDatabaseConfiguration {
 
+    /** Taken before anything in the directory is touched, released after PostgreSQL has stopped. */
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(@Value("${casey.data-dir}") Path dataDir,
+    DataDirectoryLock dataDirectoryLock(@Value("${casey.data-dir}") Path dataDir) throws IOException {
+        return DataDirectoryLock.take(dataDir, postgresDir(dataDir));
+    }
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(DataDirectoryLock ours, @Value("${casey.data-dir}") Path dataDir,
                                       @Value("${casey.embedded-database.synchronous-commit:on}") String synchronousCommit)
             throws IOException {
-        return EmbeddedPostgresServer.start(dataDir.resolve("postgres"), synchronousCommit);
+        return EmbeddedPostgresServer.start(postgresDir(dataDir), synchronousCommit);
+    }
+
+    private static Path postgresDir(Path dataDir) {
+        return dataDir.resolve("postgres");
     }
 
     @Bean(destroyMethod = "close")

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * Starts the embedded PostgreSQL on a data directory that may have been left behind by a killed
  * service. PostgreSQL runs as a child process: when the JVM is killed with SIGKILL the postmaster
  * outlives it and keeps the data directory locked, so it is shut down before a new one starts.
+ * Only ever with the {@link DataDirectoryLock} held: a postmaster running then has lost its service, whereas
+ * without it the postmaster may be a live service's own.
  */
 final class EmbeddedPostgresServer {
 
