@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ConfigController {
 
     static final String HIDDEN = "********";
+    private static final Logger log = LoggerFactory.getLogger(ConfigController.class);
 
     private final SettingsService settings;
     private final CommandSender commands;
@@ -74,6 +77,8 @@ class ConfigController {
         try {
             settings.commit();
         } catch (UncheckedIOException e) {
+            // the client hears of it, the operator who has to fix the file's permissions must too
+            log.warn("POST /config/commit failed: {}", e.getMessage());
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "CONFIG_FILE_NOT_WRITABLE", e.getMessage(), null));
         }

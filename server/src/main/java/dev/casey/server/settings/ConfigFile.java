@@ -3,13 +3,20 @@ package dev.casey.server.settings;
 import dev.casey.api.settings.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -21,12 +28,20 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ConfigFile {
 
+    private static final Logger log = LoggerFactory.getLogger(ConfigFile.class);
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Path path;
+    private final Replace replace;
 
+    @Autowired
     public ConfigFile(@Value("${casey.config-file:}") String path) {
+        this(path, ConfigFile::atomicMove);
+    }
+
+    ConfigFile(String path, Replace replace) {
         this.path = path == null || path.isBlank() ? null : Path.of(path);
+        this.replace = replace;
     }
 
     public Optional<Path> path() {
@@ -68,19 +83,77 @@ public class ConfigFile {
         }
     }
 
-    /** Replaces the file in one step, so that a crash leaves the old or the new file, never half of one. */
+    /**
+     * Replaces the file in one step, so that a crash leaves the old or the new file, never half of one; where it cannot
+     * be replaced (a file mounted on its own, as {@code docker run -v ./casey.json:/etc/casey/casey.json} does, cannot
+     * be renamed onto: EBUSY or EXDEV), it is written in place. The temporary file holds the passwords and tokens too:
+     * it does not outlive the attempt, whatever happens.
+     */
     void write(Map<String, Object> values) {
         Path target = path.toAbsolutePath();
+        byte[] json = JSON.writeValueAsBytes(values);
+        Path temp = null;
         try {
-            Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-            JSON.writeValue(temp.toFile(), values);
+            temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            writeSynced(temp, json);
+            replace.move(temp, target);
+        } catch (IOException oneStep) {
+            log.warn("Cannot replace the configuration file {} in one step ({}); writing it in place", target,
+                    describe(oneStep));
             try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                writeSynced(target, json);
+            } catch (IOException inPlace) {
+                inPlace.addSuppressed(oneStep);
+                throw new UncheckedIOException("cannot write the configuration file " + target + ": "
+                        + describe(inPlace), inPlace);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the configuration file " + target, e);
+        } finally {
+            deleteQuietly(temp);
         }
+    }
+
+    /** How the written temporary file takes the configuration file's place; a test makes it fail. */
+    @FunctionalInterface
+    interface Replace {
+        void move(Path temp, Path target) throws IOException;
+    }
+
+    private static void atomicMove(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Truncates and writes the file, and returns only once it is on disk. */
+    private static void writeSynced(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            log.error("Cannot delete {}, a copy of the configuration with its passwords and tokens: delete it by hand "
+                    + "({})", temp, describe(e));
+        }
+    }
+
+    /** The JDK's messages of file errors are often only the path: the exception's type is the reason. */
+    private static String describe(IOException e) {
+        return e instanceof FileSystemException fs && fs.getReason() == null
+                ? e.getClass().getSimpleName() + ": " + e.getMessage()
+                : e.toString();
     }
 }
