@@ -9,13 +9,16 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Configuration values this version refuses, met where no request can refuse them: in the configuration file, the
@@ -101,6 +104,52 @@ class ConfigurationAtStartTests {
         assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-missing-config-data-"),
                 "--casey.config-file=" + missing, "--casey.dev-mail=auto").close()).hasStackTraceContaining(refusal);
         assertThat(missing).as("nothing creates it in passing").doesNotExist();
+    }
+
+    /**
+     * The reason is what the start ends with, not a "Caused by" a hundred lines up (or, in JSON, inside a stack trace):
+     * caseyd in a JVM of its own, as an operator starts it.
+     */
+    @Test
+    void aStartStoppedByTheConfigurationFileEndsWithTheReasonAndWhatToDo() throws Exception {
+        Path dir = Files.createTempDirectory("casey-failed-start-");
+        Path missing = dir.resolve("missing.json");
+        Run plain = caseyd(dir, Map.of(), "--config", missing.toString());
+        assertThat(plain.exitValue()).as(plain.output()).isNotZero();
+        assertThat(plain.output()).containsSubsequence("APPLICATION FAILED TO START", "Description:",
+                "The configuration file " + missing + " does not exist", "Action:", "Create " + missing);
+
+        Path invalid = Files.writeString(dir.resolve("casey.json"), "{\"mailSyncTimer\": 0}");
+        Run json = caseyd(dir, Map.of("CASEY_LOG_FORMAT", "json"), "--config", invalid.toString());
+        assertThat(json.exitValue()).as(json.output()).isNotZero();
+        List<String> lines = json.output().lines().filter(line -> line.startsWith("{")).toList();
+        JsonNode last = JsonMapper.builder().build().readTree(lines.get(lines.size() - 1));
+        assertThat(last.at("/log/level").asString()).isEqualTo("ERROR");
+        assertThat(last.get("message").asString()).contains("APPLICATION FAILED TO START")
+                .contains("The configuration file " + invalid + " is not valid: mailSyncTimer must be")
+                .contains("Correct that value in " + invalid);
+    }
+
+    private record Run(int exitValue, String output) {
+    }
+
+    /** caseyd in a JVM of its own, as an operator starts it, until it stops. */
+    private static Run caseyd(Path dir, Map<String, String> environment, String... arguments) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Daxoniq.update-checker.disabled=true", CaseyApplication.class.getName(),
+                "--casey.data-dir=" + dir.resolve("data"), "--server.port=0", "--spring.profiles.active=test"));
+        command.addAll(List.of(arguments));
+        Path output = dir.resolve("output-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        try {
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("caseyd stops by itself").isTrue();
+            return new Run(process.exitValue(), Files.readString(output));
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     /** Appends a change as an older version did, past the checks of today's configuration aggregate. */

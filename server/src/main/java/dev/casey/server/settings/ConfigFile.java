@@ -51,35 +51,43 @@ public class ConfigFile {
     /**
      * The keys in the file; none when no file was given.
      *
-     * @throws IllegalStateException when the file given does not exist: a mistyped path or a volume not mounted would
-     *                               otherwise run the service on the defaults without a word
+     * @throws ConfigurationFileException when the file given does not exist (a mistyped path or a volume not mounted
+     *                                    would otherwise run the service on the defaults without a word), or is no
+     *                                    JSON object
      */
     public Map<String, Object> read() {
         if (path == null) {
             return Map.of();
         }
         if (!Files.exists(path)) {
-            throw new IllegalStateException("The configuration file " + path + " does not exist (create it, e.g. with "
-                    + "{}, or leave out --config and CASEY_CONFIG_FILE to run on the defaults)");
+            throw new ConfigurationFileException("The configuration file " + path + " does not exist (create it, e.g. "
+                    + "with {}, or leave out --config and CASEY_CONFIG_FILE to run on the defaults)",
+                    "Create " + path + " ({} runs on the defaults), correct the path, or leave out --config and "
+                            + "CASEY_CONFIG_FILE.", null);
         }
         try {
             return JSON.readValue(path.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {
             });
         } catch (JacksonException e) {
-            throw new IllegalStateException("The configuration file " + path + " is not a JSON object of keys: "
-                    + e.getOriginalMessage(), e);
+            throw new ConfigurationFileException("The configuration file " + path + " is not a JSON object of keys: "
+                    + e.getOriginalMessage(), "Make " + path + " a JSON object of keys, such as "
+                    + "{\"mailSyncTimer\": 120} ({} runs on the defaults).", e);
         }
     }
 
     /**
      * The file's keys, checked as a runtime change is: a value Casey refuses stops the start, naming the file and the
      * key, wherever the file is read first.
+     *
+     * @throws ConfigurationFileException as {@link #read()} does, and for a value Casey refuses
      */
     public Settings settings() {
         try {
             return Settings.defaults().with(read());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("The configuration file " + path + " is not valid: " + e.getMessage(), e);
+            throw new ConfigurationFileException("The configuration file " + path + " is not valid: " + e.getMessage(),
+                    "Correct that value in " + path + ", or remove the key to have its default (README.md, "
+                            + "Configuration, lists the keys and their bounds).", e);
         }
     }
 
