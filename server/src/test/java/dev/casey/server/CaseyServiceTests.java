@@ -836,6 +836,12 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void theEmbeddedDatabaseWritesItsDataToDisk() {
+        // the library's default is -F: no fsync, so an OS crash could lose or corrupt what was acknowledged
+        assertThat(jdbc.queryForObject("SHOW fsync", String.class)).isEqualTo("on");
+    }
+
+    @Test
     void whatTomcatRefusesBeforeSpringIsAProblemToo() throws Exception {
         String tooLong = exchange("GET /api/casey/v1/cases?q=" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close\r\n\r\n");

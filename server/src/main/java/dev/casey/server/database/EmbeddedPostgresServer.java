@@ -34,6 +34,9 @@ final class EmbeddedPostgresServer {
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setServerConfig("synchronous_commit", synchronousCommit)
+                // the library starts PostgreSQL with -F (no fsync), fit for tests only: the embedded default keeps
+                // data, and an OS crash or power loss must not take more than the last moments (synchronous_commit)
+                .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "200")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
