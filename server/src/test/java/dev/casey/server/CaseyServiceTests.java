@@ -852,6 +852,9 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(header).startsWith("HTTP/1.1 400").contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("<html");
         String notHttp = exchange("GET /api/casey/v1/cases?a=<b> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(notHttp).startsWith("HTTP/1.1 400").contains("\"status\":400").doesNotContain("<html");
+        Response slash = api.get("/case/" + UUID.randomUUID() + "/");
+        assertProblem(slash, 404, "NOT_FOUND", null);
+        assertThat(slash.at("/detail")).contains("no trailing slash").doesNotContain("static");
         // and what Spring answers stays as it was
         assertThat(exchange("GET /api/casey/v1/case/nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 400").contains("\"field\":\"uuid\"");

@@ -17,9 +17,11 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidNullException;
@@ -119,6 +121,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .toList();
         String detail = errors.stream().map(error -> error.get("message")).collect(Collectors.joining("; "));
         return withBody(Problems.invalid("INVALID_REQUEST", detail, errors));
+    }
+
+    /** Spring's word for it names "static resources", which this service has none of. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI()
+                : "/" + e.getResourcePath();
+        String hint = path.endsWith("/") && path.length() > 1 ? " (paths have no trailing slash)" : "";
+        return withBody(Problems.problem(HttpStatus.NOT_FOUND, "NOT_FOUND", "no " + e.getHttpMethod() + " "
+                + path + hint, null));
     }
 
     @Override
