@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.casey.server.Api.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +50,8 @@ class AuthenticationTests extends ServiceTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void withoutAValidTokenEveryRequestIs401() {
@@ -106,7 +111,7 @@ class AuthenticationTests extends ServiceTest {
     }
 
     @Test
-    void tokensChangedAtRuntimeApplyAtOnceAndCommitWritesTheFile() throws IOException {
+    void tokensChangedAtRuntimeApplyAtOnceAndCommitWritesTheFile() throws Exception {
         Api ops = new Api(port, ADMIN_TOKEN);
         String added = """
                 [{"apiTokens": [
@@ -119,8 +124,16 @@ class AuthenticationTests extends ServiceTest {
         assertProblem(relay.get("/cases"), 403, "FORBIDDEN", null);
 
         assertThat(ops.post("/config/commit").status()).isEqualTo(200);
-        assertThat(Files.readString(CONFIG)).contains("relay-token-0123456789", "very-secret-password", "Acme");
+        // tokens are kept as their digests, in the event store and in the file; they go on working
+        String relayDigest = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest("relay-token-0123456789".getBytes(StandardCharsets.UTF_8)));
+        assertThat(Files.readString(CONFIG)).contains(relayDigest, "very-secret-password", "Acme")
+                .doesNotContain("relay-token-0123456789");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE position('relay-token-0123456789'"
+                + " IN convert_from(payload, 'UTF8')) > 0", Long.class)).isZero();
         JsonNode history = Api.JSON.readTree(Files.readString(CONFIG));
         assertThat(history.get("apiTokens")).hasSize(3);
+        assertProblem(relay.get("/cases"), 403, "FORBIDDEN", null);
+        assertProblem(new Api(port, relayDigest).get("/cases"), 401, "UNAUTHENTICATED", null);
     }
 }

@@ -1,11 +1,16 @@
 package dev.casey.api.settings;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A bearer token allowed to call the HTTP API, with its scopes: {@code cases} (persons and cases),
@@ -18,9 +23,37 @@ public record ApiToken(String name, String token, Set<String> scopes) {
     public static final String SCOPE_ADMIN = "admin";
     private static final Set<String> SCOPES = Set.of(SCOPE_CASES, SCOPE_MAIL, SCOPE_ADMIN);
     private static final int MIN_TOKEN_LENGTH = 16;
+    private static final String DIGEST_PREFIX = "sha256:";
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     public boolean allows(String scope) {
         return scopes.contains(scope);
+    }
+
+    /**
+     * Whether a client presented this token, compared in constant time. What is kept is the token's digest: the
+     * presented value is always digested first, so a digest read from a dump or the file is no token itself.
+     */
+    public boolean matches(String presented) {
+        return MessageDigest.isEqual(digest(presented).getBytes(StandardCharsets.US_ASCII),
+                atRest(token).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * How a token is kept (in the event store, in a committed file): as its SHA-256 digest. A token given as a digest
+     * already ({@code sha256:} and 64 hex digits) stays as it is.
+     */
+    static String atRest(String token) {
+        return DIGEST.matcher(token).matches() ? token : digest(token);
+    }
+
+    private static String digest(String token) {
+        try {
+            return DIGEST_PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ApiToken fromStored(Map<?, ?> stored) {
@@ -58,12 +91,12 @@ public record ApiToken(String name, String token, Set<String> scopes) {
                     || !scopes.stream().allMatch(scope -> scope instanceof String known && SCOPES.contains(known))) {
                 throw new IllegalArgumentException(at + ".scopes must be a non-empty list of cases, mail, admin");
             }
-            if (!names.add(name) || !secrets.add(token)) {
+            if (!names.add(name) || !secrets.add(atRest(token))) {
                 throw new IllegalArgumentException(at + " repeats the name or token of another entry");
             }
             Map<String, Object> normalized = new LinkedHashMap<>();
             normalized.put("name", name);
-            normalized.put("token", token);
+            normalized.put("token", atRest(token));
             normalized.put("scopes", List.copyOf(new java.util.TreeSet<>(scopes.stream().map(String::valueOf).toList())));
             tokens.add(normalized);
         }

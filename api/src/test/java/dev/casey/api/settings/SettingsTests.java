@@ -95,6 +95,17 @@ class SettingsTests {
         assertThat(settings.apiTokens()).extracting(ApiToken::name).containsExactly("frontend", "ops");
         assertThat(settings.apiTokens().get(1).allows("admin")).isTrue();
         assertThat(settings.apiTokens().get(0).allows("admin")).isFalse();
+        // kept as digests: the token matches, its digest presented as a token does not
+        ApiToken frontend = settings.apiTokens().get(0);
+        assertThat(frontend.token()).startsWith("sha256:").hasSize(71).doesNotContain("0123456789abcdef");
+        assertThat(frontend.matches("0123456789abcdef")).isTrue();
+        assertThat(frontend.matches(frontend.token())).isFalse();
+        assertThat(frontend.matches("0123456789abcdeF")).isFalse();
+        // a digest given (a committed file) is kept as it is, and read again the same
+        Settings again = Settings.defaults().with(Map.of("apiTokens", List.of(
+                Map.of("name", "frontend", "token", frontend.token(), "scopes", List.of("cases")))));
+        assertThat(again.apiTokens().get(0).token()).isEqualTo(frontend.token());
+        assertThat(again.apiTokens().get(0).matches("0123456789abcdef")).isTrue();
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("apiTokens", List.of(
                 Map.of("name", "a", "token", "0123456789abcdef", "scopes", List.of("root"))))))
                 .hasMessageContaining("apiTokens[0].scopes");
