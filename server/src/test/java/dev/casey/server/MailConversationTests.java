@@ -201,6 +201,33 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aSubjectLikeAnOutOfOfficeReplyIsAutomaticOnlyInAnswerToACase() {
+        Response opened = api.post("/mail/inbound", "message/rfc822", """
+                From: Away Setup <away-setup@example.org>
+                To: %s
+                Subject: Out of office: replies are not sent since your update
+                Message-ID: <away-setup-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                Our out-of-office replies stopped.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(opened.at("/outcome")).isEqualTo("opened");
+        String reference = api.get("/case/" + opened.at("/case")).at("/reference");
+        Response away = api.post("/mail/inbound", "message/rfc822", """
+                From: Away Setup <away-setup@example.org>
+                To: %s
+                Subject: Automatic reply: [Casey %s] Out of office
+                Message-ID: <away-setup-2@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                I am away until Monday.
+                """.formatted(MailServers.SUPPORT, reference).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(away.at("/outcome")).isEqualTo("automatic");
+        assertThat(away.at("/case")).isEqualTo(opened.at("/case"));
+        assertThat(api.get("/case/" + opened.at("/case")).json().get("messages")).hasSize(1);
+    }
+
+    @Test
     void aCustomerAddingToTheirOwnFirstMailStaysInItsCaseAStrangerDoesNot() {
         Response first = api.post("/mail/inbound", "message/rfc822", """
                 From: Own Thread <own-thread@example.org>

@@ -208,10 +208,13 @@ public class InboundMailProcessor {
             return record(key, mail, via, Outcome.RATE_LIMITED, reason, match.map(CaseMatcher.Match::caseId).orElse(null),
                     raw);
         }
-        if (mail.autoReply() != AutoReply.NONE) {
+        // a subject alone tells an out-of-office reply only in answer to a case: a new mail may well be about one
+        AutoReply automatic = mail.autoReply() == AutoReply.AUTO_REPLY_SUBJECT && match.isEmpty() ? AutoReply.NONE
+                : mail.autoReply();
+        if (automatic != AutoReply.NONE) {
             match.ifPresent(m -> send(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
-                    mail.autoReply().name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
-            return record(key, mail, via, Outcome.AUTOMATIC, mail.autoReply().name(),
+                    automatic.name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
+            return record(key, mail, via, Outcome.AUTOMATIC, automatic.name(),
                     match.map(CaseMatcher.Match::caseId).orElse(null), raw);
         }
         Text text = text(mail, current);

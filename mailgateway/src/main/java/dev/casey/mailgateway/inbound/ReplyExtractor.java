@@ -51,9 +51,12 @@ final class ReplyExtractor {
      * content just as above quoted history, so for Outlook the subject is the only tell.
      */
     private static final Pattern FORWARD_SUBJECT = Pattern.compile(
-            "(?iu)^\\s*(?:fwd?|wg|tr|rv|i|vs|vb|doorst|enc|pd)\\s*:");
+            "(?iu)^\\s*(?:fwd?|wg|tr|rv|i|vb|doorst|enc|pd)\\s*:");
 
     private static final Pattern OUTLOOK_WEB_LINE = Pattern.compile("^\\s*_{20,}\\s*$");
+    /** A line of a client's history between its separator and our marker: a header line, or a line of dashes. */
+    private static final Pattern HISTORY_LINE = Pattern.compile("(?u)^(?:\\*?[\\p{L}][\\p{L} .-]{0,30}\\*?\\s?:.*"
+            + "|[-_=*]{5,}.*)$");
 
     private static final String LABEL_END = "\\s*\\*?\\s*:\\s*\\*?\\s*";
     private static final Pattern HEADER_FROM = Pattern.compile("(?iu)^\\s*\\*?\\s*(?:"
@@ -94,12 +97,17 @@ final class ReplyExtractor {
             return "";
         }
         List<String> lines = List.of(full.split("\n", -1));
-        int end = ourMarker(lines);
-        end = end >= 0 ? withoutAttributionAbove(lines, end) : lines.size();
+        int marker = ourMarker(lines);
+        int end = marker >= 0 ? withoutAttributionAbove(lines, marker) : lines.size();
         // Above our marker there may still be the header block or separator of the client's reply.
         List<String> above = lines.subList(0, end);
         boolean forwardSubject = subject != null && FORWARD_SUBJECT.matcher(subject).find();
         Separator separator = firstSeparator(above, forwardSubject);
+        if (marker >= 0 && separator != null && !separator.forward() && !onlyHistoryFrom(above, separator.line())) {
+            // the marker tells where the history starts: a separator with the writer's own words after it is theirs
+            // (a colleague's mail they quote, a "From: … To: …" they typed)
+            separator = null;
+        }
         List<String> own = separator == null ? above : above.subList(0, separator.line());
         List<String> forwarded = separator != null && separator.forward()
                 ? above.subList(separator.line(), above.size()) : List.of();
@@ -115,6 +123,20 @@ final class ReplyExtractor {
         }
         String reply = PlainText.stripBlankEdges(String.join("\n", kept));
         return reply.isBlank() ? full : reply;
+    }
+
+    /**
+     * Whether what follows the separator up to our marker is nothing but the client's history: blank or quoted lines,
+     * header lines ("Cc: …") and their continuations, separator lines.
+     */
+    private static boolean onlyHistoryFrom(List<String> lines, int separator) {
+        for (String line : lines.subList(separator + 1, lines.size())) {
+            if (!line.isBlank() && !isQuoted(line) && !Character.isWhitespace(line.charAt(0))
+                    && !HISTORY_LINE.matcher(line).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where the history or the forwarded content starts, and which of the two it is. */

@@ -67,6 +67,30 @@ class ReplyExtractorTests {
     }
 
     @Test
+    void givenTheWritersOwnWordsBetweenASeparatorAndOurMarker_whenExtracted_thenTheyAreKept() {
+        String marker = "\n\nOn Mon, 2 Dec 2026 at 10:00, Support <support@example.com> wrote:\n> "
+                + "##- Reply above this line to add to case K7QM-4XPD -##\n> Hello Jane\n";
+        String colleague = "Hi, my colleague wrote this to me yesterday:\n"
+                + "On Mon, 1 Dec 2026 at 09:00, John Smith <john@cust.tld> wrote:\n> error 42\n"
+                + "Can you please help with this? It is urgent.";
+        String typed = "Please export the logs for this period:\nFrom: 2026-11-01\nSent: by the night job\n"
+                + "To: 2026-11-30\nWe need them for the audit.";
+
+        assertThat(ReplyExtractor.extract(colleague + marker)).isEqualTo(colleague);
+        assertThat(ReplyExtractor.extract(typed + marker)).isEqualTo(typed);
+    }
+
+    @Test
+    void givenAFinnishOutlookReply_whenExtracted_thenItsHeaderBlockIsCutAsForAnyReply() {
+        // VS: is Finnish for a reply (Danish and Norwegian use it for a forward): no sign of a forward
+        String text = "Vastaus.\n\nFrom: Casey Support <support@example.com>\nSent: Monday\nTo: Jane\n"
+                + "Cc: Ben Foo <ben@domain.tld>\nSubject: [Casey K7QM-4XPD] Printer\n\n> "
+                + "##- Reply above this line to add to case K7QM-4XPD -##\n> Hello Jane\n";
+
+        assertThat(ReplyExtractor.extract(text, "VS: [Casey K7QM-4XPD] Printer")).isEqualTo("Vastaus.");
+    }
+
+    @Test
     void givenForwardWithComment_whenExtracted_thenTheForwardedMailIsKept() {
         String text = """
                 See the error:
@@ -117,7 +141,7 @@ class ReplyExtractorTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"FW: Crash", "Fwd: Crash", "WG: Crash", "TR: Crash", "RV: Crash", "Doorst: Crash",
-        "VS: Crash", "I: Crash"})
+        "I: Crash"})
     void givenOriginalMessageSeparatorInAForward_whenExtracted_thenTheForwardedMailIsKept(String subject) {
         String text = """
                 Please see below.
