@@ -3,11 +3,12 @@ package dev.casey.command;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
+import dev.casey.api.supportcase.CaseLimits;
 
 /** Input checks shared by the aggregates; each failure is a refusal naming its field. */
 public final class Refusals {
 
-    public static final int MAX_NAME_LENGTH = 200;
+    public static final int MAX_NAME_LENGTH = CaseLimits.MAX_NAME_LENGTH;
 
     private Refusals() {
     }

@@ -524,21 +524,23 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
-    void aTextLongerThanAMessageKeepsIsCutAndAttachedWholeNotRefused() {
+    void aTextSubjectOrNameLongerThanACaseKeepsIsCutNotRefused() {
         String log = "2026-12-02 12:00:00 ERROR something failed at line 42 of the pasted log\n".repeat(17_000);
         String subject = "Crash report ".repeat(50);
+        String name = "Pasted " + "Log ".repeat(70);
         Response opened = api.post("/mail/inbound", "message/rfc822", ("""
-                From: Pasted Log <pasted-log@example.org>
+                From: %s <pasted-log@example.org>
                 To: %s
                 Subject: %s
                 Message-ID: <pasted-log-1@example.org>
                 Content-Type: text/plain; charset=UTF-8
 
-                """.formatted(MailServers.SUPPORT, subject.strip()) + log).replace("\n", "\r\n")
+                """.formatted(name.strip(), MailServers.SUPPORT, subject.strip()) + log).replace("\n", "\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(opened.status()).as(opened.text()).isEqualTo(201);
         JsonNode kase = api.get("/case/" + opened.at("/case")).json();
         assertThat(kase.get("subject").asString()).hasSize(500).startsWith("Crash report Crash report").endsWith("…");
+        assertThat(kase.get("creator").get("name").asString()).startsWith("Pasted Log Log").hasSizeLessThanOrEqualTo(200);
         JsonNode message = kase.get("messages").get(0);
         assertThat(message.get("body").asString()).hasSize(1_000_000).startsWith("2026-12-02 12:00:00 ERROR")
                 .endsWith("The whole text is attached as message.txt.]");

@@ -213,6 +213,11 @@ class OurAddressesTests extends ServiceTest {
         MAIL.awaitReceived("carla@example.org", reference, 5, PATIENCE);
         assertThat(MAIL.awaitReceived("dan.new@team.test", reference, 3, PATIENCE)).hasSize(3);
         assertThat(MAIL.receivedBy("dan@team.test", reference)).hasSize(1);
+        // nor does someone outside the team who takes the former address since take Dan's mail
+        api.person("Dana Other", "dan@team.test", false);
+        post(opened.at("/uuid"), ann, "One more thing.");
+        assertThat(MAIL.awaitReceived("dan.new@team.test", reference, 4, PATIENCE)).hasSize(4);
+        assertThat(MAIL.receivedBy("dan@team.test", reference)).hasSize(1);
     }
 
     private void post(String uuid, String from, String message) {

@@ -19,8 +19,11 @@ interface SettingRule {
 
     SettingRule ANY = value -> Optional.empty();
 
-    /** An IPv6 address as Java connects to it (its syntax is checked when connecting; here only what it consists of). */
-    Pattern IPV6 = Pattern.compile("(?=.*:.*:)[0-9A-Fa-f:.]{2,45}");
+    /** An IPv6 address as Java connects to it, bracketed or not, with a zone or not (checked when connecting). */
+    Pattern IPV6 = Pattern.compile("\\[?(?=[^\\]]*:[^\\]]*:)[0-9A-Fa-f:.]{2,45}(?:%[\\w.-]{1,32})?]?");
+    /** A host name as resolvers take it: labels may hold underscores (container names), a final dot is allowed. */
+    Pattern HOST_NAME = Pattern.compile("(?=.{1,254}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+            + "(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
 
     /** Empty when the value may be used, else what it must be, to follow "… must be". */
     Optional<String> violatedBy(Object value);
@@ -77,7 +80,7 @@ interface SettingRule {
 
     /** The SMTP or IMAP server: a name or an address to connect to, nothing more (its port is a setting of its own). */
     static SettingRule hostName() {
-        return value -> EmailAddresses.isDomainName(value.toString()) || IPV6.matcher(value.toString()).matches()
+        return value -> HOST_NAME.matcher(value.toString()).matches() || IPV6.matcher(value.toString()).matches()
                 ? Optional.empty()
                 : Optional.of("a host name or IP address such as mail.example.com, without scheme or port");
     }

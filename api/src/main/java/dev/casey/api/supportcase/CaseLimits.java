@@ -5,6 +5,8 @@ public final class CaseLimits {
 
     /** Characters of a case's subject. */
     public static final int MAX_SUBJECT_LENGTH = 500;
+    /** Characters of a person's or participant's name. */
+    public static final int MAX_NAME_LENGTH = 200;
     /** Characters of one message. */
     public static final int MAX_MESSAGE_LENGTH = 1_000_000;
 

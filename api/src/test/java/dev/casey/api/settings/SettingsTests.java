@@ -72,6 +72,14 @@ class SettingsTests {
                 .isEqualTo("::1");
         assertThat(Settings.defaults().with(Map.of("smtpServer", "192.0.2.7")).get(Setting.SMTP_SERVER))
                 .isEqualTo("192.0.2.7");
+        for (String host : List.of("mail_server", "casey_mail_1", "mail.example.com.", "[::1]", "fe80::1%eth0",
+                "[fe80::1%eth0]")) {
+            assertThat(Settings.defaults().with(Map.of("smtpServer", host)).get(Setting.SMTP_SERVER)).isEqualTo(host);
+        }
+        for (String notAHost : List.of("mail server", "-mail", "mail..example.com", "https://mail")) {
+            assertThatThrownBy(() -> Settings.defaults().with(Map.of("imapServer", notAHost)))
+                    .hasMessageStartingWith("imapServer must be a host name or IP address");
+        }
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("caseConfirmationExpiry", 0)))
                 .hasMessageStartingWith("caseConfirmationExpiry must be a duration from 1s to 3650d");
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailSyncTimr", 5)))

@@ -141,8 +141,9 @@ public class MailDirectory {
     /**
      * Everyone who gets the mail of a case: its participants and invited team members, except team
      * members who have since left the team. A team member who has changed address since they joined is written to
-     * at the address they have now (once, also when they have joined under that one too); an address that several
-     * team members have given up is written to as it is, since whose it was cannot be told.
+     * at the address they have now (once, also when they have joined under that one too), also when someone outside
+     * the team has registered their former one since; an address that several team members have given up is written
+     * to as it is, since whose it was cannot be told.
      */
     public List<Recipient> recipients(UUID caseId) {
         return jdbc.query("""
@@ -152,7 +153,7 @@ public class MailDirectory {
                            coalesce(m.email_key, p.email_key) AS email_key
                       FROM mail_participant p
                       LEFT JOIN mail_team t ON t.email_key = p.email_key
-                      LEFT JOIN mail_team m ON p.team AND t.person_id IS NULL AND m.person_id = (
+                      LEFT JOIN mail_team m ON p.team AND (t.person_id IS NULL OR NOT t.active) AND m.person_id = (
                             SELECT (array_agg(f.person_id))[1] FROM mail_team_former_address f
                              WHERE f.email_key = p.email_key HAVING count(*) = 1)
                      WHERE p.case_id = ? AND (NOT p.team OR coalesce(m.active, t.active, TRUE))

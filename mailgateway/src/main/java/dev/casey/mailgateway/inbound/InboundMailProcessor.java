@@ -340,8 +340,8 @@ public class InboundMailProcessor {
                 + CaseLimits.MAX_MESSAGE_LENGTH + "). " + (attached ? "The whole text is attached as " + WHOLE_TEXT + ".]"
                 : "The whole text is in the mail as received, which Casey keeps.]");
         return new Text(cut(body, CaseLimits.MAX_MESSAGE_LENGTH - note.length()) + note,
-                new InboundAttachment(WHOLE_TEXT, "text/plain", whole.length, attached ? whole : null, null, false,
-                        !attached));
+                new InboundAttachment(WHOLE_TEXT, "text/plain; charset=utf-8", whole.length, attached ? whole : null,
+                        null, false, !attached));
     }
 
     /** The first characters of the text, never half a surrogate pair. */
@@ -358,10 +358,12 @@ public class InboundMailProcessor {
         return mail.attachments().isEmpty() ? "(empty message)" : "(no text; see the attachments)";
     }
 
+    /** The sender's name, cut to what a case keeps of a name (longer, the whole mail was refused). */
     private static String name(InboundMail mail) {
         String name = mail.from().name();
         if (name != null && !name.isBlank()) {
-            return name.replaceAll("\\p{Cntrl}", " ").strip();
+            String line = name.replaceAll("\\p{Cntrl}", " ").strip();
+            return line.length() <= CaseLimits.MAX_NAME_LENGTH ? line : cut(line, CaseLimits.MAX_NAME_LENGTH).strip();
         }
         return mail.from().address().substring(0, mail.from().address().indexOf('@'));
     }

@@ -129,8 +129,9 @@ public final class MailComposer {
         String recipientName = MailText.name(mail.recipient().name());
         String caseSubject = caseSubject(mail.caseSubject(), mail.caseReference());
         String subject = subject(mail.caseReference(), caseSubject);
-        String fromName = mail.kind().fromAuthor() && authorName != null
-                ? authorName + " via " + identity.supportName()
+        String senderName = MailText.senderName(mail.authorName());
+        String fromName = mail.kind().fromAuthor() && senderName != null
+                ? senderName + " via " + identity.supportName()
                 : identity.supportName();
 
         Map<String, Object> context = context(mail, authorName, recipientName, caseSubject);

@@ -11,6 +11,11 @@ final class MailText {
     /** Longest case subject kept (code points). */
     static final int MAX_SUBJECT = 200;
 
+    private static final String AT_SIGNS = "@\uFF20\uFE6B"; // @, fullwidth @, small @
+    private static final Pattern ADDRESS_LIKE = Pattern.compile(
+            "([^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]+)[" + AT_SIGNS + "][^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]*");
+    private static final Pattern STRAY_AT = Pattern.compile("[" + AT_SIGNS + "]");
+
     /** An addr-spec as we accept it: dot-atom local part, host name domain, ASCII only. */
     private static final Pattern ADDRESS = Pattern.compile(
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -62,6 +67,20 @@ final class MailText {
      */
     static String name(String name) {
         String s = oneLine(name, MAX_NAME);
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /**
+     * The name a mail is shown as sent by ({@code "<name> via <support name>"}): every address-looking token cut to
+     * its local part and every other at sign dropped. There a mail client shows it as the sender, and a name such as
+     * {@code ben@team.tld} would pass for a team member's mail.
+     */
+    static String senderName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String s = STRAY_AT.matcher(ADDRESS_LIKE.matcher(name).replaceAll("$1")).replaceAll(" ");
+        s = oneLine(s, MAX_NAME);
         return s == null || s.isEmpty() ? null : s;
     }
 

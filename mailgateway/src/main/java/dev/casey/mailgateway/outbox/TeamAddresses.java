@@ -39,8 +39,9 @@ final class TeamAddresses {
     }
 
     /**
-     * The address with each character as itself or percent-encoded (either case of hex digit): HTML mail turned
-     * into text keeps its links, and a mail client decodes {@code mailto:ben%40team.tld} back into the address.
+     * The address with each character as itself or percent-encoded, once or twice (either case of hex digit): HTML
+     * mail turned into text keeps its links, and a mail client decodes {@code mailto:ben%40team.tld} back into the
+     * address, as a link wrapper does {@code ben%2540team.tld}.
      */
     private static String literalOrPercentEncoded(String address) {
         StringBuilder b = new StringBuilder();
@@ -50,8 +51,9 @@ final class TeamAddresses {
             for (byte octet : c.getBytes(StandardCharsets.UTF_8)) {
                 encoded.append('%').append(String.format(Locale.ROOT, "%02X", octet & 0xFF));
             }
-            // CASE_INSENSITIVE covers %2e as well as %2E
-            b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString())).append(')');
+            // CASE_INSENSITIVE covers %2e as well as %2E; a link wrapped by a tracker is encoded once more (%2540)
+            b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString()))
+                    .append('|').append(Pattern.quote(encoded.toString().replace("%", "%25"))).append(')');
         });
         return b.toString();
     }

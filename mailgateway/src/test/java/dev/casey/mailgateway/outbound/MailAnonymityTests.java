@@ -62,8 +62,8 @@ class MailAnonymityTests {
                 .isEqualTo("[Casey K7QM-4XPD] Account of ceo@bank.com (cc: audit@bank.com) and = ?UTF-8?Q?x=40y.org?=");
         InternetAddress from = (InternetAddress) m.getFrom()[0];
         if (kind.fromAuthor()) {
-            assertThat(from.getPersonal())
-                    .isEqualTo("evil@x.org \"Ann\" <ann.private@private.tld> ann＠fullwidth.tld @handle via Acme Support");
+            // shown as the sender, a name keeps no address: "ben@team.tld via Support" would pass for the team's
+            assertThat(from.getPersonal()).isEqualTo("evil \"Ann\" <ann.private> ann handle via Acme Support");
         } else {
             assertThat(from.getPersonal()).isEqualTo("Acme Support");
         }

@@ -40,8 +40,15 @@ class TeamAddressesTests {
 
     @Test
     void percentEncodedLookAlikesStay() {
-        assertThat(mask.apply("mailto:xben%40team.test mailto:ben%40team.testing mailto:ben%2540team.test"))
-                .isEqualTo("mailto:xben%40team.test mailto:ben%40team.testing mailto:ben%2540team.test");
+        assertThat(mask.apply("mailto:xben%40team.test mailto:ben%40team.testing"))
+                .isEqualTo("mailto:xben%40team.test mailto:ben%40team.testing");
+    }
+
+    @Test
+    void aLinkEncodedTwiceAsLinkWrappersDoIsMaskedToo() {
+        // Safe Links and click trackers encode the link they wrap once more: mailto:ben%40… becomes …ben%2540…
+        assertThat(mask.apply("https://safelinks.example/?url=mailto%3Aben%2540team.test&data=x"))
+                .isEqualTo("https://safelinks.example/?url=mailto%3A" + "support@casey.test" + "&data=x");
     }
 
     @Test

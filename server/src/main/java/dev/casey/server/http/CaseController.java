@@ -127,7 +127,7 @@ class CaseController {
     @GetMapping("/case/{uuid}")
     ResponseEntity<CaseView> one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
         CaseView kase = get(uuid, asOf);
-        return ResponseEntity.ok().eTag(String.valueOf(kase.version())).body(kase);
+        return ResponseEntity.ok().eTag(eTag(kase)).body(kase);
     }
 
     @GetMapping("/case/{uuid}/history")
@@ -207,12 +207,21 @@ class CaseController {
             throw e;
         }
         CaseView kase = get(uuid, null);
-        return ResponseEntity.ok().eTag(String.valueOf(kase.version())).body(kase);
+        return ResponseEntity.ok().eTag(eTag(kase)).body(kase);
     }
 
     /**
-     * The version an If-Match names: the ETag of GET /case/{uuid} ({@code "12"}), or none for {@code *} and no header.
-     * Anything else matches no version of the case.
+     * The case's version, and what its mails' deliveries are now: those change without a new version (queued, then
+     * sent), and a client asking If-None-Match must not be told nothing changed.
+     */
+    private static String eTag(CaseView kase) {
+        List<Object> deliveries = kase.messages().stream().map(m -> (Object) m.deliveries()).toList();
+        return kase.version() + "." + Integer.toHexString(deliveries.hashCode());
+    }
+
+    /**
+     * The version an If-Match names: the ETag of GET /case/{uuid} ({@code "12.5f3a"}: the version before the dot), or
+     * none for {@code *} and no header. Anything else matches no version of the case.
      */
     private static Long expectedVersion(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
@@ -225,8 +234,9 @@ class CaseController {
         if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
             tag = tag.substring(1, tag.length() - 1);
         }
+        int dot = tag.indexOf('.');
         try {
-            return Long.parseLong(tag);
+            return Long.parseLong(dot < 0 ? tag : tag.substring(0, dot));
         } catch (NumberFormatException e) {
             throw versionMismatch(null);
         }
