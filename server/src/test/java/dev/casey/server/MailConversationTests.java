@@ -202,7 +202,7 @@ class MailConversationTests extends ServiceTest {
 
     @Test
     void aSubjectLikeAnOutOfOfficeReplyIsAutomaticOnlyInAnswerToACase() {
-        Response opened = api.post("/mail/inbound", "message/rfc822", """
+        Response opened = receive("""
                 From: Away Setup <away-setup@example.org>
                 To: %s
                 Subject: Out of office: replies are not sent since your update
@@ -210,10 +210,10 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 Our out-of-office replies stopped.
-                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT));
         assertThat(opened.at("/outcome")).isEqualTo("opened");
         String reference = api.get("/case/" + opened.at("/case")).at("/reference");
-        Response away = api.post("/mail/inbound", "message/rfc822", """
+        Response away = receive("""
                 From: Away Setup <away-setup@example.org>
                 To: %s
                 Subject: Automatic reply: [Casey %s] Out of office
@@ -221,7 +221,7 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 I am away until Monday.
-                """.formatted(MailServers.SUPPORT, reference).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT, reference));
         assertThat(away.at("/outcome")).isEqualTo("automatic");
         assertThat(away.at("/case")).isEqualTo(opened.at("/case"));
         assertThat(api.get("/case/" + opened.at("/case")).json().get("messages")).hasSize(1);
@@ -229,7 +229,7 @@ class MailConversationTests extends ServiceTest {
 
     @Test
     void aCustomerAddingToTheirOwnFirstMailStaysInItsCaseAStrangerDoesNot() {
-        Response first = api.post("/mail/inbound", "message/rfc822", """
+        Response first = receive("""
                 From: Own Thread <own-thread@example.org>
                 To: %s
                 Subject: The scanner
@@ -237,9 +237,9 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 The scanner stopped.
-                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT));
         assertThat(first.at("/outcome")).isEqualTo("opened");
-        Response more = api.post("/mail/inbound", "message/rfc822", """
+        Response more = receive("""
                 From: Own Thread <own-thread@example.org>
                 To: %s
                 Subject: Re: The scanner
@@ -249,10 +249,10 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 It shows error 7.
-                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT));
         assertThat(more.at("/outcome")).isEqualTo("posted");
         assertThat(more.at("/case")).isEqualTo(first.at("/case"));
-        Response stranger = api.post("/mail/inbound", "message/rfc822", """
+        Response stranger = receive("""
                 From: Cc Colleague <cc-colleague@example.org>
                 To: %s
                 Subject: Re: The scanner
@@ -261,7 +261,7 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 Mine too.
-                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT));
         assertThat(stranger.at("/outcome")).isEqualTo("opened");
         assertThat(stranger.at("/case")).isNotEqualTo(first.at("/case"));
         assertThat(api.get("/case/" + first.at("/case")).json().get("messages")).hasSize(2);
@@ -322,8 +322,7 @@ class MailConversationTests extends ServiceTest {
         await().atMost(PATIENCE).until(() -> api.get("/cases?participant=dup@example.org").json()
                 .get("total").asLong() == 1);
         MAIL.sendToSupport(raw);
-        Response viaHttp = api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n")
-                .getBytes(StandardCharsets.UTF_8));
+        Response viaHttp = receive(raw);
         assertThat(viaHttp.status()).isEqualTo(200);
         assertThat(viaHttp.at("/outcome")).isEqualTo("duplicate");
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
@@ -464,7 +463,7 @@ class MailConversationTests extends ServiceTest {
         jdbc.execute("ALTER TABLE mail_attachment ADD CONSTRAINT refuses_poison CHECK (filename <> 'poison.bin')");
         Response refused;
         try {
-            refused = api.post("/mail/inbound", "message/rfc822", """
+            refused = receive("""
                     From: Poison <poison@example.org>
                     To: %s
                     Subject: A file the database refuses
@@ -482,7 +481,7 @@ class MailConversationTests extends ServiceTest {
 
                     data
                     --m1--
-                    """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                    """.formatted(MailServers.SUPPORT));
         } finally {
             jdbc.execute("ALTER TABLE mail_attachment DROP CONSTRAINT refuses_poison");
         }
@@ -509,8 +508,7 @@ class MailConversationTests extends ServiceTest {
                 .asString();
         JsonNode attachment = api.get("/case/" + uuid).json().get("messages").get(0).get("attachments").get(0);
         assertThat(attachment.get("contentType").asString()).isEqualTo("application/octet-stream");
-        Response again = api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n")
-                .getBytes(StandardCharsets.UTF_8));
+        Response again = receive(raw);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.at("/outcome")).isEqualTo("duplicate");
         assertThat(again.at("/case")).isEqualTo(uuid);
@@ -528,15 +526,14 @@ class MailConversationTests extends ServiceTest {
         String log = "2026-12-02 12:00:00 ERROR something failed at line 42 of the pasted log\n".repeat(17_000);
         String subject = "Crash report ".repeat(50);
         String name = "Pasted " + "Log ".repeat(70);
-        Response opened = api.post("/mail/inbound", "message/rfc822", ("""
+        Response opened = receive("""
                 From: %s <pasted-log@example.org>
                 To: %s
                 Subject: %s
                 Message-ID: <pasted-log-1@example.org>
                 Content-Type: text/plain; charset=UTF-8
 
-                """.formatted(name.strip(), MailServers.SUPPORT, subject.strip()) + log).replace("\n", "\r\n")
-                .getBytes(StandardCharsets.UTF_8));
+                """.formatted(name.strip(), MailServers.SUPPORT, subject.strip()) + log);
         assertThat(opened.status()).as(opened.text()).isEqualTo(201);
         JsonNode kase = api.get("/case/" + opened.at("/case")).json();
         assertThat(kase.get("subject").asString()).hasSize(500).startsWith("Crash report Crash report").endsWith("…");
@@ -920,7 +917,7 @@ class MailConversationTests extends ServiceTest {
         Response created = api.openCase("Replier", "replier@example.org", "Please confirm", "check me first");
         String reference = created.at("/reference");
         byte[] confirmation = awaitMail("replier@example.org", reference, 1).get(0);
-        Response reply = api.post("/mail/inbound", "message/rfc822", """
+        Response reply = receive("""
                 From: Replier <replier@example.org>
                 To: %s
                 Subject: Re: %s
@@ -929,8 +926,7 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 Yes, that was me. One more detail: it happens on Mondays.
-                """.formatted(MailServers.SUPPORT, Mails.header(confirmation, "Subject"), messageId(confirmation))
-                .replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(MailServers.SUPPORT, Mails.header(confirmation, "Subject"), messageId(confirmation)));
         assertThat(reply.at("/outcome")).isEqualTo("posted");
         JsonNode kase = api.get("/case/" + created.at("/uuid")).json();
         assertThat(kase.get("status").asString()).isEqualTo("open");
@@ -962,7 +958,7 @@ class MailConversationTests extends ServiceTest {
         JsonNode messages = awaitMessages(uuid, 2);
         assertThat(messages.get(1).get("author").get("email").asString()).isEqualTo("work@example.org");
 
-        Response viaPlus = api.post("/mail/inbound", "message/rfc822", """
+        Response viaPlus = receive("""
                 From: Me Mobile <me@mobile.example.net>
                 To: %s
                 Subject: no reference here
@@ -970,7 +966,7 @@ class MailConversationTests extends ServiceTest {
                 Content-Type: text/plain; charset=UTF-8
 
                 Writing from the phone.
-                """.formatted(replyTo).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                """.formatted(replyTo));
         assertThat(viaPlus.at("/outcome")).isEqualTo("posted");
         assertThat(viaPlus.at("/case")).isEqualTo(uuid);
     }
@@ -1007,6 +1003,11 @@ class MailConversationTests extends ServiceTest {
         }
         assertThat(outcomes).containsExactly("opened", "opened", "opened", "rate_limited", "rate_limited");
         assertThat(api.get("/cases?participant=flood@example.org").json().get("total").asLong()).isEqualTo(3);
+    }
+
+    /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */
+    private Response receive(String raw) {
+        return api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     static String messageId(byte[] mail) {
