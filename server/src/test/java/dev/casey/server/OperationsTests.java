@@ -142,13 +142,17 @@ class OperationsTests extends ServiceTest {
             JsonNode op = entry.getValue();
             assertThat(op.path("summary").asString("")).as("summary of %s (ApiDocumentation.SUMMARIES)", operation)
                     .isNotBlank();
-            for (String status : List.of("400", "401", "403", "default")) {
+            for (String status : List.of("400", "401", "403", "503", "default")) {
                 assertThat(op.at("/responses/" + status + "/content/application~1problem+json/schema/$ref").asString(""))
                         .as("%s answers %s as problem+json", operation, status)
                         .isEqualTo("#/components/schemas/Problem");
             }
         }));
-        assertThat(api.at("/paths/~1api~1casey~1v1~1cases/post/responses/201").isObject()).isTrue();
+        assertThat(api.at("/paths/~1api~1casey~1v1~1cases/post/responses/201/content/application~1json/schema/properties")
+                .propertyNames()).contains("uuid", "reference", "status");
+        assertThat(api.at("/paths/~1api~1casey~1v1~1confirm~1{code}/post/responses/410").isObject()).isTrue();
+        assertThat(api.at("/paths/~1api~1casey~1v1~1admin~1read-models~1rebuild/post/responses/202").isObject()).isTrue();
+        assertThat(api.at("/paths/~1api~1casey~1v1~1case~1{uuid}/patch/responses/412").isObject()).isTrue();
         assertThat(api.at("/paths/~1api~1casey~1v1~1case~1{uuid}/get/responses/404/description").asString())
                 .isNotBlank();
     }

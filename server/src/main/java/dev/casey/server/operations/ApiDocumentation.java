@@ -133,7 +133,15 @@ class ApiDocumentation {
         ApiResponse ok = responses.get("200");
         if (CREATING.contains(key) && ok != null) {
             responses.remove("200");
-            responses.addApiResponse("201", ok.description("Created; the Location header names it"));
+            responses.addApiResponse("201", ok.description("Created; the Location header names it")
+                    .content(json(created(key))));
+        }
+        if (key.equals("POST /confirm/{code}")) {
+            responses.addApiResponse("410", problem("The confirmation code has expired (CONFIRMATION_EXPIRED)"));
+        }
+        if (key.equals("POST /admin/read-models/rebuild")) {
+            responses.addApiResponse("202", new ApiResponse().description(
+                    "With Prefer: respond-async: the rebuild started; GET the same path for its progress"));
         }
         if (key.equals("POST /mail/inbound") && ok != null) {
             responses.addApiResponse("201", new ApiResponse().description("The mail opened a case or was posted to one")
@@ -167,8 +175,28 @@ class ApiDocumentation {
             responses.addApiResponse("413", problem("The body is larger than requestMaxBytes"));
             responses.addApiResponse("415", problem("The body is not of a content type this operation reads"));
         }
-        responses.addApiResponse("default", problem("Any other refusal (410, 422, 503 …), same shape"));
+        responses.addApiResponse("503", problem("The database is out of reach (DATABASE_UNAVAILABLE) or the service "
+                + "short of memory (OUT_OF_MEMORY): nothing was changed, try again after Retry-After seconds"));
+        responses.addApiResponse("default", problem("Any other refusal (410, 412, 422 …), same shape"));
         operation.setResponses(responses);
+    }
+
+    /** What the 201 of a creating operation holds. */
+    private static Schema<?> created(String key) {
+        Schema<?> schema = new ObjectSchema().addProperty("uuid", new StringSchema().format("uuid"));
+        if (key.equals("POST /cases")) {
+            schema.addProperty("reference", new StringSchema().example("FKQX-YY7M"));
+            schema.addProperty("status", new StringSchema().example("open")
+                    .description("open, or pending while the creator is to confirm"));
+        }
+        if (key.equals("POST /case/{uuid}/messages")) {
+            schema.addProperty("case", new StringSchema().format("uuid"));
+        }
+        return schema;
+    }
+
+    private static Content json(Schema<?> schema) {
+        return new Content().addMediaType("application/json", new MediaType().schema(schema));
     }
 
     private static ApiResponse problem(String description) {
