@@ -76,12 +76,13 @@ final class MailText {
      * {@code ben@team.tld} would pass for a team member's mail.
      */
     static String senderName(String name) {
-        if (name == null) {
-            return null;
-        }
-        String s = STRAY_AT.matcher(ADDRESS_LIKE.matcher(name).replaceAll("$1")).replaceAll(" ");
-        s = oneLine(s, MAX_NAME);
+        String s = oneLine(withoutAddresses(name), MAX_NAME);
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Every address-looking token cut to its local part, every other at sign a space. */
+    static String withoutAddresses(String text) {
+        return text == null ? null : STRAY_AT.matcher(ADDRESS_LIKE.matcher(text).replaceAll("$1")).replaceAll(" ");
     }
 
     /**

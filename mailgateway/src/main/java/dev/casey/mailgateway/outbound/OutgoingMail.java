@@ -87,6 +87,18 @@ public record OutgoingMail(
     }
 
     /** A builder holding this mail's values. */
+    /**
+     * The mail with every address cut out of its subject and names, as mails were composed before 2026-12-02: the
+     * drafts queued then had no team addresses masked there (the composer cut all addresses instead).
+     */
+    public OutgoingMail withAddressesCut() {
+        return toBuilder().caseSubject(MailText.withoutAddresses(caseSubject))
+                .authorName(MailText.withoutAddresses(authorName))
+                .history(history.stream().map(m -> new EarlierMessage(MailText.withoutAddresses(m.authorName()),
+                        m.postedAt(), m.body())).toList())
+                .build();
+    }
+
     public Builder toBuilder() {
         return new Builder().kind(kind).messageId(messageId).inReplyTo(inReplyTo).references(references).date(date)
                 .recipient(recipient).authorName(authorName).caseReference(caseReference).caseSubject(caseSubject)

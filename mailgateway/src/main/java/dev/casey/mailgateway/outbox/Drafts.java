@@ -46,6 +46,7 @@ class Drafts {
         Draft draft = JSON.readValue(json, Draft.class);
         MailComposer composer = last.updateAndGet(known -> known != null && known.identity().equals(draft.sender())
                 ? known : composers.apply(draft.sender()));
-        return composer.compose(draft.mail());
+        boolean queuedBeforeMasking = !JSON.readTree(json).path("mail").path("recipient").has("team");
+        return composer.compose(queuedBeforeMasking ? draft.mail().withAddressesCut() : draft.mail());
     }
 }

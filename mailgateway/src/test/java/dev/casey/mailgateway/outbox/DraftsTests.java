@@ -2,6 +2,7 @@ package dev.casey.mailgateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casey.mailgateway.outbound.ComposedMail;
 import dev.casey.mailgateway.outbound.MailIdentity;
 import dev.casey.mailgateway.outbound.MailKind;
 import dev.casey.mailgateway.outbound.OutgoingMail;
@@ -34,5 +35,21 @@ class DraftsTests {
 
         assertThat(old).doesNotContain("\"team\"");
         assertThat(drafts.compose(old).text()).contains("Thank you for contacting Support.");
+    }
+
+    @Test
+    void givenADraftQueuedBeforeSubjectsWereMasked_whenComposed_thenAddressesAreCutFromSubjectAndNamesAsThen() {
+        // drafted before the planner masked team addresses in subjects and names: the composer then cut them all
+        OutgoingMail mail = closed().caseSubject("Ask ben@team.test").recipient("Some User", "some.user@other.tld")
+                .history(java.util.List.of(new OutgoingMail.EarlierMessage("Ben <ben@team.test>",
+                        Instant.parse("2026-12-01T12:00:00Z"), "Hello")))
+                .build();
+        String json = Drafts.json(new Drafts.Draft(MailIdentity.of("support@casey.test", "Support"), mail));
+        String old = json.replace(",\"team\":false", "");
+
+        ComposedMail then = drafts.compose(old);
+        assertThat(then.subject()).contains("Ask ben").doesNotContain("team.test");
+        assertThat(new String(then.raw(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("ben@team.test");
+        assertThat(drafts.compose(json).subject()).contains("Ask ben@team.test");
     }
 }
