@@ -155,7 +155,7 @@ public final class MailComposer {
                         String.join(" ", references.stream().map(id -> "<" + id + ">").toList())));
             }
             message.setSubject(subject, CHARSET);
-            if (mail.kind().autoSubmitted()) {
+            if (mail.kind().autoSubmittedValue() != null) {
                 message.setHeader("Auto-Submitted", mail.kind().autoSubmittedValue());
             }
             message.setHeader("X-Auto-Response-Suppress", "All");

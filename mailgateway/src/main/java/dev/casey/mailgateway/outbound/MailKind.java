@@ -54,11 +54,6 @@ public enum MailKind {
         return fromAuthor;
     }
 
-    /** Whether the mail carries an {@code Auto-Submitted} header (RFC 3834). */
-    public boolean autoSubmitted() {
-        return autoSubmitted != AutoSubmitted.NO;
-    }
-
     /** The value of its {@code Auto-Submitted} header, {@code auto-generated} or {@code auto-replied}; null: none. */
     public String autoSubmittedValue() {
         return autoSubmitted.value;
