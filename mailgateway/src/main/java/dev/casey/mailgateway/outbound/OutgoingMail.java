@@ -86,7 +86,6 @@ public record OutgoingMail(
         return new Builder().kind(kind);
     }
 
-    /** A builder holding this mail's values. */
     /**
      * The mail with every address cut out of its subject and names, as mails were composed before 2026-12-02: the
      * drafts queued then had no team addresses masked there (the composer cut all addresses instead).
@@ -99,6 +98,7 @@ public record OutgoingMail(
                 .build();
     }
 
+    /** A builder holding this mail's values. */
     public Builder toBuilder() {
         return new Builder().kind(kind).messageId(messageId).inReplyTo(inReplyTo).references(references).date(date)
                 .recipient(recipient).authorName(authorName).caseReference(caseReference).caseSubject(caseSubject)
