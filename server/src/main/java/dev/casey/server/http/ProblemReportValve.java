@@ -2,14 +2,13 @@ package dev.casey.server.http;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.http.ProblemDetail;
 
 /**
  * Answers what Tomcat refuses before a request reaches Spring MVC (a request line or headers larger than
@@ -18,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class ProblemReportValve extends ErrorReportValve {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_REASON = 200;
 
     @Override
@@ -29,18 +27,17 @@ public class ProblemReportValve extends ErrorReportValve {
             return;
         }
         HttpStatus known = HttpStatus.resolve(status);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("detail", (status == 400 ? "the HTTP request could not be read" : "the HTTP request was refused")
-                + reason(throwable));
-        body.put("status", status);
-        body.put("title", known == null ? "HTTP " + status : known.getReasonPhrase());
-        body.put("code", status == 400 ? "MALFORMED_REQUEST" : known == null ? "HTTP_" + status : known.name());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status),
+                (status == 400 ? "the HTTP request could not be read" : "the HTTP request was refused")
+                        + reason(throwable));
+        problem.setProperty("code", status == 400 ? "MALFORMED_REQUEST" : known == null ? "HTTP_" + status
+                : known.name());
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(JSON.writeValueAsString(body));
+                writer.write(Problems.json(problem, null));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException gone) {

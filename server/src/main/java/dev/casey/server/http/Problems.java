@@ -41,17 +41,28 @@ final class Problems {
     /** Writes a problem from outside Spring MVC (filters), in the shape Spring MVC gives it. */
     static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        JSON.writeValue(response.getOutputStream(), body(problem, request.getRequestURI()));
+    }
+
+    /** A problem as JSON, in the shape Spring MVC gives it, for what writes outside it (Tomcat's error valve). */
+    static String json(ProblemDetail problem, String instance) {
+        return JSON.writeValueAsString(body(problem, instance));
+    }
+
+    private static Map<String, Object> body(ProblemDetail problem, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("detail", problem.getDetail());
-        body.put("instance", request.getRequestURI());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         body.put("status", problem.getStatus());
         body.put("title", problem.getTitle());
         if (problem.getProperties() != null) {
             body.putAll(problem.getProperties());
         }
-        response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        JSON.writeValue(response.getOutputStream(), body);
+        return body;
     }
 }
