@@ -41,7 +41,7 @@ class MailboxHealth implements HealthIndicator {
         try {
             mailbox = MailboxConfiguration.mailbox(settings.get());
         } catch (RuntimeException e) {
-            return OutboxHealth.unreadable("the configuration", e);
+            return Indicators.unreadable("the configuration", e);
         }
         if (mailbox.isEmpty()) {
             return Health.unknown().withDetail("reason", "no imapServer configured").build();

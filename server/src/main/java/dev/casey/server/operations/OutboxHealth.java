@@ -35,7 +35,7 @@ class OutboxHealth implements HealthIndicator {
             sending = settings.get().mailEnable();
             now = backlog.get();
         } catch (RuntimeException e) {
-            return unreadable("the outbox", e);
+            return Indicators.unreadable("the outbox", e);
         }
         Health.Builder health = Health.up()
                 .withDetail("queued", now.queued())
@@ -50,14 +50,5 @@ class OutboxHealth implements HealthIndicator {
             return health.down().withDetail("reason", "a mail has been waiting for more than " + maxAge).build();
         }
         return health.build();
-    }
-
-    /**
-     * What an indicator says when what it reads is out of reach (the database is away, and the configuration in force
-     * is asked for in a transaction): the database indicator tells that; this one cannot tell more meanwhile, and must
-     * not fail the whole health report.
-     */
-    static Health unreadable(String what, RuntimeException e) {
-        return Health.unknown().withDetail("reason", what + " cannot be read: " + e.getMessage()).build();
     }
 }

@@ -46,7 +46,7 @@ class SmtpProbe implements HealthIndicator {
         try {
             current = settings.get();
         } catch (RuntimeException e) {
-            return OutboxHealth.unreadable("the configuration", e);
+            return Indicators.unreadable("the configuration", e);
         }
         if (!current.mailEnable()) {
             return Health.unknown().withDetail("mailEnable", false)
