@@ -608,11 +608,14 @@ class MailConversationTests extends ServiceTest {
         assertThat(download.text()).isEqualTo("line 1\nline 2\n");
         assertThat(api.get("/case/" + uuid + "/attachments/" + UUID.randomUUID()).status()).isEqualTo(404);
 
-        // mail does not carry attachments, but says what is attached: to the team of the customer's file…
+        // mail carries attachments and lists them: to the team the customer's file…
         String reference = api.get("/case/" + uuid).at("/reference");
         byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
         assertThat(Mails.text(toBen).replace("\r\n", "\n"))
-                .contains("Attached to this message (not included in this e-mail):\n- server lög.txt (14 bytes)\n");
+                .contains("Attached to this message:\n- server lög.txt (14 bytes)\n");
+        assertThat(Mails.attachments(toBen)).containsOnlyKeys("server lög.txt");
+        assertThat(Mails.attachments(toBen).get("server lög.txt")).asString(StandardCharsets.UTF_8)
+                .isEqualTo("line 1\nline 2\n");
         // …and to the customer of a team member's
         MAIL.sendToSupport("""
                 From: Ben Foo <ben@team.test>
@@ -633,11 +636,59 @@ class MailConversationTests extends ServiceTest {
                 Content-Transfer-Encoding: base64
 
                 bGluZSAxCmxpbmUgMgo=
+                --m2
+                Content-Type: text/x-vcard; name="Ben Foo.vcf"
+                Content-Disposition: attachment; filename="Ben Foo.vcf"
+
+                BEGIN:VCARD
+                VERSION:3.0
+                FN:Ben Foo
+                EMAIL:ben@team.test
+                END:VCARD
                 --m2--
                 """.formatted(MailServers.SUPPORT, reference, messageId(toBen)));
         byte[] answer = awaitMail("files@example.org", reference, 2).get(1);
         assertThat(Mails.text(answer).replace("\r\n", "\n")).contains("Here is a fix.")
-                .contains("Attached to this message (not included in this e-mail):\n- fix.patch (14 bytes)\n");
+                .contains("Attached to this message:\n- fix.patch (14 bytes)\n- Ben Foo.vcf (")
+                .contains(" not in this e-mail: kept with the case)\n");
+        // a team member's contact card (or attached mail, or invitation) would give their address away: only listed
+        assertThat(Mails.attachments(answer)).containsOnlyKeys("fix.patch");
+        assertThat(Mails.attachments(answer).get("fix.patch")).asString(StandardCharsets.UTF_8)
+                .isEqualTo("line 1\nline 2\n");
+        // the customer's acknowledgement does not send their own file back
+        assertThat(Mails.attachments(awaitMail("files@example.org", reference, 2).get(0))).isEmpty();
+        // what does not fit into mailSendAttachmentMaxBytes with the attachments before it is only listed
+        api.post("/config", "[{\"mailSendAttachmentMaxBytes\": 20}]");
+        MAIL.sendToSupport("""
+                From: Files <files@example.org>
+                To: %s
+                Subject: Re: [Casey %s] See attached
+                Message-ID: <files-2@example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m3"
+
+                --m3
+                Content-Type: text/plain; charset=UTF-8
+
+                Two more.
+                --m3
+                Content-Type: application/octet-stream; name="first.bin"
+                Content-Disposition: attachment; filename="first.bin"
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m3
+                Content-Type: application/octet-stream; name="second.bin"
+                Content-Disposition: attachment; filename="second.bin"
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m3--
+                """.formatted(MailServers.SUPPORT, reference));
+        byte[] twoMore = awaitMail("ben@team.test", reference, 2).get(1);
+        assertThat(Mails.text(twoMore).replace("\r\n", "\n")).contains("Attached to this message:\n"
+                + "- first.bin (14 bytes)\n- second.bin (14 bytes, not in this e-mail: kept with the case)\n");
+        assertThat(Mails.attachments(twoMore)).containsOnlyKeys("first.bin");
     }
 
     @AfterEach
@@ -645,7 +696,7 @@ class MailConversationTests extends ServiceTest {
         api.post("/config", "[{\"mailEnable\": null}, {\"caseConfirmation\": null}, {\"caseConfirmUrl\": null}, "
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
                 + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
-                + "{\"mailSupportName\": null}]");
+                + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}]");
     }
 
     @Test
@@ -855,6 +906,37 @@ class MailConversationTests extends ServiceTest {
                 null);
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
         assertThat(MAIL.receivedBy("relayed@example.org")).isEmpty();
+    }
+
+    @Test
+    void aRelayGetsTheAttachmentsAMailCarriesWhichTheOutboxKeepsOnlyOnce() {
+        api.post("/config", "[{\"mailEnable\": false}]");
+        assertThat(receive("""
+                From: Relayed Files <relayed-files@example.org>
+                To: %s
+                Subject: A file for the relay
+                Message-ID: <relayed-files-1@example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="r1"
+
+                --r1
+                Content-Type: text/plain; charset=UTF-8
+
+                See the screenshot.
+                --r1
+                Content-Type: image/png; name="screen.png"
+                Content-Disposition: attachment; filename="screen.png"
+                Content-Transfer-Encoding: base64
+
+                iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==
+                --r1--
+                """.formatted(MailServers.SUPPORT)).status()).isEqualTo(201);
+        JsonNode toBen = pendingTo("ben@team.test");
+        byte[] raw = java.util.Base64.getDecoder().decode(toBen.get("raw").asString());
+        assertThat(Mails.attachments(raw).get("screen.png")).startsWith(0x89, 'P', 'N', 'G').hasSize(70);
+        assertThat(new String(jdbc.queryForObject("SELECT raw FROM mail_outbox WHERE id = ?::uuid", byte[].class,
+                toBen.get("id").asString()), StandardCharsets.US_ASCII)).as("kept without the content")
+                .contains("filename=screen.png").doesNotContain("iVBORw0KGgo");
     }
 
     private JsonNode pendingTo(String recipient) {

@@ -9,7 +9,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reading mails in tests: decoded headers and text. */
 public final class Mails {
@@ -78,6 +80,29 @@ public final class Mails {
             }
         } else if (part.isMimeType("text/*")) {
             all.append(part.getContent()).append('\n');
+        }
+    }
+
+    /** The content of each part of a mail that is an attachment, by file name, in order. */
+    public static Map<String, byte[]> attachments(byte[] raw) {
+        try {
+            Map<String, byte[]> attachments = new LinkedHashMap<>();
+            collectAttachments(MailServers.parse(raw), attachments);
+            return attachments;
+        } catch (MessagingException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void collectAttachments(Part part, Map<String, byte[]> attachments)
+            throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                collectAttachments(multipart.getBodyPart(i), attachments);
+            }
+        } else if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+            attachments.put(part.getFileName(), part.getInputStream().readAllBytes());
         }
     }
 

@@ -42,6 +42,9 @@ public enum Setting {
             SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT)),
     MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024,
             SettingRule.bytesBetween(0, Limits.SIZE_LIMIT)),
+    // an outgoing mail is assembled in memory, by up to four senders at once: kept well below the heap
+    MAIL_SEND_ATTACHMENT_MAX_BYTES("mailSendAttachmentMaxBytes", Type.INTEGER, 10 * 1024 * 1024,
+            SettingRule.bytesBetween(0, 64 * 1024 * 1024)),
     MAIN_DOMAIN("mainDomain", Type.STRING, null, SettingRule.domainName()),
     // the seed's keys for the mail transport; SMTP and IMAP are the only ones there are
     SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp", SettingRule.oneOf("smtp")),

@@ -38,8 +38,11 @@ public class MailDirectory {
                                 String mailMessageId, List<Attachment> attachments) {
     }
 
-    /** An attachment of a message as mail lists it: the content is not in the mail ({@code omitted}: not kept). */
-    public record Attachment(String filename, long size, boolean omitted) {
+    /**
+     * An attachment of a message as mail carries or lists it: {@code id} names its content in {@code mail_attachment}
+     * (null in rows written before mail carried attachments), {@code omitted} that the content was not kept.
+     */
+    public record Attachment(UUID id, String filename, String contentType, long size, boolean omitted) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -104,7 +107,8 @@ public class MailDirectory {
      */
     static String attachmentsJson(List<AttachmentRef> attachments) {
         List<Attachment> listed = attachments == null ? List.of() : attachments.stream()
-                .map(a -> new Attachment(MailDirectoryRepair.asStored(a.filename()), a.size(), a.omitted())).toList();
+                .map(a -> new Attachment(a.attachmentId(), MailDirectoryRepair.asStored(a.filename()), a.contentType(),
+                        a.size(), a.omitted())).toList();
         return JSON.writeValueAsString(listed);
     }
 

@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  * Composes an {@link OutgoingMail} into the exact RFC 5322 bytes to send: a pure, deterministic function
  * (same mail, same identity and templates: byte-identical result), safe to use from several threads.
  *
- * <p>Every mail is {@code multipart/alternative} (text/plain and text/html, UTF-8) and starts with the
- * reply marker; {@code From} is always the support address, shown as {@code "<author> via <support name>"}
+ * <p>Every mail is {@code multipart/alternative} (text/plain and text/html, UTF-8), inside a {@code multipart/mixed}
+ * with the attachments it carries (their content is put in as it is sent, see {@link CarriedAttachments}), and starts
+ * with the reply marker; {@code From} is always the support address, shown as {@code "<author> via <support name>"}
  * for relayed messages ({@link MailKind#fromAuthor()}) and as {@code "<support name>"} otherwise; the
  * only other address is the recipient's, in {@code To}, plus an optional plus-address of the support
  * address in {@code Reply-To}. Display names and the subject are made single-line (no header injection) and
@@ -66,8 +67,8 @@ public final class MailComposer {
     private static final Pattern REPLY_PREFIXES = Pattern.compile(
             "^(?:(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+", Pattern.CASE_INSENSITIVE);
     private static final Set<String> ADDRESS_HEADERS = Set.of("from", "to", "reply-to");
-    /** Above the list of a message's attachments: they are named so recipients know of them, not sent along. */
-    private static final String ATTACHMENTS_HEADING = "Attached to this message (not included in this e-mail):";
+    /** Above the list of a message's attachments: those the mail does not carry are named so recipients know of them. */
+    private static final String ATTACHMENTS_HEADING = "Attached to this message:";
 
     private final MailIdentity identity;
     private final MailTemplates templates;
@@ -167,7 +168,21 @@ public final class MailComposer {
             MimeMultipart alternative = new FixedBoundaryMultipart("alternative", boundary(mail.messageId(), text, html));
             alternative.addBodyPart(textPart);
             alternative.addBodyPart(htmlPart);
-            message.setContent(alternative);
+            List<OutgoingMail.Attachment> carried = mail.attachments().stream()
+                    .filter(OutgoingMail.Attachment::carried).toList();
+            if (carried.isEmpty()) {
+                message.setContent(alternative);
+            } else {
+                MimeMultipart mixed = new FixedBoundaryMultipart("mixed",
+                        boundary(mail.messageId() + "/mixed", text, html));
+                MimeBodyPart texts = new MimeBodyPart();
+                texts.setContent(alternative);
+                mixed.addBodyPart(texts);
+                for (OutgoingMail.Attachment attachment : carried) {
+                    mixed.addBodyPart(CarriedAttachments.placeholder(attachment));
+                }
+                message.setContent(mixed);
+            }
             message.saveChanges();
 
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
@@ -300,11 +315,15 @@ public final class MailComposer {
         return b.toString();
     }
 
-    /** {@code fix.patch (1.2 KiB)}, {@code big.iso (30.0 MiB, not kept: over the size limit)}. */
+    /**
+     * {@code fix.patch (1.2 KiB)}, {@code trace.zip (12.0 MiB, not in this e-mail: kept with the case)},
+     * {@code big.iso (30.0 MiB, not kept: over the size limit)}.
+     */
     private static String attachmentLine(OutgoingMail.Attachment attachment) {
         String name = MailText.oneLine(attachment.filename(), MailText.MAX_SUBJECT);
-        return (name == null || name.isEmpty() ? "(unnamed)" : name) + " (" + size(attachment.size())
-                + (attachment.omitted() ? ", not kept: over the size limit" : "") + ")";
+        String missing = attachment.omitted() ? ", not kept: over the size limit"
+                : attachment.carried() ? "" : ", not in this e-mail: kept with the case";
+        return (name == null || name.isEmpty() ? "(unnamed)" : name) + " (" + size(attachment.size()) + missing + ")";
     }
 
     private static String size(long bytes) {

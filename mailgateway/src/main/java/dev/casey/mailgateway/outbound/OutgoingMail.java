@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
  * @param confirmCode   the confirmation code (required for CONFIRMATION_REQUEST)
  * @param reason        why the case was closed (CASE_CLOSED), e.g. "no activity for 30 days", or null
  * @param replyTo       a plus-address of the support address to put in {@code Reply-To}, or null
- * @param attachments   what was attached to the message ({@code body}), listed below it; null means none
+ * @param attachments   what was attached to the message ({@code body}), listed below it and, where they say so,
+ *                      carried along; null means none
  */
 public record OutgoingMail(
         MailKind kind,
@@ -134,10 +136,21 @@ public record OutgoingMail(
     }
 
     /**
-     * An attachment of the message, listed by name and size; {@code omitted} when it was not kept (over the size
-     * limit). The mail says it exists, it does not carry it.
+     * An attachment of the message: its name, media type (nullable) and size; {@code omitted} when it was not kept
+     * (over the size limit); {@code content} the id of its stored content when the mail carries it, null when the mail
+     * only lists it (drafts queued before 2026-12-02 list every attachment).
      */
-    public record Attachment(String filename, long size, boolean omitted) {
+    public record Attachment(String filename, String contentType, long size, boolean omitted, UUID content) {
+
+        /** An attachment the mail lists without carrying it. */
+        public Attachment(String filename, long size, boolean omitted) {
+            this(filename, null, size, omitted, null);
+        }
+
+        /** Whether the mail carries the content (else it only names the attachment). */
+        public boolean carried() {
+            return content != null;
+        }
     }
 
     /** Builds an {@link OutgoingMail}; validation happens in {@link #build()}. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,11 @@ public class MailPlanner {
 
     static final int QUOTED_MESSAGES = 5;
     static final int MAX_REFERENCES = 20;
+    /** Attachments made of addresses, by type or name: an attached mail, a contact card, an invitation. */
+    private static final Pattern ADDRESS_TYPES = Pattern.compile("\\s*(?:message/|text/(?:x-)?vcard|text/directory"
+            + "|text/(?:x-v)?calendar|application/(?:vcard|mbox|ics|vnd\\.ms-outlook))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADDRESS_FILES = Pattern.compile(".*\\.(?:eml|msg|mbox|vcf|vcard|ics|vcs)\\s*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final MailDirectory directory;
     private final Outbox outbox;
@@ -70,8 +76,9 @@ public class MailPlanner {
         List<String> thread = thread(kase.caseId(), to.email());
         String messageId = MessageIds.newMessageId(domain);
         Instant since = letter.message() == null ? at : letter.message().postedAt();
+        List<String> team = to.team() ? List.of() : perUnitOfWork("team", directory::teamAddresses);
         UnaryOperator<String> shown = to.team() ? UnaryOperator.identity()
-                : TeamAddresses.maskedFor(perUnitOfWork("team", directory::teamAddresses), current.mailAddress());
+                : TeamAddresses.maskedFor(team, current.mailAddress());
         // every recipient of an event quotes the same messages
         List<MailDirectory.PostedMessage> earlier = perUnitOfWork("history:" + kase.caseId() + "@" + since,
                 () -> directory.history(kase.caseId(), since, QUOTED_MESSAGES));
@@ -90,14 +97,46 @@ public class MailPlanner {
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
                 letter.confirmCode(), letter.reason(),
                 current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null,
-                letter.message() == null ? null : letter.message().attachments().stream()
-                        .map(a -> new OutgoingMail.Attachment(shown.apply(a.filename()), a.size(), a.omitted()))
-                        .toList());
+                attachments(letter, to, team, current, shown));
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null
                 : letter.message().messageId(), letter.kind().name(), to.email(), to.name() == null ? to.email()
                 : to.name(), identity(current), mail));
+    }
+
+    /**
+     * The attachments of the letter's message: carried in a message or a new case to whoever did not write it, each
+     * that still fits into {@code mailSendAttachmentMaxBytes} with those before it; listed otherwise (and always in
+     * reminders, which follow a mail that carried them). To someone outside the team, a team member's mails, contact
+     * cards and invitations are only listed: they hold the addresses that texts relayed to customers have masked
+     * ({@code team}: the team's addresses when the recipient is outside it).
+     */
+    private static List<OutgoingMail.Attachment> attachments(Letter letter, MailDirectory.Recipient to,
+                                                             List<String> team, Settings current,
+                                                             UnaryOperator<String> shown) {
+        if (letter.message() == null) {
+            return List.of();
+        }
+        String author = EmailAddresses.key(letter.message().authorEmail());
+        boolean carrying = (letter.kind() == MailKind.MESSAGE || letter.kind() == MailKind.NEW_CASE)
+                && !EmailAddresses.key(to.email()).equals(author);
+        boolean fromTeam = team.stream().map(EmailAddresses::key).anyMatch(author::equals);
+        long room = carrying ? current.integer(Setting.MAIL_SEND_ATTACHMENT_MAX_BYTES) : 0;
+        List<OutgoingMail.Attachment> attachments = new ArrayList<>();
+        for (MailDirectory.Attachment a : letter.message().attachments()) {
+            boolean carried = a.id() != null && !a.omitted() && a.size() <= room
+                    && !(fromTeam && namesAddresses(a));
+            room -= carried ? a.size() : 0;
+            attachments.add(new OutgoingMail.Attachment(shown.apply(a.filename()), a.contentType(), a.size(),
+                    a.omitted(), carried ? a.id() : null));
+        }
+        return attachments;
+    }
+
+    private static boolean namesAddresses(MailDirectory.Attachment attachment) {
+        return ADDRESS_TYPES.matcher(String.valueOf(attachment.contentType())).lookingAt()
+                || ADDRESS_FILES.matcher(String.valueOf(attachment.filename())).matches();
     }
 
     static MailIdentity identity(Settings settings) {

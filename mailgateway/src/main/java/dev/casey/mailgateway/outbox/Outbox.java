@@ -4,6 +4,7 @@ import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.supportcase.FetchMailDeliveriesQuery;
 import dev.casey.api.supportcase.MailDeliveries;
 import dev.casey.api.supportcase.MailDelivery;
+import dev.casey.mailgateway.outbound.CarriedAttachments;
 import dev.casey.mailgateway.outbound.ComposedMail;
 import dev.casey.mailgateway.outbound.MailIdentity;
 import dev.casey.mailgateway.outbound.OutgoingMail;
@@ -235,6 +236,21 @@ public class Outbox {
             }
         }
         return pending;
+    }
+
+    /** The bytes to send or hand to a relay: the composed mail with the content of the attachments it carries. */
+    public byte[] sendable(Entry mail) {
+        return CarriedAttachments.filled(mail.raw(), attachment -> {
+            List<byte[]> content = jdbc.query("SELECT content FROM mail_attachment WHERE id = ? AND case_id = ?",
+                    (rs, row) -> rs.getBytes(1), attachment, mail.caseId());
+            if (content.isEmpty() || content.get(0) == null) {
+                // attachments are never deleted: only a database changed by hand gets here; the mail still goes
+                log.error("Mail {} carries attachment {} of case {}, which is not stored: sent without its content",
+                        mail.messageId(), attachment, mail.caseId());
+                return null;
+            }
+            return content.get(0);
+        });
     }
 
     /** An external relay sent this mail; false when there is no such mail. */

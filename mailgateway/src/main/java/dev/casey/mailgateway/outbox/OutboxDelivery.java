@@ -182,7 +182,7 @@ public class OutboxDelivery implements SmartLifecycle {
             signal.signal(); // there may be more: another worker sends the next while this one waits for its server
             Outbox.Entry mail = due.get();
             try {
-                smtp.send(current, mail.raw(), mail.recipient());
+                smtp.send(current, outbox.sendable(mail), mail.recipient());
                 outbox.sent(mail);
                 sent.incrementAndGet();
                 lastProblem = null;

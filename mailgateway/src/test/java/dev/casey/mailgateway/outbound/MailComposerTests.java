@@ -184,13 +184,15 @@ class MailComposerTests {
 
         assertThat(textPart(m)).contains("""
 
-                Attached to this message (not included in this e-mail):
-                - fix.patch (1.2 KiB)
-                - server lög.txt (14 bytes)
+                Attached to this message:
+                - fix.patch (1.2 KiB, not in this e-mail: kept with the case)
+                - server lög.txt (14 bytes, not in this e-mail: kept with the case)
                 - huge name.iso (30.0 MiB, not kept: over the size limit)
                 """);
-        assertThat(Jsoup.parse(htmlPart(m)).select("li").eachText()).containsExactly("fix.patch (1.2 KiB)",
-                "server lög.txt (14 bytes)", "huge name.iso (30.0 MiB, not kept: over the size limit)");
+        assertThat(Jsoup.parse(htmlPart(m)).select("li").eachText()).containsExactly(
+                "fix.patch (1.2 KiB, not in this e-mail: kept with the case)",
+                "server lög.txt (14 bytes, not in this e-mail: kept with the case)",
+                "huge name.iso (30.0 MiB, not kept: over the size limit)");
         assertThat(((MimeMultipart) m.getContent()).getCount()).isEqualTo(2);
     }
 

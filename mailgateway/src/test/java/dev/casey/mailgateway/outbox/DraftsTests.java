@@ -38,6 +38,35 @@ class DraftsTests {
     }
 
     @Test
+    void givenADraftCarryingAnAttachment_whenStoredAndComposed_thenItStillCarriesIt() {
+        java.util.UUID content = java.util.UUID.randomUUID();
+        String json = Drafts.json(new Drafts.Draft(MailIdentity.of("support@casey.test", "Support"),
+                OutgoingMail.builder(MailKind.MESSAGE).messageId("casey.aaaaaaaaaaaaaaaaaaaaaaaaaa@casey.test")
+                        .date(Instant.parse("2026-12-02T12:00:00Z")).caseReference("K7QM-4XPD").caseSubject("Files")
+                        .teamRecipient("Ben", "ben@team.test").authorName("Some User").body("See attached")
+                        .attachments(java.util.List.of(new OutgoingMail.Attachment("a.pdf", "application/pdf", 3,
+                                false, content))).build()));
+
+        assertThat(drafts.compose(json).rawString()).contains("X-Casey-Attachment-Content: " + content)
+                .contains("application/pdf");
+    }
+
+    @Test
+    void givenADraftQueuedBeforeMailCarriedAttachments_whenComposed_thenItListsThem() {
+        String json = Drafts.json(new Drafts.Draft(MailIdentity.of("support@casey.test", "Support"),
+                OutgoingMail.builder(MailKind.MESSAGE).messageId("casey.aaaaaaaaaaaaaaaaaaaaaaaaaa@casey.test")
+                        .date(Instant.parse("2026-12-02T12:00:00Z")).caseReference("K7QM-4XPD").caseSubject("Files")
+                        .teamRecipient("Ben", "ben@team.test").authorName("Some User").body("See attached")
+                        .attachments(java.util.List.of(new OutgoingMail.Attachment("a.pdf", 3, false))).build()));
+        String old = json.replace(",\"contentType\":null", "").replace(",\"content\":null", "");
+
+        assertThat(old).contains("{\"filename\":\"a.pdf\",\"size\":3,\"omitted\":false}");
+        ComposedMail then = drafts.compose(old);
+        assertThat(then.text()).contains("- a.pdf (3 bytes, not in this e-mail: kept with the case)");
+        assertThat(then.rawString()).doesNotContain("multipart/mixed");
+    }
+
+    @Test
     void givenADraftQueuedBeforeSubjectsWereMasked_whenComposed_thenAddressesAreCutFromSubjectAndNamesAsThen() {
         // drafted before the planner masked team addresses in subjects and names: the composer then cut them all
         OutgoingMail mail = closed().caseSubject("Ask ben@team.test").recipient("Some User", "some.user@other.tld")

@@ -11,6 +11,7 @@ import dev.casey.mailgateway.outbox.Outbox;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 class MailController {
 
     static final String RFC822 = "message/rfc822";
+    /** Raw mail one outbox listing holds at most (it always holds one mail). */
+    static final long RELAY_BYTES = 32L * 1024 * 1024;
 
     /** A mail as JSON: every field required, nothing else allowed. */
     record InboundRequest(@NotNull String from, @NotNull String subject, @NotNull String message) {
@@ -81,7 +84,17 @@ class MailController {
         if (limit < 1 || limit > 1000) {
             throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "limit must be between 1 and 1000", "limit");
         }
-        List<Map<String, Object>> mails = outbox.pending(limit).stream().map(MailController::relayView).toList();
+        List<Map<String, Object>> mails = new ArrayList<>();
+        long bytes = 0;
+        for (Outbox.Entry mail : outbox.pending(limit)) {
+            byte[] raw = outbox.sendable(mail);
+            // mails carrying attachments are large: a listing stops before it holds more than RELAY_BYTES of them
+            if (!mails.isEmpty() && bytes + raw.length > RELAY_BYTES) {
+                break;
+            }
+            bytes += raw.length;
+            mails.add(relayView(mail, raw));
+        }
         return Map.of("mails", mails);
     }
 
@@ -94,7 +107,7 @@ class MailController {
         return Map.of("id", id, "state", entry.state().name().toLowerCase());
     }
 
-    private static Map<String, Object> relayView(Outbox.Entry mail) {
+    private static Map<String, Object> relayView(Outbox.Entry mail, byte[] raw) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", mail.id());
         view.put("case", mail.caseId());
@@ -102,7 +115,7 @@ class MailController {
         view.put("subject", mail.subject());
         view.put("headers", mail.headers());
         view.put("body", mail.bodyText());
-        view.put("raw", Base64.getEncoder().encodeToString(mail.raw()));
+        view.put("raw", Base64.getEncoder().encodeToString(raw));
         view.put("createdAt", mail.createdAt());
         return view;
     }
