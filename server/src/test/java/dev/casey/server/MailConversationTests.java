@@ -696,7 +696,8 @@ class MailConversationTests extends ServiceTest {
         api.post("/config", "[{\"mailEnable\": null}, {\"caseConfirmation\": null}, {\"caseConfirmUrl\": null}, "
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
                 + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
-                + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}]");
+                + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}, "
+                + "{\"mailFormSenders\": null}]");
     }
 
     @Test
@@ -906,6 +907,40 @@ class MailConversationTests extends ServiceTest {
                 null);
         await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
         assertThat(MAIL.receivedBy("relayed@example.org")).isEmpty();
+    }
+
+    @Test
+    void aWebFormsMailIsFromItsVisitorAndAlwaysOpensACaseOfItsOwn() {
+        api.post("/config", "[{\"mailFormSenders\": [\"forms@website.test\"]}]");
+        Response theirs = api.openCase("Victor", "victor@example.org", "My case", "mine");
+        String form = """
+                From: "Website" <forms@website.test>
+                Reply-To: %s
+                To: %s
+                Subject: %s
+                Message-ID: <%s@website.test>
+
+                Sent with the contact form.
+                """;
+        Response visitor = receive(form.formatted("\"Vera Visitor\" <vera@example.org>", MailServers.SUPPORT,
+                "Contact form: printer on fire", "form-1"));
+        assertThat(visitor.at("/outcome")).isEqualTo("opened");
+        JsonNode vera = api.get("/case/" + visitor.at("/case")).json();
+        assertThat(vera.get("creator").get("email").asString()).isEqualTo("vera@example.org");
+        assertThat(vera.get("creator").get("name").asString()).isEqualTo("Vera Visitor");
+        assertThat(Mails.text(awaitMail("vera@example.org", vera.get("reference").asString(), 1).get(0)))
+                .contains("Sent with the contact form.");
+        // an address typed into a form proves nothing: naming someone's case does not put words into it
+        Response posing = receive(form.formatted("victor@example.org", MailServers.SUPPORT,
+                "Re: [Casey " + theirs.at("/reference") + "] My case", "form-2"));
+        assertThat(posing.at("/outcome")).isEqualTo("opened");
+        assertThat(posing.at("/case")).isNotEqualTo(theirs.at("/uuid"));
+        assertThat(api.get("/case/" + theirs.at("/uuid")).json().get("messages")).hasSize(1);
+        // without a Reply-To the mail is the form's own
+        Response own = receive(form.replace("Reply-To: %s\n", "").formatted(MailServers.SUPPORT, "No reply address",
+                "form-3"));
+        assertThat(api.get("/case/" + own.at("/case")).json().get("creator").get("email").asString())
+                .isEqualTo("forms@website.test");
     }
 
     @Test

@@ -38,6 +38,8 @@ public enum Setting {
     // zero would hold back every mail of every sender, silently: mailEnable is the switch for no mail
     MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30, SettingRule.between(1, 1_000_000)),
     MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
+    // a web form's robot writes for its visitors: their address is in Reply-To, unproven
+    MAIL_FORM_SENDERS("mailFormSenders", Type.ADDRESSES, List.of()),
     MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024,
             SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT)),
     MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024,
@@ -78,7 +80,9 @@ public enum Setting {
     }
 
     /** The value types settings can have. */
-    public enum Type { BOOLEAN, INTEGER, DURATION, STRING, EMAIL, SECRET, ENCRYPTION, TOKENS }
+    public enum Type { BOOLEAN, INTEGER, DURATION, STRING, EMAIL, ADDRESSES, SECRET, ENCRYPTION, TOKENS }
+
+    private static final int MAX_ADDRESSES = 100;
 
     private static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));
@@ -183,6 +187,7 @@ public enum Setting {
                 }
                 yield text.trim();
             }
+            case ADDRESSES -> addresses(raw);
             case ENCRYPTION -> {
                 if (!(raw instanceof String text)
                         || !List.of("none", "starttls", "tls").contains(text.trim().toLowerCase(Locale.ROOT))) {
@@ -192,6 +197,22 @@ public enum Setting {
             }
             case TOKENS -> ApiToken.normalizeAll(raw, key);
         };
+    }
+
+    /** E-mail addresses, trimmed, each once (addresses differing in case are one). */
+    private List<String> addresses(Object raw) {
+        String expected = "a list of at most " + MAX_ADDRESSES + " e-mail addresses";
+        if (!(raw instanceof List<?> list) || list.size() > MAX_ADDRESSES) {
+            throw invalid(expected);
+        }
+        Map<String, String> byKey = new java.util.LinkedHashMap<>();
+        for (Object item : list) {
+            if (!(item instanceof String text) || !dev.casey.api.common.EmailAddresses.isValid(text.trim())) {
+                throw invalid(expected);
+            }
+            byKey.putIfAbsent(dev.casey.api.common.EmailAddresses.key(text.trim()), text.trim());
+        }
+        return List.copyOf(byKey.values());
     }
 
     private long wholeNumber(Object raw) {

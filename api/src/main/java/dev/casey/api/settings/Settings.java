@@ -80,6 +80,13 @@ public record Settings(Map<String, Object> values) {
     }
 
     /** A duration setting; empty when not set or zero (meaning: never). */
+    /** The addresses of a list-of-addresses setting (none when not set). */
+    @SuppressWarnings("unchecked")
+    public List<String> addresses(Setting setting) {
+        Object value = get(setting);
+        return value == null ? List.of() : (List<String>) value;
+    }
+
     public Optional<Duration> duration(Setting setting) {
         Object value = get(setting);
         if (value == null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,18 @@ class SettingsTests {
                 .hasMessageStartingWith("caseConfirmationExpiry must be a duration from 1s to 3650d");
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailSyncTimr", 5)))
                 .hasMessage("unknown configuration key mailSyncTimr");
+    }
+
+    @Test
+    void formSendersAreAListOfAddressesEachOnce() {
+        assertThat(Settings.defaults().addresses(Setting.MAIL_FORM_SENDERS)).isEmpty();
+        assertThat(Settings.defaults().with(Map.of("mailFormSenders",
+                List.of(" forms@site.test", "Forms@Site.test", "wordpress@site.test"))).addresses(Setting.MAIL_FORM_SENDERS))
+                .containsExactly("forms@site.test", "wordpress@site.test");
+        for (Object bad : List.of("forms@site.test", List.of("forms"), List.of(5), Collections.nCopies(101, "a@b.test"))) {
+            assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailFormSenders", bad)))
+                    .hasMessage("mailFormSenders must be a list of at most 100 e-mail addresses");
+        }
     }
 
     @Test

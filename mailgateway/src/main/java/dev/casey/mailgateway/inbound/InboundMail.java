@@ -47,6 +47,12 @@ public record InboundMail(String messageId, List<String> inReplyTo, List<String>
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
+    /** The same mail, taken as written by {@code writer}. */
+    public InboundMail writtenBy(MailAddress writer) {
+        return new InboundMail(messageId, inReplyTo, references, writer, replyTo, to, cc, returnPath, subject, date,
+                text, reply, attachments, autoReply, deliveryReport, headers);
+    }
+
     /** True when the Return-Path is the null sender "&lt;&gt;" used by bounces and auto-replies. */
     public boolean hasNullReturnPath() {
         return isNullSender(returnPath);

@@ -136,8 +136,10 @@ public class InboundMailProcessor {
         if (earlier.isPresent()) {
             return duplicateOf(earlier.get(), "seen before");
         }
+        Optional<MailAddress> visitor = visitor(mail, current);
         try {
-            return once(() -> decide(mail, raw, key, via, current), key);
+            return once(() -> visitor.isPresent() ? fromForm(mail.writtenBy(visitor.get()), mail.from(), raw, key, via,
+                    current) : decide(mail, raw, key, via, current, true), key);
         } catch (RuntimeException e) {
             Optional<String> unstorable = unstorable(e);
             if (unstorable.isPresent()) {
@@ -184,7 +186,33 @@ public class InboundMailProcessor {
                 .andMetaData(Map.of(LostRaces.IN_SENDERS_TRANSACTION, true)));
     }
 
-    private Result decide(InboundMail mail, byte[] raw, String key, Via via, Settings current) {
+    /**
+     * Who a web form's mail is from: the mailbox in its Reply-To, when its From is one of {@code mailFormSenders}
+     * (the form's robot writes in the name of whoever filled the form in).
+     */
+    private static Optional<MailAddress> visitor(InboundMail mail, Settings current) {
+        if (mail.from() == null || mail.deliveryReport() != null) {
+            return Optional.empty();
+        }
+        String from = EmailAddresses.key(mail.from().address());
+        if (current.addresses(Setting.MAIL_FORM_SENDERS).stream().map(EmailAddresses::key).noneMatch(from::equals)) {
+            return Optional.empty();
+        }
+        return mail.replyTo().stream().filter(a -> EmailAddresses.isValid(a.address())).findFirst();
+    }
+
+    /**
+     * A mail a web form sent for a visitor: the address they typed in is no proof that they are its owner, so it
+     * opens a case of its own and is never put into one (with {@code caseConfirmation}, the owner confirms it).
+     */
+    private Result fromForm(InboundMail mail, MailAddress form, byte[] raw, String key, Via via, Settings current) {
+        log.info("Mail {} from the web form {} taken as from {}", mail.messageId(), form.address(),
+                mail.from().address());
+        return decide(mail, raw, key, via, current, false);
+    }
+
+    /** What the mail does; {@code matching}: whether it may go into a case it matches. */
+    private Result decide(InboundMail mail, byte[] raw, String key, Via via, Settings current, boolean matching) {
         if (mail.from() == null || !EmailAddresses.isValid(mail.from().address())) {
             // nobody to answer or to attribute it to: a person has to look at it
             return record(key, mail, via, Outcome.QUARANTINED, "no usable sender address"
@@ -198,7 +226,8 @@ public class InboundMailProcessor {
             return own.get();
         }
         String sender = mail.from().address();
-        Optional<CaseMatcher.Match> match = matcher.match(mail, current.mailAddress(), MailSettings.domain(current));
+        Optional<CaseMatcher.Match> match = matching
+                ? matcher.match(mail, current.mailAddress(), MailSettings.domain(current)) : Optional.empty();
         int limit = current.integer(Setting.MAIL_RATE_LIMIT);
         if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= limit) {
             String reason = "more than " + limit + " mails from this sender in an hour (mailRateLimit)";
