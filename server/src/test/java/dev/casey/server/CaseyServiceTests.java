@@ -727,6 +727,48 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void anIdempotencyKeyUsedAgainForAnotherRequestIsRefused() {
+        String key = UUID.randomUUID().toString();
+        java.util.function.Function<String, Response> open = json -> api.send(api.request("/cases")
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        String body = """
+                {"creator": {"name": "Reuse", "email": "reuse@other.tld"}, "subject": "First", "message": "the first"}""";
+        Response first = open.apply(body);
+        assertThat(first.status()).isEqualTo(201);
+        String uuid = first.at("/uuid");
+        // what the client meant the second time would be lost without a word
+        assertProblem(open.apply(body.replace("First", "Second")), 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key");
+        assertProblem(open.apply(body.replace("the first", "the second")), 422, "IDEMPOTENCY_KEY_REUSED",
+                "Idempotency-Key");
+        assertProblem(open.apply(body.replace("reuse@other.tld", "other.reuse@other.tld")), 422,
+                "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key");
+        assertProblem(open.apply(body.replace("\"Reuse\"", "\"Someone\"")), 422, "IDEMPOTENCY_KEY_REUSED",
+                "Idempotency-Key");
+        // the same address in other letters, the same subject with a space more: the same request
+        Response retried = open.apply(body.replace("reuse@other.tld", "Reuse@Other.tld").replace("First", "First "));
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.at("/uuid")).isEqualTo(uuid);
+        assertThat(api.get("/case/" + uuid).json().get("subject").asString()).isEqualTo("First");
+
+        java.util.function.Function<String, Response> post = json -> api.send(api.request("/case/" + uuid
+                + "/messages").header("Content-Type", "application/json").header("Idempotency-Key", "reply")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        String reply = "{\"from\": \"reuse@other.tld\", \"message\": \"once\"}";
+        Response posted = post.apply(reply);
+        assertThat(posted.status()).isEqualTo(201);
+        assertProblem(post.apply(reply.replace("once", "twice")), 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key");
+        assertProblem(post.apply(reply.replace("reuse@", "nobody@")), 422, "IDEMPOTENCY_KEY_REUSED",
+                "Idempotency-Key");
+        Response again = post.apply(reply);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.at("/uuid")).isEqualTo(posted.at("/uuid"));
+        JsonNode messages = api.get("/case/" + uuid).json().get("messages");
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(1).get("body").asString()).isEqualTo("once");
+    }
+
+    @Test
     void anIdempotencyKeyOfInboundMailIsTheSendersOwn() {
         String key = UUID.randomUUID().toString();
         java.util.function.Function<String, Response> submit = from -> api.send(api.request("/mail/inbound")

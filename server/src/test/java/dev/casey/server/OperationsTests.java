@@ -153,6 +153,10 @@ class OperationsTests extends ServiceTest {
         assertThat(api.at("/paths/~1api~1casey~1v1~1confirm~1{code}/post/responses/410").isObject()).isTrue();
         assertThat(api.at("/paths/~1api~1casey~1v1~1admin~1read-models~1rebuild/post/responses/202").isObject()).isTrue();
         assertThat(api.at("/paths/~1api~1casey~1v1~1case~1{uuid}/patch/responses/412").isObject()).isTrue();
+        assertThat(api.at("/paths/~1api~1casey~1v1~1cases/post/responses/422/description").asString())
+                .contains("IDEMPOTENCY_KEY_REUSED");
+        assertThat(api.at("/paths/~1api~1casey~1v1~1case~1{uuid}~1messages/post/responses/422/description").asString())
+                .contains("IDEMPOTENCY_KEY_REUSED");
         assertThat(api.at("/paths/~1api~1casey~1v1~1case~1{uuid}/get/responses/404/description").asString())
                 .isNotBlank();
     }

@@ -28,6 +28,7 @@ public enum ErrorCode {
     MAIL_NOT_FOUND(Kind.NOT_FOUND),
     ATTACHMENT_NOT_FOUND(Kind.NOT_FOUND),
     UNPROCESSABLE_MAIL(Kind.UNPROCESSABLE),
+    IDEMPOTENCY_KEY_REUSED(Kind.UNPROCESSABLE),
     REBUILD_RUNNING(Kind.CONFLICT);
 
     /** How a refusal is to be understood by a caller. */

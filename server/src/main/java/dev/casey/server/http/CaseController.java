@@ -2,6 +2,7 @@ package dev.casey.server.http;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
 import dev.casey.api.supportcase.AttachmentContent;
@@ -17,6 +18,7 @@ import dev.casey.api.supportcase.FetchCaseHistoryQuery;
 import dev.casey.api.supportcase.FetchCaseQuery;
 import dev.casey.api.supportcase.FetchMailDeliveriesQuery;
 import dev.casey.api.supportcase.MailDeliveries;
+import dev.casey.api.supportcase.MessageView;
 import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
@@ -31,6 +33,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +63,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Cases over HTTP, on the seed's paths: {@code POST /cases} creates, {@code /case/{uuid}} is one
- * case. An {@code Idempotency-Key} header makes a retried create or post a no-op.
+ * case. An {@code Idempotency-Key} header makes a retried create or post a no-op, and another request under the same
+ * key a refusal.
  */
 @RestController
 @RequestMapping(path = "/api/casey/v1", produces = "application/json")
@@ -107,16 +111,21 @@ class CaseController {
         Actor actor = RequestActor.of(request);
         UUID caseId = key == null ? UUID.randomUUID() : derived("case", actor.name(), key);
         Optional<CaseView> existing = key == null ? Optional.empty() : find(caseId, null);
-        if (existing.isEmpty()) {
+        boolean retried = existing.isPresent();
+        if (!retried) {
             try {
                 commands.send(new OpenCaseCommand(caseId, body.subject(), body.creator().name(), body.creator().email(),
                         body.message(), UUID.randomUUID(), body.category(), body.tags(), body.meta(), null, List.of(),
                         actor, Source.HTTP), ErrorCode.CASE_NOT_FOUND, null);
             } catch (AggregateStreamCreationException sameKeyAtTheSameTime) {
                 // a concurrent request with the same key opened it first: answer as it was answered
+                retried = true;
             }
         }
         CaseView opened = existing.orElseGet(() -> find(caseId, null).orElseThrow(() -> notFound(caseId)));
+        if (retried) {
+            requireSameRequest(openingDifferences(opened, body));
+        }
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("uuid", opened.uuid());
         created.put("reference", opened.reference());
@@ -175,6 +184,12 @@ class CaseController {
         UUID messageId = key == null ? UUID.randomUUID() : derived("message:" + uuid, actor.name(), key);
         send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(), null, List.of(), actor,
                 Source.HTTP), uuid);
+        if (key != null) {
+            // the case takes a message id it has seen for the same message, whatever the request says now: what the
+            // view keeps tells a retry from another request under the same key, even one that raced the first
+            find(uuid, null).flatMap(kase -> kase.messages().stream().filter(m -> m.uuid().equals(messageId)).findFirst())
+                    .ifPresent(posted -> requireSameRequest(messageDifferences(posted, body)));
+        }
         return ResponseEntity.created(location(uuid)).body(Map.of("uuid", messageId, "case", uuid));
     }
 
@@ -313,6 +328,55 @@ class CaseController {
 
     private static URI location(UUID caseId) {
         return URI.create("/api/casey/v1/case/" + caseId);
+    }
+
+    /**
+     * What a request under an Idempotency-Key asks differently from the one that opened the case: compared as the case
+     * keeps it (addresses in any case, subject and name trimmed). Category, tags and meta are not compared: they may
+     * have been changed since, and the case no longer shows what the request gave.
+     */
+    private static List<String> openingDifferences(CaseView opened, OpenRequest body) {
+        List<String> differences = new ArrayList<>();
+        if (!sameAddress(opened.creator().email(), body.creator().email())) {
+            differences.add("creator.email");
+        }
+        if (!body.creator().name().isBlank() && !body.creator().name().strip().equals(opened.creator().name())) {
+            differences.add("creator.name"); // a blank name took the registered person's, which it cannot differ from
+        }
+        if (!body.subject().strip().equals(opened.subject())) {
+            differences.add("subject");
+        }
+        if (opened.messages().isEmpty() || !body.message().equals(opened.messages().get(0).body())) {
+            differences.add("message");
+        }
+        return differences;
+    }
+
+    private static List<String> messageDifferences(MessageView posted, MessageRequest body) {
+        List<String> differences = new ArrayList<>();
+        if (!sameAddress(posted.author().email(), body.from())) {
+            differences.add("from");
+        }
+        if (!body.message().equals(posted.body())) {
+            differences.add("message");
+        }
+        return differences;
+    }
+
+    private static boolean sameAddress(String kept, String given) {
+        return EmailAddresses.key(kept).equals(EmailAddresses.key(given));
+    }
+
+    /**
+     * A key reused for another request is refused rather than answered like the first (draft-ietf-httpapi-idempotency-
+     * key-header): the client would take the first request's answer for its own, and what it sent would be lost.
+     */
+    private static void requireSameRequest(List<String> differences) {
+        if (!differences.isEmpty()) {
+            throw new CaseyRefusal(ErrorCode.IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY + " was used before for a request "
+                    + "with another " + String.join(", ", differences) + "; a retry repeats the request as it was, a new "
+                    + "request takes a new key", IDEMPOTENCY_KEY);
+        }
     }
 
     /** The same key from the same client always gives the same id. */

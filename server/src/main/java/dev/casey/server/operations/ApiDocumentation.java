@@ -54,7 +54,8 @@ class ApiDocumentation {
                     + " ETag of GET) only while the case is at that version"),
             Map.entry("GET /case/{uuid}/history", "Every event of a case, in order"),
             Map.entry("GET /case/{uuid}/attachments/{attachment}", "Download an attachment of a case"),
-            Map.entry("POST /case/{uuid}/messages", "Post a message from a participant or team member"),
+            Map.entry("POST /case/{uuid}/messages", "Post a message from a participant or team member "
+                    + "(Idempotency-Key makes a retry a no-op)"),
             Map.entry("POST /case/{uuid}/close", "Close a case"),
             Map.entry("POST /case/{uuid}/reopen", "Reopen a closed case"),
             Map.entry("POST /confirm/{code}", "Confirm a pending case with its confirmation code"),
@@ -152,6 +153,10 @@ class ApiDocumentation {
         }
         if (key.equals("POST /config/commit")) {
             responses.addApiResponse("503", problem("The configuration file cannot be written"));
+        }
+        if (key.equals("POST /cases") || key.equals("POST /case/{uuid}/messages")) {
+            responses.addApiResponse("422", problem("The Idempotency-Key was used before for another request "
+                    + "(IDEMPOTENCY_KEY_REUSED): a retry repeats the request as it was, a new request takes a new key"));
         }
         if (key.equals("PATCH /case/{uuid}")) {
             responses.addApiResponse("412", problem("If-Match names a version the case is not at (VERSION_MISMATCH)"));
