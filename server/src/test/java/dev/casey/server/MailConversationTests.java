@@ -95,7 +95,8 @@ class MailConversationTests extends ServiceTest {
         // the creator gets their first message back, the team is told of the new case
         byte[] received = awaitMail(customer, reference, 1).get(0);
         assertThat(Mails.header(received, "From")).isEqualTo("\"Acme Support\" <" + MailServers.SUPPORT + ">");
-        assertThat(Mails.header(received, "Auto-Submitted")).isEqualTo("auto-replied");
+        // nobody wrote it, and it answers no mail: the case was opened over HTTP
+        assertThat(Mails.header(received, "Auto-Submitted")).isEqualTo("auto-generated");
         assertThat(Mails.header(received, "Subject")).isEqualTo("[Casey " + reference + "] I found a bug");
         assertThat(Mails.text(received)).contains("There is a bug over there!").contains("Reply above this line");
         byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
@@ -1025,7 +1026,55 @@ class MailConversationTests extends ServiceTest {
         assertThat(api.post("/confirm/" + link.group(1)).at("/status")).isEqualTo("open");
         awaitMail("ben@team.test", reference, 1);
         awaitMail("anna@team.test", reference, 1);
-        assertThat(Mails.text(awaitMail("careful@example.org", reference, 2).get(1))).contains("check me first");
+        byte[] received = awaitMail("careful@example.org", reference, 2).get(1);
+        assertThat(Mails.text(received)).contains("check me first");
+        assertThat(Mails.header(received, "Auto-Submitted")).isEqualTo("auto-generated");
+    }
+
+    @Test
+    void theAcknowledgementOfACaseOpenedByMailAnswersThatMail_evenOnceConfirmed() {
+        Response opened = receive("""
+                From: Mailed In <mailed-in@example.org>
+                To: %s
+                Subject: The printer
+                Message-ID: <mailed-in-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                The printer jams.
+                """.formatted(MailServers.SUPPORT));
+        String reference = api.get("/case/" + opened.at("/case")).at("/reference");
+        byte[] received = awaitMail("mailed-in@example.org", reference, 1).get(0);
+        assertThat(Mails.text(received)).contains("The printer jams.");
+        assertThat(Mails.header(received, "Auto-Submitted")).isEqualTo("auto-replied");
+
+        // confirmed by a reply: still the answer to the mail that opened it
+        api.post("/config", "[{\"caseConfirmation\": true}]");
+        Response pending = receive("""
+                From: Mailed Pending <mailed-pending@example.org>
+                To: %s
+                Subject: The fax
+                Message-ID: <mailed-pending-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                The fax jams.
+                """.formatted(MailServers.SUPPORT));
+        String pendingReference = api.get("/case/" + pending.at("/case")).at("/reference");
+        byte[] confirmation = awaitMail("mailed-pending@example.org", pendingReference, 1).get(0);
+        assertThat(Mails.header(confirmation, "Auto-Submitted")).isEqualTo("auto-generated");
+        assertThat(receive("""
+                From: Mailed Pending <mailed-pending@example.org>
+                To: %s
+                Subject: Re: %s
+                Message-ID: <mailed-pending-2@example.org>
+                In-Reply-To: <%s>
+                Content-Type: text/plain; charset=UTF-8
+
+                Yes, that was me.
+                """.formatted(MailServers.SUPPORT, Mails.header(confirmation, "Subject"), messageId(confirmation)))
+                .at("/outcome")).isEqualTo("posted");
+        byte[] acknowledged = awaitMail("mailed-pending@example.org", pendingReference, 2).get(1);
+        assertThat(Mails.text(acknowledged)).contains("The fax jams.");
+        assertThat(Mails.header(acknowledged, "Auto-Submitted")).isEqualTo("auto-replied");
     }
 
     @Test

@@ -156,8 +156,9 @@ public final class MailComposer {
                         String.join(" ", references.stream().map(id -> "<" + id + ">").toList())));
             }
             message.setSubject(subject, CHARSET);
-            if (mail.kind().autoSubmittedValue() != null) {
-                message.setHeader("Auto-Submitted", mail.kind().autoSubmittedValue());
+            String autoSubmitted = mail.kind().autoSubmittedValue(mail.caseOpenedByMail());
+            if (autoSubmitted != null) {
+                message.setHeader("Auto-Submitted", autoSubmitted);
             }
             message.setHeader("X-Auto-Response-Suppress", "All");
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What an outgoing mail is about; decides its template, its From and its {@code Auto-Submitted} (RFC 3834):
- * {@code auto-replied} for the automatic answers to what someone sent us, {@code auto-generated} for the other
+ * {@code auto-replied} for the automatic answers to a mail someone sent us, {@code auto-generated} for the other
  * mails nobody wrote, none for messages a person wrote.
  */
 public enum MailKind {
@@ -13,9 +13,10 @@ public enum MailKind {
     CONFIRMATION_REQUEST(false, AutoSubmitted.GENERATED),
     /**
      * To the creator: the acknowledgement of their case with a copy of their first message and the reference. Nobody
-     * wrote it, so it comes from the support name, and it answers what they sent.
+     * wrote it, so it comes from the support name; it answers the mail that opened the case, and of a case opened
+     * over HTTP there was no mail to answer.
      */
-    CASE_RECEIVED(false, AutoSubmitted.REPLIED),
+    CASE_RECEIVED(false, AutoSubmitted.REPLIED, AutoSubmitted.GENERATED),
     /** To a team member: a new case with the customer's first message (from the creator, but auto-generated). */
     NEW_CASE(true, AutoSubmitted.GENERATED),
     /** A new message in a case, relayed from its author. */
@@ -39,11 +40,17 @@ public enum MailKind {
     }
 
     private final boolean fromAuthor;
-    private final AutoSubmitted autoSubmitted;
+    private final AutoSubmitted ofCaseOpenedByMail;
+    private final AutoSubmitted ofCaseOpenedOtherwise;
 
     MailKind(boolean fromAuthor, AutoSubmitted autoSubmitted) {
+        this(fromAuthor, autoSubmitted, autoSubmitted);
+    }
+
+    MailKind(boolean fromAuthor, AutoSubmitted ofCaseOpenedByMail, AutoSubmitted ofCaseOpenedOtherwise) {
         this.fromAuthor = fromAuthor;
-        this.autoSubmitted = autoSubmitted;
+        this.ofCaseOpenedByMail = ofCaseOpenedByMail;
+        this.ofCaseOpenedOtherwise = ofCaseOpenedOtherwise;
     }
 
     /**
@@ -54,9 +61,12 @@ public enum MailKind {
         return fromAuthor;
     }
 
-    /** The value of its {@code Auto-Submitted} header, {@code auto-generated} or {@code auto-replied}; null: none. */
-    public String autoSubmittedValue() {
-        return autoSubmitted.value;
+    /**
+     * The value of its {@code Auto-Submitted} header, {@code auto-generated} or {@code auto-replied}; null: none. Only
+     * an answer to the mail that opened the case depends on whether one did.
+     */
+    public String autoSubmittedValue(boolean caseOpenedByMail) {
+        return (caseOpenedByMail ? ofCaseOpenedByMail : ofCaseOpenedOtherwise).value;
     }
 
     /** The base name of its templates, e.g. {@code closed-case-refusal} for {@code closed-case-refusal.txt.mustache}. */

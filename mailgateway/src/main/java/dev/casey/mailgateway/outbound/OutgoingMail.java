@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param replyTo       a plus-address of the support address to put in {@code Reply-To}, or null
  * @param attachments   what was attached to the message ({@code body}), listed below it and, where they say so,
  *                      carried along; null means none
+ * @param caseOpenedByMail whether a mail opened the case, which the acknowledgement (CASE_RECEIVED) then answers;
+ *                      false in the other kinds, whose {@code Auto-Submitted} it does not change
  */
 public record OutgoingMail(
         MailKind kind,
@@ -47,7 +49,8 @@ public record OutgoingMail(
         String confirmCode,
         String reason,
         String replyTo,
-        List<Attachment> attachments) {
+        List<Attachment> attachments,
+        boolean caseOpenedByMail) {
 
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*");
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+", Pattern.CASE_INSENSITIVE);
@@ -105,7 +108,7 @@ public record OutgoingMail(
         return new Builder().kind(kind).messageId(messageId).inReplyTo(inReplyTo).references(references).date(date)
                 .recipient(recipient).authorName(authorName).caseReference(caseReference).caseSubject(caseSubject)
                 .body(body).history(history).confirmUrl(confirmUrl).confirmCode(confirmCode).reason(reason)
-                .replyTo(replyTo).attachments(attachments);
+                .replyTo(replyTo).attachments(attachments).caseOpenedByMail(caseOpenedByMail);
     }
 
     /**
@@ -171,6 +174,7 @@ public record OutgoingMail(
         private String reason;
         private String replyTo;
         private List<Attachment> attachments = new ArrayList<>();
+        private boolean caseOpenedByMail;
 
         private Builder() {
         }
@@ -193,12 +197,13 @@ public record OutgoingMail(
         public Builder reason(String reason) { this.reason = reason; return this; }
         public Builder replyTo(String replyTo) { this.replyTo = replyTo; return this; }
         public Builder attachments(List<Attachment> attachments) { this.attachments = new ArrayList<>(attachments); return this; }
+        public Builder caseOpenedByMail(boolean caseOpenedByMail) { this.caseOpenedByMail = caseOpenedByMail; return this; }
 
         /** The mail; IllegalArgumentException (or NPE) when something is missing or invalid. */
         public OutgoingMail build() {
             return new OutgoingMail(kind, messageId, inReplyTo, references, date, recipient, authorName,
                     caseReference, caseSubject, body, history,
-                    confirmUrl, confirmCode, reason, replyTo, attachments);
+                    confirmUrl, confirmCode, reason, replyTo, attachments, caseOpenedByMail);
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.TeamRemindedEvent;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.Source;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.ProcessingGroups;
 import dev.casey.mailgateway.cases.MailDirectory;
@@ -27,10 +28,12 @@ import dev.casey.mailgateway.outbound.MailKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,11 +51,13 @@ class CaseMail {
     private final MailDirectory directory;
     private final MailPlanner planner;
     private final MailSettings settings;
+    private final EventStore events;
 
-    CaseMail(MailDirectory directory, MailPlanner planner, MailSettings settings) {
+    CaseMail(MailDirectory directory, MailPlanner planner, MailSettings settings, EventStore events) {
         this.directory = directory;
         this.planner = planner;
         this.settings = settings;
+        this.events = events;
     }
 
     @EventHandler
@@ -90,7 +95,7 @@ class CaseMail {
     @EventHandler
     void on(CaseConfirmedEvent event, EventMessage<?> message, @Timestamp Instant at) {
         directory.statusChanged(event.caseId(), CaseStatus.OPEN);
-        sendInitialToCreator(event.caseId(), message.getIdentifier(), at);
+        sendInitialToCreator(event.caseId(), () -> openedByMail(event.caseId()), message.getIdentifier(), at);
     }
 
     @EventHandler
@@ -101,7 +106,8 @@ class CaseMail {
         MailDirectory.CaseInfo kase = kase(event.caseId());
         if (event.initial()) {
             if (kase.status() == CaseStatus.OPEN) {
-                sendInitialToCreator(event.caseId(), message.getIdentifier(), at);
+                // the first message came as the case did
+                sendInitialToCreator(event.caseId(), () -> event.source() == Source.MAIL, message.getIdentifier(), at);
             }
             return;
         }
@@ -175,12 +181,22 @@ class CaseMail {
         directory.statusChanged(event.caseId(), CaseStatus.OPEN);
     }
 
-    private void sendInitialToCreator(UUID caseId, String cause, Instant at) {
+    private void sendInitialToCreator(UUID caseId, BooleanSupplier openedByMail, String cause, Instant at) {
         if (!settings.current().bool(Setting.CASE_SEND_INITIAL)) {
             return;
         }
         planner.write(kase(caseId), directory.creator(caseId),
-                MailPlanner.Letter.about(MailKind.CASE_RECEIVED, directory.firstMessage(caseId)), cause, at);
+                MailPlanner.Letter.received(directory.firstMessage(caseId), openedByMail.getAsBoolean()), cause, at);
+    }
+
+    /**
+     * Whether a mail opened the case, as its opening event says: the directory does not keep it, and a case confirmed
+     * later (by link or by reply) is acknowledged only then. Read from the first event on, never from a snapshot.
+     */
+    private boolean openedByMail(UUID caseId) {
+        return events.readEvents(caseId.toString(), 0).asStream().findFirst()
+                .map(first -> first.getPayload() instanceof CaseOpenedEvent opened && opened.source() == Source.MAIL)
+                .orElse(false);
     }
 
     private MailDirectory.CaseInfo kase(UUID caseId) {

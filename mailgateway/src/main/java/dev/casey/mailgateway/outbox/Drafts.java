@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,7 +47,13 @@ class Drafts {
         Draft draft = JSON.readValue(json, Draft.class);
         MailComposer composer = last.updateAndGet(known -> known != null && known.identity().equals(draft.sender())
                 ? known : composers.apply(draft.sender()));
-        boolean queuedBeforeMasking = !JSON.readTree(json).path("mail").path("recipient").has("team");
-        return composer.compose(queuedBeforeMasking ? draft.mail().withAddressesCut() : draft.mail());
+        JsonNode stored = JSON.readTree(json).path("mail");
+        OutgoingMail mail = draft.mail();
+        if (!stored.has("caseOpenedByMail")) {
+            // queued before the acknowledgement knew how its case was opened: composed as then, as an answer to a mail
+            mail = mail.toBuilder().caseOpenedByMail(true).build();
+        }
+        boolean queuedBeforeMasking = !stored.path("recipient").has("team");
+        return composer.compose(queuedBeforeMasking ? mail.withAddressesCut() : mail);
     }
 }

@@ -50,8 +50,16 @@ public class MailPlanner {
         this.settings = settings;
     }
 
-    /** What to write: the kind of mail and, for a message, the message. */
-    public record Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason) {
+    /**
+     * What to write: the kind of mail and, for a message, the message; for the acknowledgement of a case, whether a
+     * mail opened it (see {@link OutgoingMail#caseOpenedByMail()}).
+     */
+    public record Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason,
+                         boolean caseOpenedByMail) {
+
+        public Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason) {
+            this(kind, message, confirmCode, reason, false);
+        }
 
         public static Letter of(MailKind kind) {
             return new Letter(kind, null, null, null);
@@ -59,6 +67,11 @@ public class MailPlanner {
 
         public static Letter about(MailKind kind, MailDirectory.PostedMessage message) {
             return new Letter(kind, message, null, null);
+        }
+
+        /** The acknowledgement of a case to its creator, quoting its first message. */
+        public static Letter received(MailDirectory.PostedMessage first, boolean caseOpenedByMail) {
+            return new Letter(MailKind.CASE_RECEIVED, first, null, null, caseOpenedByMail);
         }
     }
 
@@ -97,7 +110,8 @@ public class MailPlanner {
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
                 letter.confirmCode(), letter.reason(),
                 current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null,
-                attachments(letter, to, team, current, shown));
+                attachments(letter, to, team, current, shown),
+                letter.caseOpenedByMail());
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null

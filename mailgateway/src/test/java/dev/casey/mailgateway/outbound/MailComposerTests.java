@@ -87,7 +87,7 @@ class MailComposerTests {
         @ParameterizedTest(name = "{0}")
         @CsvSource(delimiter = '|', textBlock = """
                 CONFIRMATION_REQUEST | "Acme Support" <support@example.com>             | "Some User" <some.user@other.tld> | auto-generated
-                CASE_RECEIVED        | "Acme Support" <support@example.com>             | "Some User" <some.user@other.tld> | auto-replied
+                CASE_RECEIVED        | "Acme Support" <support@example.com>             | "Some User" <some.user@other.tld> | auto-generated
                 NEW_CASE             | "Some User via Acme Support" <support@example.com> | "Some User" <some.user@other.tld> | auto-generated
                 MESSAGE              | "Ben Foo via Acme Support" <support@example.com>   | "Some User" <some.user@other.tld> |
                 REMINDER             | "Acme Support" <support@example.com>             | "Ben Foo" <ben@domain.tld>        | auto-generated
@@ -110,6 +110,24 @@ class MailComposerTests {
             assertThat(header(m, "Message-ID")).isEqualTo("<" + ID + ">");
             assertThat(headerNames(m)).doesNotContain("Sender", "Cc", "Bcc", "Return-Path", "Reply-To");
             assertThat(composed.messageId()).isEqualTo(ID);
+        }
+
+        @Test
+        void givenTheAcknowledgementOfACaseOpenedByMail_whenComposed_thenItIsAnAutomaticReplyToThatMail()
+                throws Exception {
+            MimeMessage m = composeAndParse(mail(MailKind.CASE_RECEIVED).caseOpenedByMail(true).build());
+
+            assertThat(header(m, "Auto-Submitted")).isEqualTo("auto-replied");
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = MailKind.class, mode = EnumSource.Mode.EXCLUDE, names = "CASE_RECEIVED")
+        void givenAnyOtherKind_whenItsCaseWasOpenedByMail_thenItsAutoSubmittedIsTheSame(MailKind kind)
+                throws Exception {
+            MimeMessage byMail = composeAndParse(mail(kind).caseOpenedByMail(true).build());
+            MimeMessage otherwise = composeAndParse(mail(kind).build());
+
+            assertThat(byMail.getHeader("Auto-Submitted")).isEqualTo(otherwise.getHeader("Auto-Submitted"));
         }
 
         @ParameterizedTest

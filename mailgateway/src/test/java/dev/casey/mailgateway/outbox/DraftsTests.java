@@ -67,6 +67,26 @@ class DraftsTests {
     }
 
     @Test
+    void givenAnAcknowledgementQueuedBeforeItKnewHowItsCaseWasOpened_whenComposed_thenItIsComposedAsThen() {
+        OutgoingMail received = OutgoingMail.builder(MailKind.CASE_RECEIVED)
+                .messageId("casey.aaaaaaaaaaaaaaaaaaaaaaaaaa@casey.test").date(Instant.parse("2026-12-02T12:00:00Z"))
+                .caseReference("K7QM-4XPD").caseSubject("I found a bug").authorName("Some User").body("There is a bug")
+                .recipient("Some User", "some.user@other.tld").build();
+        String json = Drafts.json(new Drafts.Draft(MailIdentity.of("support@casey.test", "Support"), received));
+        String old = json.replace(",\"caseOpenedByMail\":false", "");
+
+        assertThat(old).doesNotContain("caseOpenedByMail");
+        assertThat(autoSubmitted(drafts.compose(old))).isEqualTo("auto-replied");
+        assertThat(autoSubmitted(drafts.compose(json))).isEqualTo("auto-generated");
+    }
+
+    private static String autoSubmitted(ComposedMail composed) {
+        return new String(composed.raw(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("Auto-Submitted: ")).findFirst().orElseThrow()
+                .substring("Auto-Submitted: ".length());
+    }
+
+    @Test
     void givenADraftQueuedBeforeSubjectsWereMasked_whenComposed_thenAddressesAreCutFromSubjectAndNamesAsThen() {
         // drafted before the planner masked team addresses in subjects and names: the composer then cut them all
         OutgoingMail mail = closed().caseSubject("Ask ben@team.test").recipient("Some User", "some.user@other.tld")
