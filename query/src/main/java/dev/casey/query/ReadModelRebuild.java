@@ -268,8 +268,9 @@ public class ReadModelRebuild {
         phase("personViews");
         List<String> personIds = new ArrayList<>();
         Long personEvents = transactions.execute(tx -> {
-            jdbc.execute("LOCK TABLE person_view IN SHARE ROW EXCLUSIVE MODE");
+            jdbc.execute("LOCK TABLE person_view, person_view_address IN SHARE ROW EXCLUSIVE MODE");
             jdbc.update("DELETE FROM person_view");
+            jdbc.update("DELETE FROM person_view_address");
             personIds.addAll(aggregates("Person"));
             long read = 0;
             for (String personId : personIds) {

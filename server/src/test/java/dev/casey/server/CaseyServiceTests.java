@@ -290,6 +290,30 @@ class CaseyServiceTests extends ServiceTest {
         assertProblem(api.patch("/persons/" + UUID.randomUUID(), "{\"name\": \"x\"}"), 404, "PERSON_NOT_FOUND", null);
     }
 
+    @Test
+    void casesJoinedBeforeRegisteringAreThePersonsWhoRegisteredTheAddressFirst_underAnyAddressTheyHaveSince() {
+        String early = "early." + unique() + "@other.tld";
+        String before = api.openCase("Early", early, "Before registering", "hi").at("/uuid");
+        String person = api.person("Early", early, false);
+        assertThat(uuids(api.get("/persons/" + person + "/cases"))).containsExactly(before);
+        assertThat(api.patch("/persons/" + person, "{\"email\": \"early.new." + unique() + "@other.tld\"}").status())
+                .isEqualTo(200);
+        assertThat(uuids(api.get("/persons/" + person + "/cases"))).containsExactly(before);
+        // the old address, taken up again by someone unregistered, then registered by another: theirs from then on
+        String after = api.openCase("Later", early, "After she moved", "hi").at("/uuid");
+        String next = api.person("Next", early, false);
+        assertThat(uuids(api.get("/persons/" + next + "/cases"))).containsExactly(after);
+        assertThat(uuids(api.get("/persons/" + person + "/cases"))).containsExactly(before);
+
+        assertThat(api.post("/admin/read-models/rebuild").status()).isEqualTo(200);
+        assertThat(uuids(api.get("/persons/" + person + "/cases"))).containsExactly(before);
+        assertThat(uuids(api.get("/persons/" + next + "/cases"))).containsExactly(after);
+        // kept before participants had a time: as then, the current address's (until a rebuild gives them one)
+        jdbc.update("UPDATE case_view_participant SET joined_at = NULL WHERE case_id = ?::uuid", before);
+        assertThat(uuids(api.get("/persons/" + next + "/cases"))).containsExactlyInAnyOrder(before, after);
+        assertThat(uuids(api.get("/persons/" + person + "/cases"))).isEmpty();
+    }
+
     private static String participantPersonBackfill() throws java.io.IOException {
         try (var migration = CaseyServiceTests.class.getResourceAsStream(
                 "/db/migration/query/V20261202_1400__case_view_participant_person.sql")) {

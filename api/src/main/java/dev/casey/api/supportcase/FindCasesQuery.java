@@ -3,8 +3,9 @@ package dev.casey.api.supportcase;
 import java.util.UUID;
 
 /**
- * Lists cases; every filter is optional. participant matches a participant's e-mail, or with personId also whatever
- * address that registered person took part under; text searches subjects and message bodies. Answered with a
+ * Lists cases; every filter is optional. participant matches a participant's e-mail; with personId, the cases of that
+ * registered person under any address, and of whoever joined unregistered under an address the person was the first
+ * to take up after (participant their current address); text searches subjects and message bodies. Answered with a
  * {@link CasePage}.
  */
 public record FindCasesQuery(CaseStatus status, String category, String tag, String participant, UUID personId,

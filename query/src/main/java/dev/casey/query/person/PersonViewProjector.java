@@ -1,17 +1,23 @@
 package dev.casey.query.person;
 
+import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.person.PersonRegisteredEvent;
 import dev.casey.api.person.PersonRetiredFromTeamEvent;
 import dev.casey.api.person.PersonUpdatedEvent;
 import dev.casey.query.ProcessingGroups;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Keeps {@code person_view} in step with person events. */
+/**
+ * Keeps {@code person_view} in step with person events, and {@code person_view_address}: every address a person took
+ * up, and when (to the millisecond, as the event store keeps it: a rebuild writes the same).
+ */
 @Component
 @ProcessingGroup(ProcessingGroups.PERSON_VIEW)
 class PersonViewProjector {
@@ -28,6 +34,7 @@ class PersonViewProjector {
                 INSERT INTO person_view (person_id, name, email, team, retired, registered_at, updated_at)
                 VALUES (?, ?, ?, ?, FALSE, ?, ?) ON CONFLICT (person_id) DO NOTHING""",
                 event.personId(), event.name(), event.email(), event.team(), Timestamp.from(at), Timestamp.from(at));
+        tookUp(event.personId(), event.email(), at);
     }
 
     @EventHandler
@@ -37,6 +44,18 @@ class PersonViewProjector {
                        updated_at = ?
                  WHERE person_id = ?""",
                 event.name(), event.email(), event.team(), event.team(), Timestamp.from(at), event.personId());
+        tookUp(event.personId(), event.email(), at);
+    }
+
+    /** The person holds this address from now on, unless they held it already. */
+    private void tookUp(UUID personId, String email, Instant at) {
+        String key = EmailAddresses.key(email);
+        jdbc.update("""
+                INSERT INTO person_view_address (person_id, email_key, held_from)
+                SELECT ?, ?, ? WHERE ? IS DISTINCT FROM (SELECT email_key FROM person_view_address WHERE person_id = ?
+                                                         ORDER BY held_from DESC LIMIT 1)
+                ON CONFLICT DO NOTHING""",
+                personId, key, Timestamp.from(at.truncatedTo(ChronoUnit.MILLIS)), key, personId);
     }
 
     @EventHandler

@@ -8,6 +8,7 @@ import dev.casey.api.supportcase.MessageView;
 import dev.casey.query.Documents;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -110,7 +111,8 @@ class CaseViewRepository {
             insertTags(List.of(next));
         }
         if (!was.participants().equals(next.participants())) {
-            jdbc.update("DELETE FROM case_view_participant WHERE case_id = ?", next.uuid());
+            // those who took part already keep their rows as they are: their first messages, which say when they
+            // joined, are not among the messages added since
             insertParticipants(List.of(next));
         }
     }
@@ -175,10 +177,24 @@ class CaseViewRepository {
     }
 
     private void insertParticipants(List<CaseView> views) {
-        jdbc.batchUpdate("INSERT INTO case_view_participant (case_id, email_key, person_id) VALUES (?, ?, ?)"
-                        + " ON CONFLICT DO NOTHING",
+        jdbc.batchUpdate("""
+                INSERT INTO case_view_participant (case_id, email_key, person_id, joined_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (case_id, email_key) DO UPDATE SET person_id = EXCLUDED.person_id""",
                 views.stream().flatMap(v -> v.participants().stream()
-                        .map(p -> new Object[] {v.uuid(), EmailAddresses.key(p.email()), p.personId()})).toList());
+                        .map(p -> new Object[] {v.uuid(), EmailAddresses.key(p.email()), p.personId(),
+                                joinedAt(v, EmailAddresses.key(p.email()))})).toList());
+    }
+
+    /**
+     * When someone joined the case: the creator when it was opened, anyone else with their first message (posting
+     * is how one joins); null when that message is not among the view's (not one added since the view was stored).
+     */
+    private static Timestamp joinedAt(CaseView view, String key) {
+        if (EmailAddresses.key(view.creator().email()).equals(key)) {
+            return ts(view.openedAt());
+        }
+        return view.messages().stream().filter(m -> EmailAddresses.key(m.author().email()).equals(key))
+                .map(MessageView::postedAt).min(Comparator.naturalOrder()).map(CaseViewRepository::ts).orElse(null);
     }
 
     private static String[] uuids(List<UUID> caseIds) {
@@ -277,11 +293,19 @@ class CaseViewRepository {
                 args.add(q.tag());
             }
             if (q.personId() != null) {
-                // their address alone counts where no person was known: one who held it before them is not them
-                conditions.add("EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id"
-                        + " AND (p.person_id = ? OR (p.email_key = ? AND p.person_id IS NULL)))");
+                // one who joined unregistered is whoever took up the address first after that, under any address
+                // they have since: not one who held it before, nor one who takes it up after them. One who joined
+                // before joining times were kept is the address's current holder, as then
+                conditions.add("""
+                        EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id AND (p.person_id = ?
+                            OR (p.person_id IS NULL AND p.joined_at IS NULL AND p.email_key = ?)
+                            OR (p.person_id IS NULL AND EXISTS (SELECT 1 FROM person_view_address a
+                                 WHERE a.person_id = ? AND a.email_key = p.email_key AND a.held_from >= p.joined_at
+                                   AND NOT EXISTS (SELECT 1 FROM person_view_address o WHERE o.email_key = p.email_key
+                                                    AND o.held_from >= p.joined_at AND o.held_from < a.held_from)))))""");
                 args.add(q.personId());
                 args.add(q.participant() == null ? "" : EmailAddresses.key(q.participant()));
+                args.add(q.personId());
             } else if (q.participant() != null) {
                 conditions.add("EXISTS (SELECT 1 FROM case_view_participant p WHERE p.case_id = c.case_id AND p.email_key = ?)");
                 args.add(EmailAddresses.key(q.participant()));
