@@ -1093,7 +1093,7 @@ class CaseyServiceTests extends ServiceTest {
                 {"mailAttachmentMaxBytes", "1073741825", "1073741824 (1 GiB)"},
                 {"mailRateLimit", "0", "from 1 to 1000000"},
                 {"mailFormSenders", "[\"forms@site.test\", \"not an address\"]", "a list of at most 100 e-mail"},
-                {"mailSendAttachmentMaxBytes", "67108865", "67108864"},
+                {"mailSendAttachmentMaxBytes", "26214401", "26214400"},
                 {"teamInviteCount", "-1", "from 0 to 10000"}};
         for (String[] value : refused) {
             Response answer = api.post("/config", "[{\"" + value[0] + "\": " + value[1] + "}]");

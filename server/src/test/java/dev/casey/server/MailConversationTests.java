@@ -596,6 +596,10 @@ class MailConversationTests extends ServiceTest {
                 Content-Transfer-Encoding: base64
 
                 bGluZSAxCmxpbmUgMgo=
+                --m1
+                Content-Type: application/octet-stream; name="empty.bin"
+                Content-Disposition: attachment; filename="empty.bin"
+
                 --m1--
                 """.formatted(MailServers.SUPPORT));
         await().atMost(PATIENCE).until(() -> api.get("/cases?participant=files@example.org").json()
@@ -614,7 +618,7 @@ class MailConversationTests extends ServiceTest {
         byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
         assertThat(Mails.text(toBen).replace("\r\n", "\n"))
                 .contains("Attached to this message:\n- server lög.txt (14 bytes)\n");
-        assertThat(Mails.attachments(toBen)).containsOnlyKeys("server lög.txt");
+        assertThat(Mails.attachments(toBen)).containsOnlyKeys("server lög.txt", "empty.bin");
         assertThat(Mails.attachments(toBen).get("server lög.txt")).asString(StandardCharsets.UTF_8)
                 .isEqualTo("line 1\nline 2\n");
         // …and to the customer of a team member's
@@ -638,6 +642,17 @@ class MailConversationTests extends ServiceTest {
 
                 bGluZSAxCmxpbmUgMgo=
                 --m2
+                Content-Type: text/plain; name="trace.log"
+                Content-Disposition: attachment; filename="trace.log"
+
+                12:00 login as BEN@TEAM.TEST failed
+                --m2
+                Content-Type: application/pkcs7-signature; name="smime.p7s"
+                Content-Disposition: attachment; filename="smime.p7s"
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m2
                 Content-Type: text/x-vcard; name="Ben Foo.vcf"
                 Content-Disposition: attachment; filename="Ben Foo.vcf"
 
@@ -650,9 +665,10 @@ class MailConversationTests extends ServiceTest {
                 """.formatted(MailServers.SUPPORT, reference, messageId(toBen)));
         byte[] answer = awaitMail("files@example.org", reference, 2).get(1);
         assertThat(Mails.text(answer).replace("\r\n", "\n")).contains("Here is a fix.")
-                .contains("Attached to this message:\n- fix.patch (14 bytes)\n- Ben Foo.vcf (")
-                .contains(" not in this e-mail: kept with the case)\n");
-        // a team member's contact card (or attached mail, or invitation) would give their address away: only listed
+                .contains("Attached to this message:\n- fix.patch (14 bytes)\n- trace.log (")
+                .contains("- smime.p7s (14 bytes, not in this e-mail: kept with the case)\n- Ben Foo.vcf (");
+        // a team member's file naming a team address, their signature, contact card (or attached mail, or
+        // invitation) would give their address away: only listed
         assertThat(Mails.attachments(answer)).containsOnlyKeys("fix.patch");
         assertThat(Mails.attachments(answer).get("fix.patch")).asString(StandardCharsets.UTF_8)
                 .isEqualTo("line 1\nline 2\n");
@@ -836,6 +852,42 @@ class MailConversationTests extends ServiceTest {
         assertThat(failuresRecorded.get()).isPositive();
         assertThat(failuresCommitted.get()).as("failure records committed by their own transaction")
                 .isEqualTo(failuresRecorded.get());
+    }
+
+    @Test
+    void aMailTooLargeForTheSmtpServerGoesListingItsAttachments() throws Exception {
+        byte[] file = new byte[300_000];
+        new java.util.Random(5).nextBytes(file);
+        sendingTo(ScriptedSmtpServer.acceptingUpTo(200_000), () -> {
+            Response opened = receive("""
+                    From: Big File <big-file@example.org>
+                    To: %s
+                    Subject: A large screenshot
+                    Message-ID: <big-file-1@example.org>
+                    MIME-Version: 1.0
+                    Content-Type: multipart/mixed; boundary="b1"
+
+                    --b1
+                    Content-Type: text/plain; charset=UTF-8
+
+                    Too large for your server.
+                    --b1
+                    Content-Type: image/png; name="screen.png"
+                    Content-Disposition: attachment; filename="screen.png"
+                    Content-Transfer-Encoding: base64
+
+                    %s
+                    --b1--
+                    """.formatted(MailServers.SUPPORT, java.util.Base64.getMimeEncoder().encodeToString(file)
+                    .replace("\r\n", "\n")));
+            String uuid = opened.at("/case");
+            await().atMost(PATIENCE).until(() -> api.get("/case/" + uuid).json().get("messages").get(0)
+                    .get("deliveries").findValuesAsString("state").stream().allMatch("sent"::equals));
+            assertThat(jdbc.queryForList("SELECT convert_from(raw, 'SQL_ASCII') FROM mail_outbox WHERE case_id = ?::uuid"
+                    + " AND recipient LIKE '%@team.test'", String.class, uuid)).hasSize(2).allSatisfy(raw -> assertThat(raw)
+                    .contains("screen.png (293.0 KiB, not in this e-mail: kept with the case)")
+                    .doesNotContain("X-Casey-Attachment-Content"));
+        });
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An SMTP server on loopback that answers as the test needs where GreenMail cannot: one that refuses every
  * recipient for good (550), as a real one does for a dead address, one that takes a mail only once another
  * connection is sending one at the same time, which only a client delivering side by side gets past, and one
- * that hangs up after every mail, as a server does with connections it finds idle. Each counts the connections
+ * that hangs up after every mail, as a server does with connections it finds idle, and one that refuses mails over a
+ * size. Each counts the connections
  * and the checks ({@code NOOP}, {@code RSET}) it was sent.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
@@ -26,6 +27,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** Opened by the second mail that is being sent at the same time as another; null: no waiting. */
     private final CountDownLatch together;
     private final boolean hangUpAfterMail;
+    /** Mails larger than this are refused (552 5.3.4); 0: no limit. */
+    private final int maxBytes;
+    private final java.util.List<String> mails = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger checks = new AtomicInteger();
     private final AtomicInteger sending = new AtomicInteger();
@@ -33,9 +37,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
 
     private ScriptedSmtpServer(boolean refuseRecipients, CountDownLatch together, boolean hangUpAfterMail) {
+        this(refuseRecipients, together, hangUpAfterMail, 0);
+    }
+
+    private ScriptedSmtpServer(boolean refuseRecipients, CountDownLatch together, boolean hangUpAfterMail,
+                               int maxBytes) {
         this.refuseRecipients = refuseRecipients;
         this.together = together;
         this.hangUpAfterMail = hangUpAfterMail;
+        this.maxBytes = maxBytes;
         try {
             socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -64,6 +74,16 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** Holds each mail's final answer until two mails are being sent at once (at most 10 s, then 451: try later). */
     static ScriptedSmtpServer acceptingTwoAtOnce() {
         return new ScriptedSmtpServer(false, new CountDownLatch(2), false);
+    }
+
+    /** Takes mails up to {@code maxBytes} and keeps them; refuses larger ones as too large (552 5.3.4). */
+    static ScriptedSmtpServer acceptingUpTo(int maxBytes) {
+        return new ScriptedSmtpServer(false, null, false, maxBytes);
+    }
+
+    /** The mails taken by a server with a size limit, as received. */
+    java.util.List<String> mails() {
+        return mails;
     }
 
     int port() {
@@ -126,8 +146,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         ? "550 5.1.1 <" + line.replaceAll(".*<|>.*", "") + ">: no such user" : "250 OK");
                 case "DATA" -> {
                     say(out, "354 go ahead");
+                    StringBuilder mail = new StringBuilder();
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        // the mail itself does not matter here
+                        if (maxBytes > 0 && mail.length() <= maxBytes) {
+                            mail.append(line).append("\r\n");
+                        }
+                    }
+                    if (maxBytes > 0 && mail.length() > maxBytes) {
+                        say(out, "552 5.3.4 Message size exceeds fixed maximum message size");
+                        continue;
+                    }
+                    if (maxBytes > 0) {
+                        mails.add(mail.toString());
                     }
                     say(out, data());
                     if (hangUpAfterMail) {

@@ -44,9 +44,9 @@ public enum Setting {
             SettingRule.bytesBetween(Limits.SIZE_FLOOR, Limits.SIZE_LIMIT)),
     MAIL_ATTACHMENT_MAX_BYTES("mailAttachmentMaxBytes", Type.INTEGER, 25 * 1024 * 1024,
             SettingRule.bytesBetween(0, Limits.SIZE_LIMIT)),
-    // an outgoing mail is assembled in memory, by up to four senders at once: kept well below the heap
+    // counted as sent (base64): 10 MiB passes the common 10 MB limit of mail servers; 25 MiB is where large ones end
     MAIL_SEND_ATTACHMENT_MAX_BYTES("mailSendAttachmentMaxBytes", Type.INTEGER, 10 * 1024 * 1024,
-            SettingRule.bytesBetween(0, 64 * 1024 * 1024)),
+            SettingRule.bytesBetween(0, 25 * 1024 * 1024)),
     MAIN_DOMAIN("mainDomain", Type.STRING, null, SettingRule.domainName()),
     // the seed's keys for the mail transport; SMTP and IMAP are the only ones there are
     SMTP_ADAPTER("smtpAdapter", Type.STRING, "smtp", SettingRule.oneOf("smtp")),

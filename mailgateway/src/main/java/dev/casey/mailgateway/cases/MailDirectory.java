@@ -9,9 +9,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -213,6 +217,24 @@ public class MailDirectory {
      * The addresses of everyone who is or was in the team, and the addresses they had before: never to be shown
      * outside it (an old signature or quote still carries a former one).
      */
+    /**
+     * Which of these attachments of the case hold one of the addresses in their bytes (as written, in lower or in
+     * upper case): a log, a patch or a signature of a team member's that would show a customer their address.
+     */
+    public Set<UUID> attachmentsNaming(UUID caseId, List<UUID> attachments, List<String> addresses) {
+        if (attachments.isEmpty() || addresses.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> written = new LinkedHashSet<>();
+        for (String address : addresses) {
+            written.addAll(List.of(address, address.toLowerCase(Locale.ROOT), address.toUpperCase(Locale.ROOT)));
+        }
+        return new HashSet<>(jdbc.queryForList("""
+                SELECT id FROM mail_attachment WHERE case_id = ? AND id = ANY(?) AND content IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM unnest(?::text[]) a WHERE position(convert_to(a, 'UTF8') IN content) > 0)""",
+                UUID.class, caseId, attachments.toArray(UUID[]::new), written.toArray(String[]::new)));
+    }
+
     public List<String> teamAddresses() {
         return jdbc.queryForList("""
                 SELECT email FROM mail_team m WHERE active

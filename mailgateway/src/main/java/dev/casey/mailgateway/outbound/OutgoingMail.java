@@ -103,6 +103,12 @@ public record OutgoingMail(
                 .build();
     }
 
+    /** The mail listing its attachments without carrying any. */
+    public OutgoingMail withAttachmentsListed() {
+        return toBuilder().attachments(attachments.stream().map(a -> new Attachment(a.filename(), a.contentType(),
+                a.size(), a.omitted(), null)).toList()).build();
+    }
+
     /** A builder holding this mail's values. */
     public Builder toBuilder() {
         return new Builder().kind(kind).messageId(messageId).inReplyTo(inReplyTo).references(references).date(date)

@@ -44,6 +44,11 @@ class Drafts {
 
     /** Composes a stored draft; IllegalArgumentException or IllegalStateException when it cannot be. */
     ComposedMail compose(String json) {
+        return compose(json, false);
+    }
+
+    /** Composes a stored draft; {@code listingOnly}: its attachments listed, none carried. */
+    ComposedMail compose(String json, boolean listingOnly) {
         Draft draft = JSON.readValue(json, Draft.class);
         MailComposer composer = last.updateAndGet(known -> known != null && known.identity().equals(draft.sender())
                 ? known : composers.apply(draft.sender()));
@@ -52,6 +57,9 @@ class Drafts {
         if (!stored.has("caseOpenedByMail")) {
             // queued before the acknowledgement knew how its case was opened: composed as then, as an answer to a mail
             mail = mail.toBuilder().caseOpenedByMail(true).build();
+        }
+        if (listingOnly) {
+            mail = mail.withAttachmentsListed();
         }
         boolean queuedBeforeMasking = !stored.path("recipient").has("team");
         return composer.compose(queuedBeforeMasking ? mail.withAddressesCut() : mail);

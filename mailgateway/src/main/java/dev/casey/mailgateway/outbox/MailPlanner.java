@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -34,10 +36,16 @@ public class MailPlanner {
 
     static final int QUOTED_MESSAGES = 5;
     static final int MAX_REFERENCES = 20;
-    /** Attachments made of addresses, by type or name: an attached mail, a contact card, an invitation. */
+    /**
+     * Attachments made of their sender's addresses, by type or name: an attached mail or its headers, a contact card,
+     * an invitation, a signature or key (S/MIME, OpenPGP: the certificate names the address), Outlook's TNEF.
+     */
     private static final Pattern ADDRESS_TYPES = Pattern.compile("\\s*(?:message/|text/(?:x-)?vcard|text/directory"
-            + "|text/(?:x-v)?calendar|application/(?:vcard|mbox|ics|vnd\\.ms-outlook))", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ADDRESS_FILES = Pattern.compile(".*\\.(?:eml|msg|mbox|vcf|vcard|ics|vcs)\\s*",
+            + "|text/(?:x-v)?calendar|text/rfc822-headers|application/(?:vcard|mbox|ics|vnd\\.ms-outlook"
+            + "|(?:x-)?pkcs7-(?:signature|mime|certificates)|pkix-cert|x-x509-ca-cert|pgp-(?:keys|signature|encrypted)"
+            + "|(?:vnd\\.)?ms-tnef))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADDRESS_FILES = Pattern.compile(
+            ".*(?:\\.(?:eml|msg|mbox|vcf|vcard|ics|vcs|p7s|p7m|p7c|cer|crt|pem|asc|sig|gpg|pgp|tnef)|winmail\\.dat)\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final MailDirectory directory;
@@ -110,7 +118,7 @@ public class MailPlanner {
                         ? "" : letter.confirmCode())).filter(url -> letter.confirmCode() != null).orElse(null),
                 letter.confirmCode(), letter.reason(),
                 current.bool(Setting.MAIL_PLUS_ADDRESSING) ? plusAddress(current.mailAddress(), messageId) : null,
-                attachments(letter, to, team, current, shown),
+                attachments(kase.caseId(), letter, to, team, current, shown),
                 letter.caseOpenedByMail());
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
@@ -121,31 +129,42 @@ public class MailPlanner {
 
     /**
      * The attachments of the letter's message: carried in a message or a new case to whoever did not write it, each
-     * that still fits into {@code mailSendAttachmentMaxBytes} with those before it; listed otherwise (and always in
-     * reminders, which follow a mail that carried them). To someone outside the team, a team member's mails, contact
-     * cards and invitations are only listed: they hold the addresses that texts relayed to customers have masked
-     * ({@code team}: the team's addresses when the recipient is outside it).
+     * that still fits into {@code mailSendAttachmentMaxBytes} with those before it, counted as sent (base64); listed
+     * otherwise (and always in reminders, which follow a mail that carried them). To someone outside the team, a team
+     * member's attachments that hold a team address are only listed, as are their mails, contact cards, invitations,
+     * signatures and keys: texts relayed to customers have those addresses masked ({@code team}: the team's
+     * addresses when the recipient is outside it, else none).
      */
-    private static List<OutgoingMail.Attachment> attachments(Letter letter, MailDirectory.Recipient to,
-                                                             List<String> team, Settings current,
-                                                             UnaryOperator<String> shown) {
+    private List<OutgoingMail.Attachment> attachments(UUID caseId, Letter letter, MailDirectory.Recipient to,
+                                                      List<String> team, Settings current,
+                                                      UnaryOperator<String> shown) {
         if (letter.message() == null) {
             return List.of();
         }
+        List<MailDirectory.Attachment> all = letter.message().attachments();
         String author = EmailAddresses.key(letter.message().authorEmail());
         boolean carrying = (letter.kind() == MailKind.MESSAGE || letter.kind() == MailKind.NEW_CASE)
                 && !EmailAddresses.key(to.email()).equals(author);
         boolean fromTeam = team.stream().map(EmailAddresses::key).anyMatch(author::equals);
-        long room = carrying ? current.integer(Setting.MAIL_SEND_ATTACHMENT_MAX_BYTES) : 0;
+        Set<UUID> namingTeam = !carrying || !fromTeam ? Set.of()
+                : perUnitOfWork("naming-team:" + letter.message().messageId(), () -> directory.attachmentsNaming(
+                        caseId, all.stream().map(MailDirectory.Attachment::id).filter(Objects::nonNull).toList(), team));
+        long room = current.integer(Setting.MAIL_SEND_ATTACHMENT_MAX_BYTES);
         List<OutgoingMail.Attachment> attachments = new ArrayList<>();
-        for (MailDirectory.Attachment a : letter.message().attachments()) {
-            boolean carried = a.id() != null && !a.omitted() && a.size() <= room
-                    && !(fromTeam && namesAddresses(a));
-            room -= carried ? a.size() : 0;
+        for (MailDirectory.Attachment a : all) {
+            boolean carried = carrying && a.id() != null && !a.omitted() && sent(a.size()) <= room
+                    && !(fromTeam && (namesAddresses(a) || namingTeam.contains(a.id())));
+            room -= carried ? sent(a.size()) : 0;
             attachments.add(new OutgoingMail.Attachment(shown.apply(a.filename()), a.contentType(), a.size(),
                     a.omitted(), carried ? a.id() : null));
         }
         return attachments;
+    }
+
+    /** Bytes of base64 with CRLF after every 76 characters. */
+    private static long sent(long size) {
+        long encoded = (size + 2) / 3 * 4;
+        return encoded + encoded / 76 * 2;
     }
 
     private static boolean namesAddresses(MailDirectory.Attachment attachment) {

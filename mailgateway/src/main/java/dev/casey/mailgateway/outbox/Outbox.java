@@ -80,6 +80,8 @@ public class Outbox {
     private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
             + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    /** What one read of an attachment's content holds (base64 of it is written out before the next). */
+    private static final int CONTENT_PART = 1024 * 1024;
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal signal;
@@ -238,19 +240,85 @@ public class Outbox {
         return pending;
     }
 
-    /** The bytes to send or hand to a relay: the composed mail with the content of the attachments it carries. */
-    public byte[] sendable(Entry mail) {
-        return CarriedAttachments.filled(mail.raw(), attachment -> {
-            List<byte[]> content = jdbc.query("SELECT content FROM mail_attachment WHERE id = ? AND case_id = ?",
-                    (rs, row) -> rs.getBytes(1), attachment, mail.caseId());
-            if (content.isEmpty() || content.get(0) == null) {
+    /**
+     * The mail composed again from its draft, listing its attachments without carrying them, and stored so (a server
+     * refused it for its size); the same mail when it has no draft (queued composed, before drafts).
+     */
+    Entry listingOnly(Entry mail) {
+        String draft = jdbc.queryForObject("SELECT draft FROM mail_outbox WHERE id = ?", String.class, mail.id());
+        if (draft == null) {
+            return mail;
+        }
+        ComposedMail listed = drafts.compose(draft, true);
+        Entry composed = new Entry(mail.id(), mail.caseId(), mail.kind(), mail.recipient(), mail.recipientName(),
+                mail.messageId(), listed.subject(), listed.headers(), listed.text(), listed.raw(), mail.state(),
+                mail.attempts(), mail.createdAt(), mail.sentAt(), mail.lastError());
+        jdbc.update("UPDATE mail_outbox SET subject = ?, headers = ?::jsonb, body_text = ?, raw = ? WHERE id = ?",
+                keeping(composed, mail.id()));
+        return composed;
+    }
+
+    /**
+     * The mail to send or hand to a relay: the composed mail, with the content of the attachments it carries read
+     * from the case's attachments as it is written, {@value #CONTENT_PART} bytes at a time.
+     */
+    public CarriedAttachments.Sendable sendable(Entry mail) {
+        return new CarriedAttachments.Sendable(mail.raw(), attachment -> {
+            List<Long> length = jdbc.queryForList("""
+                    SELECT length(content) FROM mail_attachment WHERE id = ? AND case_id = ? AND content IS NOT NULL""",
+                    Long.class, attachment, mail.caseId());
+            if (length.isEmpty()) {
                 // attachments are never deleted: only a database changed by hand gets here; the mail still goes
                 log.error("Mail {} carries attachment {} of case {}, which is not stored: sent without its content",
                         mail.messageId(), attachment, mail.caseId());
                 return null;
             }
-            return content.get(0);
+            return new ContentParts(attachment, mail.caseId(), length.get(0));
         });
+    }
+
+    /** The stored content of an attachment, read a part at a time (stored uncompressed: a part is read alone). */
+    private final class ContentParts extends java.io.InputStream {
+        private final UUID attachment;
+        private final UUID caseId;
+        private final long length;
+        private long offset;
+        private byte[] part = new byte[0];
+        private int inPart;
+
+        ContentParts(UUID attachment, UUID caseId, long length) {
+            this.attachment = attachment;
+            this.caseId = caseId;
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len) {
+            if (inPart == part.length) {
+                if (offset >= length) {
+                    return -1;
+                }
+                // substring counts from 1
+                part = jdbc.queryForObject("""
+                        SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
+                         WHERE id = ? AND case_id = ?""", byte[].class, offset + 1, CONTENT_PART, attachment, caseId);
+                if (part == null || part.length == 0) {
+                    return -1;
+                }
+                offset += part.length;
+                inPart = 0;
+            }
+            int n = Math.min(len, part.length - inPart);
+            System.arraycopy(part, inPart, into, off, n);
+            inPart += n;
+            return n;
+        }
     }
 
     /** An external relay sent this mail; false when there is no such mail. */

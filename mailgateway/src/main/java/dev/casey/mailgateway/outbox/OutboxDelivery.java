@@ -6,6 +6,7 @@ import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.outbound.CarriedAttachments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,8 +183,7 @@ public class OutboxDelivery implements SmartLifecycle {
             signal.signal(); // there may be more: another worker sends the next while this one waits for its server
             Outbox.Entry mail = due.get();
             try {
-                smtp.send(current, outbox.sendable(mail), mail.recipient());
-                outbox.sent(mail);
+                outbox.sent(send(smtp, current, mail));
                 sent.incrementAndGet();
                 lastProblem = null;
             } catch (SmtpSender.SmtpFailure failure) {
@@ -203,6 +203,27 @@ public class OutboxDelivery implements SmartLifecycle {
             givenUp.get().run();
         }
         return Boolean.TRUE.equals(delivered);
+    }
+
+    /**
+     * Sends the mail and tells which version went: one the server refuses for the size of the attachments it carries
+     * goes again at once, composed anew listing them instead (and is kept so, for a retry).
+     */
+    private Outbox.Entry send(SmtpSender smtp, Settings current, Outbox.Entry mail) throws SmtpSender.SmtpFailure {
+        CarriedAttachments.Sendable sendable = outbox.sendable(mail);
+        try {
+            smtp.send(current, sendable, mail.recipient());
+            return mail;
+        } catch (SmtpSender.SmtpFailure failure) {
+            Outbox.Entry listed = failure.tooLarge() && sendable.carries() ? outbox.listingOnly(mail) : mail;
+            if (listed == mail) {
+                throw failure;
+            }
+            log.info("Mail {} to {} was too large for the SMTP server ({}): sending it listing its attachments",
+                    mail.messageId(), mail.recipient(), failure.getMessage());
+            smtp.send(current, outbox.sendable(listed), mail.recipient());
+            return listed;
+        }
     }
 
     /** First retry after {@code first} (5 s), then twice as long each time, up to 2 h between attempts. */

@@ -1,6 +1,7 @@
 package dev.casey.mailgateway.outbox;
 
 import dev.casey.api.settings.Settings;
+import dev.casey.mailgateway.outbound.CarriedAttachments;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -9,6 +10,8 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -36,6 +39,12 @@ class SmtpSender implements AutoCloseable {
         boolean permanent() {
             return permanent;
         }
+
+        /** The server refused the mail for its size (RFC 3463's 5.3.4, or a 552 that is no full mailbox). */
+        boolean tooLarge() {
+            String answer = String.valueOf(getMessage());
+            return answer.contains("5.3.4") || answer.startsWith("552") && !answer.contains("5.2.2");
+        }
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -54,6 +63,11 @@ class SmtpSender implements AutoCloseable {
     volatile Duration checkAfterIdle = CHECK_AFTER_IDLE;
 
     synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
+        send(settings, new CarriedAttachments.Sendable(raw, id -> null), recipient);
+    }
+
+    /** Sends the mail, the content of its attachments read as it is written to the server. */
+    synchronized void send(Settings settings, CarriedAttachments.Sendable raw, String recipient) throws SmtpFailure {
         // a connection used without a check may have been dropped by the server since its last answer; one that
         // was checked or is new failed for a reason that a second attempt at once would only meet again
         Optional<SmtpEndpoint> wanted = SmtpEndpoint.of(settings);
@@ -69,10 +83,11 @@ class SmtpSender implements AutoCloseable {
         }
     }
 
-    private void sendOnce(Optional<SmtpEndpoint> wanted, byte[] raw, String recipient) throws SmtpFailure {
+    private void sendOnce(Optional<SmtpEndpoint> wanted, CarriedAttachments.Sendable raw, String recipient)
+            throws SmtpFailure {
         try {
             Transport connected = transport(wanted.orElseThrow());
-            MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+            MimeMessage message = new Streamed(session, raw);
             connected.sendMessage(message, new InternetAddress[] {new InternetAddress(recipient, true)});
             lastAnswer = System.nanoTime();
         } catch (SMTPAddressFailedException | SMTPSendFailedException e) {
@@ -128,6 +143,24 @@ class SmtpSender implements AutoCloseable {
         }
         String message = root == e ? e.getMessage() : e.getMessage() + " (" + root + ")";
         return message == null ? e.getClass().getSimpleName() : message.trim();
+    }
+
+    /**
+     * A mail Jakarta Mail reads only the headers of (the envelope), written to the server as it is: the stored bytes,
+     * with the content of its attachments read while they are written.
+     */
+    private static final class Streamed extends MimeMessage {
+        private final CarriedAttachments.Sendable mail;
+
+        Streamed(Session session, CarriedAttachments.Sendable mail) throws MessagingException {
+            super(session, new ByteArrayInputStream(mail.headers()));
+            this.mail = mail;
+        }
+
+        @Override
+        public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
+            mail.writeTo(os);
+        }
     }
 
     @Override

@@ -115,6 +115,24 @@ class CarriedAttachmentsTests {
     }
 
     @Test
+    void mailsAndTextsOfUnknownCharsetGoAsBytesAndLongNamesAreCutKeepingTheirExtension() throws Exception {
+        String longName = "漢".repeat(190) + ".pdf";
+        byte[] sent = CarriedAttachments.filled(COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
+                new OutgoingMail.Attachment("forwarded.eml", "message/rfc822", 24, false, LOG),
+                new OutgoingMail.Attachment("notes.txt", "text/plain", 24, false, LOG),
+                new OutgoingMail.Attachment(longName, "application/pdf", 24, false, LOG))).build()).raw(), STORED::get);
+        MimeMessage m = parse(sent);
+
+        MimeMultipart mixed = (MimeMultipart) m.getContent();
+        // RFC 2046 allows a message/rfc822 part no base64; Jakarta Mail would label a text UTF-8 that may be anything
+        assertThat(mixed.getBodyPart(1).getContentType()).startsWith("application/octet-stream");
+        assertThat(mixed.getBodyPart(2).getContentType()).startsWith("application/octet-stream");
+        assertThat(mixed.getBodyPart(2).getInputStream().readAllBytes()).isEqualTo(STORED.get(LOG));
+        assertThat(mixed.getBodyPart(3).getFileName()).isEqualTo("漢".repeat(55) + "….pdf");
+        assertThat(new String(sent, StandardCharsets.US_ASCII).split("\r\n")).allMatch(line -> line.length() <= 998);
+    }
+
+    @Test
     void aMailCarryingNothingIsSentAsComposed() {
         byte[] raw = COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
                 new OutgoingMail.Attachment("trace.zip", 30_000_000, false))).build()).raw();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.settings.Settings;
 import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.outbound.CarriedAttachments;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +31,11 @@ class OutboxDeliveryTests {
         AtomicBoolean failedOnce = new AtomicBoolean();
         SmtpSender sender = new SmtpSender() {
             @Override
-            synchronized void send(Settings settings, byte[] raw, String recipient) {
+            synchronized void send(Settings settings, CarriedAttachments.Sendable mail, String recipient) {
                 if (failedOnce.compareAndSet(false, true)) {
                     throw new OutOfMemoryError("Java heap space (a test)");
                 }
-                delivered.add(new String(raw, StandardCharsets.US_ASCII));
+                delivered.add(new String(mail.raw(), StandardCharsets.US_ASCII));
             }
         };
         OutboxDelivery delivery = new OutboxDelivery(outbox, new OutboxSignal(), new MailSettings(

@@ -39,7 +39,9 @@ class MailController {
 
     static final String RFC822 = "message/rfc822";
     /** Raw mail one outbox listing holds at most (it always holds one mail). */
-    static final long RELAY_BYTES = 32L * 1024 * 1024;
+    static final long RELAY_BYTES = 16L * 1024 * 1024;
+
+    private final Object relayListing = new Object();
 
     /** A mail as JSON: every field required, nothing else allowed. */
     record InboundRequest(@NotNull String from, @NotNull String subject, @NotNull String message) {
@@ -84,10 +86,18 @@ class MailController {
         if (limit < 1 || limit > 1000) {
             throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "limit must be between 1 and 1000", "limit");
         }
+        // a listing holds its mails with their attachments, twice over in JSON: one at a time, or a few relays asking
+        // at once would need a heap of their own
+        synchronized (relayListing) {
+            return Map.of("mails", relayViews(limit));
+        }
+    }
+
+    private List<Map<String, Object>> relayViews(int limit) {
         List<Map<String, Object>> mails = new ArrayList<>();
         long bytes = 0;
         for (Outbox.Entry mail : outbox.pending(limit)) {
-            byte[] raw = outbox.sendable(mail);
+            byte[] raw = outbox.sendable(mail).toByteArray();
             // mails carrying attachments are large: a listing stops before it holds more than RELAY_BYTES of them
             if (!mails.isEmpty() && bytes + raw.length > RELAY_BYTES) {
                 break;
@@ -95,7 +105,7 @@ class MailController {
             bytes += raw.length;
             mails.add(relayView(mail, raw));
         }
-        return Map.of("mails", mails);
+        return mails;
     }
 
     @PostMapping("/outbox/{id}/sent")

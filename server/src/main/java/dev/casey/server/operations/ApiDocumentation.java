@@ -64,7 +64,7 @@ class ApiDocumentation {
             Map.entry("POST /config/commit", "Write the configuration in force to the configuration file (admin scope)"),
             Map.entry("POST /mail/inbound", "Hand over an inbound mail, as JSON or raw message/rfc822 (mail scope)"),
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay, oldest first, with the attachments "
-                    + "they carry; a listing stops before it holds more than 32 MiB of raw mail (mail scope)"),
+                    + "they carry; a listing holds at most 16 MiB of raw mail, or one larger mail (mail scope)"),
             Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
             Map.entry("GET /admin/read-models/rebuild",
                     "Whether a rebuild runs on any instance, how far it got, how the last one ended (admin scope)"),
