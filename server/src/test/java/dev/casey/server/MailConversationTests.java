@@ -1074,6 +1074,19 @@ class MailConversationTests extends ServiceTest {
         assertThat(link.find()).isTrue();
         await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
         assertThat(mailsOfCase("ben@team.test", reference)).isEmpty();
+        // a mail to the pending case (not the answer to the confirmation mail) is kept in its history, as refused
+        Response early = receive("""
+                From: Careful <careful@example.org>
+                To: %s
+                Subject: Re: [Casey %s] Please confirm
+                Message-ID: <careful-early@example.org>
+
+                Any news?
+                """.formatted(MailServers.SUPPORT, reference));
+        assertThat(early.at("/outcome")).isEqualTo("refused");
+        assertThat(early.at("/case")).isEqualTo(created.at("/uuid"));
+        assertThat(api.get("/case/" + created.at("/uuid") + "/history").text()).contains("MessageRefusedEvent")
+                .contains("Any news?").contains("awaits its creator's confirmation");
 
         assertThat(api.post("/confirm/" + link.group(1)).at("/status")).isEqualTo("open");
         awaitMail("ben@team.test", reference, 1);

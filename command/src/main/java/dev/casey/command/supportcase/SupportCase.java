@@ -282,11 +282,8 @@ class SupportCase implements CachedFootprint {
         String body = Refusals.requireText(command.body(), "message", MAX_MESSAGE_LENGTH);
         Settings settings = rules.settings();
         String email = Refusals.requireParticipantEmail(command.fromEmail(), "from", settings.mailAddress());
-        if (status == CaseStatus.PENDING) {
-            throw new CaseyRefusal(ErrorCode.CASE_PENDING, "this case awaits its creator's confirmation");
-        }
-        if (status == CaseStatus.EXPIRED) {
-            throw new CaseyRefusal(ErrorCode.CASE_EXPIRED, "this case was never confirmed and has expired");
+        if (command.source() != Source.MAIL) {
+            requireConfirmed();
         }
         Participant author = participants.get(EmailAddresses.key(email));
         if (author == null) {
@@ -295,6 +292,16 @@ class SupportCase implements CachedFootprint {
                     .orElseThrow(() -> new CaseyRefusal(ErrorCode.NOT_A_PARTICIPANT,
                             email + " takes no part in this case", "from"));
             author = new Participant(known.email(), known.name(), true, known.personId());
+        }
+        // a mail is kept in the case's history as refused, as by a closed case: it would be lost otherwise
+        if (status == CaseStatus.PENDING) {
+            apply(new MessageRefusedEvent(caseId, command.messageId(), author, body,
+                    "the case awaits its creator's confirmation", command.mailMessageId(), false, command.actor(),
+                    command.source()));
+            return PostOutcome.REFUSED; // no answer: the confirmation mail is out, and the case is not closed
+        }
+        if (status == CaseStatus.EXPIRED) {
+            return refuse(command, author, body, "the case was never confirmed and has expired");
         }
         if (status == CaseStatus.CLOSED) {
             if (closedUnconfirmed()) {
@@ -316,6 +323,15 @@ class SupportCase implements CachedFootprint {
                     "caseSendCopy is off: the author gets no copy of their own message", Actor.CASEY, Source.SYSTEM));
         }
         return PostOutcome.POSTED;
+    }
+
+    private void requireConfirmed() {
+        if (status == CaseStatus.PENDING) {
+            throw new CaseyRefusal(ErrorCode.CASE_PENDING, "this case awaits its creator's confirmation");
+        }
+        if (status == CaseStatus.EXPIRED) {
+            throw new CaseyRefusal(ErrorCode.CASE_EXPIRED, "this case was never confirmed and has expired");
+        }
     }
 
     /**

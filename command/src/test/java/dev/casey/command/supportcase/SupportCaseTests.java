@@ -23,6 +23,7 @@ import dev.casey.api.supportcase.CaseCategoryChangedEvent;
 import dev.casey.api.supportcase.CaseClosedEvent;
 import dev.casey.api.supportcase.CaseConfirmationRequestedEvent;
 import dev.casey.api.supportcase.CaseConfirmedEvent;
+import dev.casey.api.supportcase.CaseExpiredEvent;
 import dev.casey.api.supportcase.CaseMetaChangedEvent;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseReopenedEvent;
@@ -305,6 +306,28 @@ class SupportCaseTests {
         Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), firstMessage())
                 .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, null, CLIENT, Source.HTTP)),
                 ErrorCode.CASE_PENDING, null);
+    }
+
+    @Test
+    void givenPendingCase_whenAMailIsPosted_thenItIsKeptAsRefusedWithoutAnAnswer() {
+        fixture.given(caseOpened(CaseStatus.PENDING), firstMessage())
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "any news?", "m2@other.tld", null,
+                        CLIENT, Source.MAIL))
+                .expectEvents(new MessageRefusedEvent(CASE_ID, REPLY, CUSTOMER, "any news?",
+                        "the case awaits its creator's confirmation", "m2@other.tld", false, CLIENT, Source.MAIL));
+    }
+
+    @Test
+    void givenExpiredCase_whenPosting_thenRefusedOverHttpAndKeptAsRefusedWithAnAnswerByMail() {
+        CaseExpiredEvent expired = new CaseExpiredEvent(CASE_ID, Actor.CASEY, Source.SYSTEM);
+        Refused.with(fixture.given(caseOpened(CaseStatus.PENDING), firstMessage(), expired)
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "x", null, null, CLIENT, Source.HTTP)),
+                ErrorCode.CASE_EXPIRED, null);
+        fixture.given(caseOpened(CaseStatus.PENDING), firstMessage(), expired)
+                .when(new PostMessageCommand(CASE_ID, REPLY, CUSTOMER.email(), null, "confirmed late", "m3@other.tld",
+                        null, CLIENT, Source.MAIL))
+                .expectEvents(new MessageRefusedEvent(CASE_ID, REPLY, CUSTOMER, "confirmed late",
+                        "the case was never confirmed and has expired", "m3@other.tld", true, CLIENT, Source.MAIL));
     }
 
     @Test

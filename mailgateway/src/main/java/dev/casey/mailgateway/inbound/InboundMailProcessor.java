@@ -257,8 +257,8 @@ public class InboundMailProcessor {
                     match.get().as().name(), text.kept(), mail.messageId(), store(caseId, key, mail, text),
                     Actor.person(name(mail), sender), Source.MAIL));
             if (outcome == PostOutcome.REFUSED) {
-                return record(key, mail, via, Outcome.REFUSED, "the case is closed and may not be reopened; kept as refused",
-                        caseId, raw);
+                return record(key, mail, via, Outcome.REFUSED, "the case is closed and may not be reopened, or is "
+                        + "unconfirmed; kept in its history as refused", caseId, raw);
             }
             return record(key, mail, via, Outcome.POSTED, "matched by " + match.get().how(), caseId, raw);
         }
