@@ -144,7 +144,8 @@ public class MailPlanner {
         List<MailDirectory.Attachment> all = letter.message().attachments();
         String author = EmailAddresses.key(letter.message().authorEmail());
         boolean carrying = (letter.kind() == MailKind.MESSAGE || letter.kind() == MailKind.NEW_CASE)
-                && !EmailAddresses.key(to.email()).equals(author);
+                && !EmailAddresses.key(to.email()).equals(author) && !(to.team() && !all.isEmpty()
+                && directory.formerAddressOf(to.email(), author)); // a team member who wrote from an old address
         boolean fromTeam = team.stream().map(EmailAddresses::key).anyMatch(author::equals);
         Set<UUID> namingTeam = !carrying || !fromTeam ? Set.of()
                 : perUnitOfWork("naming-team:" + letter.message().messageId(), () -> directory.attachmentsNaming(
