@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Timers are kept in the database: one that fell due while the service was down fires after the restart. */
 class TimerRestartTests {
@@ -47,6 +48,30 @@ class TimerRestartTests {
                 assertThat(closedMailText(mail, "idle@example.org", reference)).contains("Thank you for contacting");
                 assertThat(closedMailText(mail, "ben@team.test", reference)).doesNotContain("Thank you for contacting")
                         .contains("Nothing more is needed from you.");
+            }
+        }
+    }
+
+    @Test
+    void aTimerPickedByAKilledInstanceFiresSoonAfterTheRestart() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-timer-killed-");
+        try (MailServers mail = new MailServers()) {
+            Path config = MailConversationTests.configFile(mail.config("\"caseCloseIdle\": \"4s\""));
+            String uuid;
+            try (ConfigurableApplicationContext first = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(first);
+                uuid = api.openCase("Killed", "killed@example.org", "Timer in flight", "hello").at("/uuid");
+                // as if an instance had picked the timers and was killed with kill -9 while they ran: the rows
+                // stay picked, with the heartbeat it last wrote
+                first.getBean(JdbcTemplate.class).update("update scheduled_tasks set picked = true,"
+                        + " picked_by = 'killed-instance', last_heartbeat = now(), version = version + 1"
+                        + " where not picked");
+            }
+            Instant restarted = Instant.now();
+            try (ConfigurableApplicationContext second = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(second);
+                await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/case/" + uuid).at("/status").equals("closed"));
+                assertThat(Duration.between(restarted, Instant.now())).isLessThan(Duration.ofSeconds(60));
             }
         }
     }

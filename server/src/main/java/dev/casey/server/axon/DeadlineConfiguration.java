@@ -27,10 +27,17 @@ public class DeadlineConfiguration {
     /** Started and stopped by the deadline manager, with Axon's life cycle. */
     @Bean(destroyMethod = "")
     Scheduler timerScheduler(DataSource dataSource, ObjectProvider<DeadlineManager> deadlineManager,
-                             @Value("${casey.timers.polling-interval:5s}") Duration pollingInterval) {
+                             @Value("${casey.timers.polling-interval:5s}") Duration pollingInterval,
+                             @Value("${casey.timers.heartbeat-interval:5s}") Duration heartbeatInterval,
+                             @Value("${casey.timers.missed-heartbeats-limit:4}") int missedHeartbeatsLimit) {
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource),
                         DbSchedulerDeadlineManager.binaryTask(() -> (DbSchedulerDeadlineManager) deadlineManager.getObject()))
                 .pollingInterval(pollingInterval)
+                // a timer picked by an instance that was killed stays picked until the instance counts as dead:
+                // db-scheduler's default (5 min, 6 missed) leaves it half an hour, so a due timer fired that late
+                // after a restart; a timer firing twice after a long pause only checks the case again
+                .heartbeatInterval(heartbeatInterval)
+                .missedHeartbeatsLimit(missedHeartbeatsLimit)
                 .threads(2)
                 .build();
     }

@@ -39,6 +39,9 @@ final class EmbeddedPostgresServer {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "200")
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // the library's own JVM shutdown hook stopped PostgreSQL alongside Spring's, under the timers and
+                // requests still finishing; the context closes it as a bean, after everything that uses it
+                .setRegisterShutdownHook(false)
                 .start();
     }
 
