@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -91,8 +92,29 @@ class AuthenticationTests extends ServiceTest {
         assertProblem(ops.post("/config", """
                 [{"apiTokens": [{"name": "a", "token": "0123456789abcdefXX", "scopes": [null]}]}]"""),
                 400, "INVALID_VALUE", "apiTokens");
+        // an empty list has no admin token either: it would switch authentication off
+        Response emptied = ops.post("/config", "[{\"apiTokens\": []}]");
+        assertProblem(emptied, 400, "INVALID_VALUE", "apiTokens");
+        assertThat(emptied.at("/detail")).contains("admin scope");
+        assertProblem(new Api(port).get("/config"), 401, "UNAUTHENTICATED", null);
         assertThat(ops.get("/config").json().get("apiTokens").toString()).contains("\"admin\"");
         assertThat(ops.post("/config", "[{\"mailSyncTimer\": null}]").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withdrawingRuntimeTokensIsRefusedWhenTheFileHasNoAdminToken() {
+        try (ConfigurableApplicationContext noFile = Services.start(newDataDir("auth-withdraw"))) {
+            Api loopback = Services.api(noFile);
+            assertThat(loopback.post("/config", """
+                    [{"apiTokens": [{"name": "ops", "token": "%s", "scopes": ["admin"]}]}]""".formatted(ADMIN_TOKEN))
+                    .status()).isEqualTo(200);
+            Api ops = new Api(Services.port(noFile), ADMIN_TOKEN);
+            Response refused = ops.post("/config", "[{\"apiTokens\": null}]");
+            assertProblem(refused, 400, "INVALID_VALUE", "apiTokens");
+            assertThat(refused.at("/detail")).contains("admin scope");
+            assertProblem(loopback.get("/config"), 401, "UNAUTHENTICATED", null);
+            assertThat(ops.get("/config").status()).isEqualTo(200);
+        }
     }
 
     @Test

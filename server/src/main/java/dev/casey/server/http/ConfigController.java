@@ -3,6 +3,7 @@ package dev.casey.server.http;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.Source;
+import dev.casey.api.settings.ApiToken;
 import dev.casey.api.settings.ChangeSettingsCommand;
 import dev.casey.api.settings.RecordSettingsCommittedCommand;
 import dev.casey.api.settings.Setting;
@@ -65,9 +66,30 @@ class ConfigController {
             }
             changes.put(change.getKey(), change.getValue());
         }
+        if (changes.containsKey(Setting.API_TOKENS.key()) && changes.get(Setting.API_TOKENS.key()) == null) {
+            requireAdminAfterWithdrawal();
+        }
         commands.send(new ChangeSettingsCommand(Settings.ID, changes, RequestActor.of(request), Source.HTTP),
                 ErrorCode.UNKNOWN_SETTING, null);
         return view(settings.current());
+    }
+
+    /**
+     * Withdrawing the runtime token list puts the file's in force: without an admin token among them (a file without
+     * tokens has none) authentication would go off, or nobody could change the configuration, as with such a list
+     * given at runtime. Only the file says what the key falls back to, so this is checked here, not by the command.
+     */
+    private void requireAdminAfterWithdrawal() {
+        if (settings.current().apiTokens().isEmpty()) {
+            return;
+        }
+        boolean adminRemains = settings.withdrawn(Setting.API_TOKENS).apiTokens().stream()
+                .anyMatch(token -> token.allows(ApiToken.SCOPE_ADMIN));
+        if (!adminRemains) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, Setting.API_TOKENS.key() + " must include a token with the "
+                    + "admin scope: null would put the configuration file's tokens in force, and none of them has it",
+                    Setting.API_TOKENS.key());
+        }
     }
 
     @PostMapping("/commit")

@@ -1,6 +1,7 @@
 package dev.casey.server.settings;
 
 import dev.casey.api.settings.FetchSettingsQuery;
+import dev.casey.api.settings.Setting;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
@@ -138,6 +139,14 @@ public class SettingsService {
             }
         }
         lastCatchUp = Instant.now();
+    }
+
+    /** The configuration in force were the runtime value of a key withdrawn: the file's value or the default. */
+    public synchronized Settings withdrawn(Setting setting) {
+        current();
+        Map<String, Object> others = new LinkedHashMap<>(overrides);
+        others.remove(setting.key());
+        return base.with(fileValues).with(others);
     }
 
     /** Writes the configuration in force to the file. */
