@@ -1113,6 +1113,18 @@ class CaseyServiceTests extends ServiceTest {
         JsonNode reset = api.post("/config", "[{\"imapFolder\": \"\"}, {\"caseConfirmUrl\": \" \"}]").json();
         assertThat(reset.get("imapFolder").asString()).isEqualTo("INBOX");
         assertThat(reset.get("caseConfirmUrl").isNull()).isTrue();
+        // so for every key given as text: an address, a password, a duration, an encryption
+        JsonNode set = api.post("/config", """
+                [{"mailAddress": "desk@casey.localhost"}, {"smtpPassword": "secret"}, {"caseCloseIdle": "12h"},
+                 {"smtpEncryption": "tls"}]""").json();
+        assertThat(set.get("smtpPassword").asString()).isEqualTo("********");
+        Response blank = api.post("/config", """
+                [{"mailAddress": ""}, {"smtpPassword": ""}, {"caseCloseIdle": " "}, {"smtpEncryption": ""}]""");
+        assertThat(blank.status()).as(blank.text()).isEqualTo(200);
+        assertThat(blank.at("/mailAddress")).isEqualTo("support@casey.localhost");
+        assertThat(blank.json().get("smtpPassword").isNull()).as("a blank password is no password").isTrue();
+        assertThat(blank.at("/caseCloseIdle")).isEqualTo("30d");
+        assertThat(blank.at("/smtpEncryption")).isEqualTo("starttls");
         api.post("/config", """
                 [{"smtpAdapter": null}, {"imapFolder": null}, {"mailSyncTimer": null}, {"caseCloseIdle": null},
                  {"caseConfirmUrl": null}, {"mailSubjectPrefix": null}]""");

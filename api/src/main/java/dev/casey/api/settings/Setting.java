@@ -131,8 +131,9 @@ public enum Setting {
      * @throws IllegalArgumentException with a message fit for the caller when the value is not valid
      */
     public Object normalize(Object raw) {
-        // a blank text has always meant "not set" (Settings#text): it resets the key, whatever its rule
-        if (raw == null || type == Type.STRING && raw instanceof String text && text.isBlank()) {
+        // a blank text has always meant "not set" (Settings#text): it resets the key, whatever its rule, for every key
+        // that is given as text; a blank password kept as one showed as set
+        if (raw == null || textual() && raw instanceof String text && text.isBlank()) {
             return null;
         }
         Object value = ofType(raw);
@@ -140,6 +141,13 @@ public enum Setting {
             throw invalid(expected);
         });
         return type == Type.INTEGER ? storedInteger((Long) value) : value;
+    }
+
+    private boolean textual() {
+        return switch (type) {
+            case STRING, SECRET, EMAIL, DURATION, ENCRYPTION -> true;
+            case BOOLEAN, INTEGER, ADDRESSES, TOKENS -> false;
+        };
     }
 
     /** Whole numbers are checked against the key's own range first, which says more than the type's. */
