@@ -728,6 +728,8 @@ class CaseyServiceTests extends ServiceTest {
         assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"caseyReference\": \"x\"}}"), 400, "RESERVED_META_KEY",
                 "meta.caseyReference");
         assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"shopOrder\": 17}}"), 400, "WRONG_TYPE", "meta.shopOrder");
+        // a reserved key is refused whatever its value: a number there is not what is wrong
+        assertProblem(api.patch("/case/" + uuid, "{\"meta\": {\"caseyX\": 1}}"), 400, "RESERVED_META_KEY", "meta.caseyX");
     }
 
     @Test

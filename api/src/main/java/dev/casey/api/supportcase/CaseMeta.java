@@ -21,6 +21,11 @@ public final class CaseMeta {
         return key.startsWith("_") || key.toLowerCase(Locale.ROOT).startsWith("casey");
     }
 
+    /** Why a reserved key is refused, whichever layer finds it. */
+    public static String reservedMessage(String key) {
+        return "meta key " + key + " is reserved for Casey (keys starting with casey or _)";
+    }
+
     public static boolean isWellFormedKey(String key) {
         return key != null && KEY.matcher(key).matches();
     }

@@ -56,7 +56,7 @@ final class CaseDetails {
             }
             if (CaseMeta.isReserved(key)) {
                 throw new CaseyRefusal(ErrorCode.RESERVED_META_KEY,
-                        "meta key " + key + " is reserved for Casey (keys starting with casey or _)", "meta." + key);
+                        CaseMeta.reservedMessage(key), "meta." + key);
             }
             String value = entry.getValue();
             if (value == null || value.length() > CaseMeta.MAX_VALUE_LENGTH) {

@@ -1,6 +1,8 @@
 package dev.casey.server.http;
 
 import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
+import dev.casey.api.supportcase.CaseMeta;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,6 +38,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+    private static final String META_PREFIX = "meta.";
 
     @ExceptionHandler(CaseyRefusal.class)
     ResponseEntity<ProblemDetail> refused(CaseyRefusal refusal) {
@@ -163,6 +166,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                     List.of(Map.of("field", field, "message", field + " must not be null")));
         }
         if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            String metaKey = field.startsWith(META_PREFIX) ? field.substring(META_PREFIX.length()) : "";
+            if (CaseMeta.isReserved(metaKey)) {
+                // the key is refused whatever its value: one of another type is not what is wrong
+                String message = CaseMeta.reservedMessage(metaKey);
+                return Problems.invalid(ErrorCode.RESERVED_META_KEY.name(), message,
+                        List.of(Map.of("field", field, "message", message)));
+            }
             String expected = typeName(mismatch.getTargetType());
             if (field.isEmpty()) {
                 return Problems.problem(HttpStatus.BAD_REQUEST, "WRONG_TYPE", "the request body must be " + expected, null);
