@@ -414,6 +414,9 @@ class CaseyServiceTests extends ServiceTest {
                     .until(() -> api.get("/case/" + uuid).at("/status").equals("expired"));
             assertThat(api.get("/case/" + uuid + "/history").text()).contains("CaseExpiredEvent");
             assertProblem(api.post("/confirm/" + code), 410, "CONFIRMATION_EXPIRED", "code");
+            Response close = api.post("/case/" + uuid + "/close");
+            assertProblem(close, 409, "CASE_EXPIRED", null);
+            assertThat(close.at("/detail")).contains("expired");
             assertThat(uuids(api.get("/cases?status=expired"))).contains(uuid);
         } finally {
             api.post("/config", "[{\"caseConfirmationExpiry\": null}]");

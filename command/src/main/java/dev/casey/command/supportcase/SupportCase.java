@@ -360,7 +360,10 @@ class SupportCase implements CachedFootprint {
 
     @CommandHandler
     void handle(CloseCaseCommand command) {
-        if (status == CaseStatus.CLOSED || status == CaseStatus.EXPIRED) {
+        if (status == CaseStatus.EXPIRED) {
+            throw new CaseyRefusal(ErrorCode.CASE_EXPIRED, "this case was never confirmed and has expired");
+        }
+        if (status == CaseStatus.CLOSED) {
             throw new CaseyRefusal(ErrorCode.CASE_ALREADY_CLOSED, "this case is closed already");
         }
         apply(new CaseClosedEvent(caseId, reason(command.reason()), command.actor(), command.source()));
