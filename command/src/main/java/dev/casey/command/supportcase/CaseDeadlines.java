@@ -17,8 +17,8 @@ final class CaseDeadlines {
     static final String TEAM_REMINDER = "team-reminder";
 
     /**
-     * An idle check looks again at least this often, so that a shorter {@code caseCloseIdle} set at
-     * runtime applies to open cases within this time.
+     * Idle checks and team reminders look again at least this often, so that a shorter {@code caseCloseIdle} or
+     * {@code teamInviteReminder} set at runtime applies to open cases within this time.
      */
     static final Duration RECHECK = Duration.ofHours(1);
 
@@ -29,8 +29,12 @@ final class CaseDeadlines {
     record IdleCheck(int opening, Instant due) {
     }
 
-    /** A reminder for the n-th round of invitations, due at {@code due}; reminders of earlier rounds are stale. */
-    record TeamReminder(int round, Instant due) {
+    /**
+     * A reminder for the n-th round of invitations, invited at {@code invitedAt}, due at {@code due}; reminders of
+     * earlier rounds are stale. It looks at {@code teamInviteReminder} again when it fires, counting from
+     * {@code invitedAt} (null in reminders scheduled before it was kept: they remind when due).
+     */
+    record TeamReminder(int round, Instant due, Instant invitedAt) {
     }
 
     /**

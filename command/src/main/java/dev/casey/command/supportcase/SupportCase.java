@@ -222,9 +222,22 @@ class SupportCase implements CachedFootprint {
             return false;
         }
         apply(new TeamInvitedEvent(caseId, chosen, Actor.CASEY, Source.SYSTEM));
-        settings.duration(Setting.TEAM_INVITE_REMINDER).ifPresent(after -> deadlines.schedule(now.plus(after),
-                CaseDeadlines.TEAM_REMINDER, new CaseDeadlines.TeamReminder(round, now.plus(after))));
+        if (settings.duration(Setting.TEAM_INVITE_REMINDER).isPresent()) {
+            scheduleReminder(round, now, now, settings, deadlines);
+        }
         return true;
+    }
+
+    /**
+     * The next look at a round's reminder: when it would be due, but at the latest after {@link CaseDeadlines#RECHECK},
+     * so that a {@code teamInviteReminder} changed at runtime applies to rounds already invited.
+     */
+    private static void scheduleReminder(int round, Instant invitedAt, Instant now, Settings settings,
+                                         DeadlineManager deadlines) {
+        Instant recheck = now.plus(CaseDeadlines.RECHECK);
+        Instant remindAt = settings.duration(Setting.TEAM_INVITE_REMINDER).map(invitedAt::plus).orElse(recheck);
+        Instant next = remindAt.isBefore(recheck) ? remindAt : recheck;
+        deadlines.schedule(next, CaseDeadlines.TEAM_REMINDER, new CaseDeadlines.TeamReminder(round, next, invitedAt));
     }
 
     /** The next idle check: when the case would be idle long enough, but at the latest after {@link CaseDeadlines#RECHECK}. */
@@ -265,11 +278,18 @@ class SupportCase implements CachedFootprint {
         if (teamAnswered || status != CaseStatus.OPEN || reminder.round() != inviteRound) {
             return; // the team answered, the case is closed, or a later round is on
         }
+        Settings settings = rules.settings();
+        Instant now = CaseDeadlines.handledAt(now(), reminder.due());
+        Optional<Duration> after = settings.duration(Setting.TEAM_INVITE_REMINDER);
+        // the setting may have changed since the round was invited; a reminder from before invitedAt was kept cannot tell
+        if (reminder.invitedAt() != null && (after.isEmpty() || now.isBefore(reminder.invitedAt().plus(after.get())))) {
+            scheduleReminder(inviteRound, reminder.invitedAt(), now, settings, deadlines);
+            return; // reminders are off for now, or were lengthened since this round was invited
+        }
         apply(new TeamRemindedEvent(caseId, lastInvited, Actor.CASEY, Source.SYSTEM));
         Set<String> excluded = new HashSet<>(participants.keySet());
         excluded.addAll(invited);
-        inviteTeam(caseId, excluded, inviteRound + 1, CaseDeadlines.handledAt(now(), reminder.due()), rules.settings(),
-                roster, deadlines);
+        inviteTeam(caseId, excluded, inviteRound + 1, now, settings, roster, deadlines);
     }
 
     @CommandHandler

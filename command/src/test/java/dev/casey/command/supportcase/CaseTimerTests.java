@@ -138,6 +138,56 @@ class CaseTimerTests {
     }
 
     @Test
+    void givenRemindersTurnedOffAfterTheInvitation_whenTheReminderWouldBeDue_thenNobodyIsRemindedNorInvited() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        settings.set("teamInviteReminder", "0");
+        fixture.whenTimeElapses(Duration.ofDays(2))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenALongerReminderSetAfterTheInvitation_whenTheOldOneWouldBeDue_thenTheRoundWaitsForTheRest() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        settings.set("teamInviteReminder", "1d");
+        fixture.whenTimeElapses(Duration.ofHours(23))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenALongerReminderSetAfterTheInvitation_whenItIsDue_thenTheRoundIsReminded() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        settings.set("teamInviteReminder", "1d");
+        fixture.whenTimeElapses(Duration.ofDays(1))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenAShorterReminderSetAfterTheInvitation_whenItIsDue_thenTheRoundIsRemindedWithinTheRecheck() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "30d");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        settings.set("teamInviteReminder", "2h");
+        fixture.whenTimeElapses(Duration.ofHours(2))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
     void givenATeamAnswer_whenTheReminderIsDue_thenNobodyIsReminded() {
         roster.members = List.of(BEN, ANNA);
         settings.set("teamInviteCount", 1);
