@@ -749,6 +749,22 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aReminderReachesATeamMemberAtTheAddressTheyChangedToSinceTheInvitation() {
+        String finn = api.person("Finn Moved", "finn@team.test", true);
+        try {
+            api.post("/config", "[{\"teamInviteCount\": 0}, {\"teamInviteReminder\": \"3s\"}]");
+            String reference = api.openCase("Moving", "moving@example.org", "Who moved", "hello?").at("/reference");
+            awaitMail("finn@team.test", reference, 1);
+            assertThat(api.patch("/persons/" + finn, "{\"email\": \"finn.new@team.test\"}").status()).isEqualTo(200);
+            await().atMost(PATIENCE).until(() -> mailsOfCase("finn.new@team.test", reference).stream()
+                    .anyMatch(mail -> Mails.text(mail).contains("nobody has answered case " + reference)));
+            assertThat(mailsOfCase("finn@team.test", reference)).as("nothing more to the address given up").hasSize(1);
+        } finally {
+            api.post("/persons/" + finn + "/retire");
+        }
+    }
+
+    @Test
     void aMailToAClosedCaseThatMayNotReopenIsKeptAndAnsweredPolitelyOnceADay() {
         api.post("/config", "[{\"caseCanReopen\": false}]");
         Response created = api.openCase("Late", "late@example.org", "Closed for good", "first");

@@ -208,6 +208,20 @@ public class MailDirectory {
         return recipients(caseId).stream().filter(r -> EmailAddresses.key(r.email()).equals(key)).findFirst();
     }
 
+    /**
+     * A team member named in an event (invited, reminded) as mail reaches them now: at the address and name they
+     * have since changed to, as the mail of messages does; one mail does not know as a team member as named.
+     */
+    public Recipient teamMemberNow(Participant member) {
+        Recipient named = new Recipient(member.email(), member.name(), true, true);
+        if (member.personId() == null) {
+            return named;
+        }
+        return jdbc.query("SELECT email, name FROM mail_team WHERE person_id = ?",
+                (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), true, true), member.personId()).stream()
+                .findFirst().orElse(named);
+    }
+
     public boolean isActiveTeamMember(String email) {
         return Boolean.TRUE.equals(jdbc.query("SELECT active FROM mail_team WHERE email_key = ?",
                 (rs, i) -> rs.getBoolean(1), EmailAddresses.key(email)).stream().findFirst().orElse(false));
