@@ -765,6 +765,30 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void invitedMembersWhoRetireOrLeaveTheTeamAreNotReminded() {
+        String gus = api.person("Gus Retiring", "gus@team.test", true);
+        String hana = api.person("Hana Leaving", "hana@team.test", true);
+        api.post("/config", "[{\"teamInviteCount\": 0}, {\"teamInviteReminder\": \"3s\"}]");
+        Response created = api.openCase("Left", "left@example.org", "Who left", "hello?");
+        String reference = created.at("/reference");
+        awaitMail("gus@team.test", reference, 1);
+        awaitMail("hana@team.test", reference, 1);
+        assertThat(api.post("/persons/" + gus + "/retire").status()).isEqualTo(200);
+        assertThat(api.patch("/persons/" + hana, "{\"team\": false}").status()).isEqualTo(200);
+        // Ben stays in the team: once he has his reminder, everyone's is written
+        await().atMost(PATIENCE).until(() -> mailsOfCase("ben@team.test", reference).stream()
+                .anyMatch(mail -> Mails.text(mail).contains("nobody has answered case " + reference)));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(mailsOfCase("gus@team.test", reference)).hasSize(1);
+        assertThat(mailsOfCase("hana@team.test", reference)).hasSize(1);
+        assertThat(jdbc.queryForList("""
+                SELECT convert_from(payload, 'UTF8') FROM domainevententry
+                 WHERE aggregateidentifier = ? AND payloadtype LIKE '%TeamRemindedEvent'""", String.class,
+                created.at("/uuid"))).singleElement().asString().contains("ben@team.test")
+                .doesNotContain("gus@team.test", "hana@team.test");
+    }
+
+    @Test
     void aMailToAClosedCaseThatMayNotReopenIsKeptAndAnsweredPolitelyOnceADay() {
         api.post("/config", "[{\"caseCanReopen\": false}]");
         Response created = api.openCase("Late", "late@example.org", "Closed for good", "first");

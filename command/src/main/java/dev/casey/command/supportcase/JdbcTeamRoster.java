@@ -2,7 +2,9 @@ package dev.casey.command.supportcase;
 
 import dev.casey.api.supportcase.Participant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,6 +51,21 @@ class JdbcTeamRoster implements TeamRoster {
         jdbc.batchUpdate("UPDATE person_directory SET last_invited_at = now() WHERE person_id = ?",
                 invited.stream().map(p -> new Object[] {p.personId()}).toList());
         return invited;
+    }
+
+    @Override
+    public List<Participant> stillInTeam(List<Participant> members) {
+        List<UUID> ids = members.stream().map(Participant::personId).filter(java.util.Objects::nonNull).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Participant> now = new HashMap<>();
+        jdbc.query("SELECT person_id, email, name FROM person_directory WHERE team AND NOT retired AND person_id = ANY (?)",
+                rs -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    now.put(id, new Participant(rs.getString(2), rs.getString(3), true, id));
+                }, (Object) ids.toArray(UUID[]::new));
+        return ids.stream().map(now::get).filter(java.util.Objects::nonNull).toList();
     }
 
     private List<Participant> candidates(String query, Set<String> excludedEmailKeys) {

@@ -286,7 +286,11 @@ class SupportCase implements CachedFootprint {
             scheduleReminder(inviteRound, reminder.invitedAt(), now, settings, deadlines);
             return; // reminders are off for now, or were lengthened since this round was invited
         }
-        apply(new TeamRemindedEvent(caseId, lastInvited, Actor.CASEY, Source.SYSTEM));
+        // whoever retired or left the team since the invitation has no case to be reminded of
+        List<Participant> stillInTeam = roster.stillInTeam(lastInvited);
+        if (!stillInTeam.isEmpty()) {
+            apply(new TeamRemindedEvent(caseId, stillInTeam, Actor.CASEY, Source.SYSTEM));
+        }
         Set<String> excluded = new HashSet<>(participants.keySet());
         excluded.addAll(invited);
         inviteTeam(caseId, excluded, inviteRound + 1, now, settings, roster, deadlines);

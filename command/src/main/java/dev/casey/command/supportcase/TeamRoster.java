@@ -12,4 +12,10 @@ public interface TeamRoster {
      * of the excluded addresses (lower-case keys); the chosen ones count as invited now.
      */
     List<Participant> invite(int count, Set<String> excludedEmailKeys);
+
+    /**
+     * Those of these members who are still active team members, as the team knows them now (their current address
+     * and name), in the given order.
+     */
+    List<Participant> stillInTeam(List<Participant> members);
 }

@@ -105,6 +105,13 @@ final class CaseFixtures {
             return members.stream().filter(p -> !excludedEmailKeys.contains(p.email().toLowerCase()))
                     .limit(count <= 0 ? Long.MAX_VALUE : count).toList();
         }
+
+        /** Who is still among the members the test put in. */
+        @Override
+        public List<Participant> stillInTeam(List<Participant> invited) {
+            return invited.stream().filter(p -> members.stream().anyMatch(m -> m.personId().equals(p.personId())))
+                    .toList();
+        }
     }
 
     /** A directory that knows Ben as an active team member, and nobody else. */

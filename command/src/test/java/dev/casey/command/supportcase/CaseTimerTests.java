@@ -138,6 +138,30 @@ class CaseTimerTests {
     }
 
     @Test
+    void givenAnInvitedMemberWhoLeftTheTeam_whenTheReminderIsDue_thenOnlyTheNextOnesAreInvited() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        roster.members = List.of(ANNA);
+        fixture.whenTimeElapses(Duration.ofHours(4))
+                .expectEvents(new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenOneOfTheInvitedWhoLeftTheTeam_whenTheReminderIsDue_thenOnlyTheOthersAreReminded() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 2);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        roster.members = List.of(ANNA);
+        fixture.whenTimeElapses(Duration.ofHours(4))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
     void givenRemindersTurnedOffAfterTheInvitation_whenTheReminderWouldBeDue_thenNobodyIsRemindedNorInvited() {
         roster.members = List.of(BEN, ANNA);
         settings.set("teamInviteCount", 1);

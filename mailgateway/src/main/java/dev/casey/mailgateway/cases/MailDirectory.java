@@ -209,17 +209,20 @@ public class MailDirectory {
     }
 
     /**
-     * A team member named in an event (invited, reminded) as mail reaches them now: at the address and name they
-     * have since changed to, as the mail of messages does; one mail does not know as a team member as named.
+     * A team member named in an event (invited, reminded) as mail is to reach them now: at the address and name they
+     * have since changed to, as the mail of messages does, and not at all once they have left the team. Someone the
+     * directory holds no team row for is written to as named.
      */
-    public Recipient teamMemberNow(Participant member) {
+    public Optional<Recipient> teamMemberNow(Participant member) {
         Recipient named = new Recipient(member.email(), member.name(), true, true);
         if (member.personId() == null) {
-            return named;
+            return Optional.of(named);
         }
-        return jdbc.query("SELECT email, name FROM mail_team WHERE person_id = ?",
-                (rs, i) -> new Recipient(rs.getString(1), rs.getString(2), true, true), member.personId()).stream()
-                .findFirst().orElse(named);
+        return jdbc.query("SELECT email, name, active FROM mail_team WHERE person_id = ?",
+                        (rs, i) -> rs.getBoolean(3)
+                                ? Optional.of(new Recipient(rs.getString(1), rs.getString(2), true, true))
+                                : Optional.<Recipient>empty(), member.personId()).stream()
+                .findFirst().orElse(Optional.of(named));
     }
 
     public boolean isActiveTeamMember(String email) {

@@ -141,8 +141,9 @@ class CaseMail {
         MailDirectory.CaseInfo kase = kase(caseId);
         MailDirectory.PostedMessage first = directory.firstMessage(caseId);
         for (Participant member : members) {
-            // a reminder comes a round after the invitation named them: they may have changed address since
-            planner.write(kase, directory.teamMemberNow(member), MailPlanner.Letter.about(kind, first), cause, at);
+            // a reminder comes a round after the invitation named them: they may have changed address or left since
+            directory.teamMemberNow(member).ifPresent(to ->
+                    planner.write(kase, to, MailPlanner.Letter.about(kind, first), cause, at));
         }
     }
 
