@@ -447,6 +447,46 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void casesOpenedAtTheSameTimeGoToDifferentTeamMembers() throws Exception {
+        String suffix = unique();
+        for (String name : List.of("Una", "Vic", "Wes", "Xia")) {
+            api.person(name + " Parallel", name.toLowerCase(Locale.ROOT) + "." + suffix + "@domain.tld", true);
+        }
+        int activeTeam = (int) api.get("/persons?team=true").json().get("total").asLong();
+        api.post("/config", "[{\"teamInviteCount\": 1}]");
+        java.util.concurrent.ExecutorService openers = java.util.concurrent.Executors.newFixedThreadPool(2 * activeTeam);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<CompletableFuture<String>> opened = new ArrayList<>();
+            for (int i = 0; i < 2 * activeTeam; i++) {
+                String creator = "parallel" + i + "." + suffix + "@other.tld";
+                opened.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return api.openCase("P", creator, "Parallel", "hi").at("/uuid");
+                }, openers));
+            }
+            start.countDown();
+            java.util.Map<String, Integer> casesPerMember = new java.util.TreeMap<>();
+            for (CompletableFuture<String> uuid : opened) {
+                JsonNode invitees = api.get("/case/" + uuid.get(60, TimeUnit.SECONDS)).json().get("invited");
+                assertThat(invitees).hasSize(1);
+                casesPerMember.merge(invitees.get(0).get("email").asString(), 1, Integer::sum);
+            }
+            // least recently invited first also among simultaneous openings: about two each, nobody left out
+            assertThat(casesPerMember).as(casesPerMember.toString()).hasSize(activeTeam);
+            assertThat(casesPerMember.values()).as(casesPerMember.toString())
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+        } finally {
+            openers.shutdownNow();
+            api.post("/config", "[{\"teamInviteCount\": null}]");
+        }
+    }
+
+    @Test
     void theReadModelsCanBeRebuiltFromTheEventStore() {
         String uuid = api.openCase("Rebuilt", "rebuilt@other.tld", "Rebuild me", "searchable words here").at("/uuid");
         api.post("/case/" + uuid + "/messages", "{\"from\": \"rebuilt@other.tld\", \"message\": \"zebra crossing\"}");

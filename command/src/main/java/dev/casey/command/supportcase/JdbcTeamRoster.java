@@ -1,7 +1,6 @@
 package dev.casey.command.supportcase;
 
 import dev.casey.api.supportcase.Participant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +12,17 @@ import org.springframework.stereotype.Component;
 /**
  * The rotation lives in the person directory of the write side and moves in the transaction that
  * invites. Inviting everyone needs no rotation, so it takes no lock: case openings do not queue
- * behind each other. Inviting some takes the least recently invited members that no concurrent
+ * behind each other. Inviting some locks just the least recently invited members that no concurrent
  * opening holds ({@code SKIP LOCKED}), so simultaneous cases go to different people; only when
- * too few are free does it wait for the others.
+ * too few are free does it wait for the others, and then chooses again from what they committed.
  */
 @Component
 class JdbcTeamRoster implements TeamRoster {
 
     private static final String ACTIVE_TEAM = """
-            SELECT person_id, email, name, email_key FROM person_directory
-             WHERE team AND NOT retired
-             ORDER BY last_invited_at NULLS FIRST, name, person_id""";
+            SELECT person_id, email, name FROM person_directory
+             WHERE team AND NOT retired AND email_key <> ALL (?)""";
+    private static final String ROTATION = " ORDER BY last_invited_at NULLS FIRST, name, person_id";
 
     private final JdbcTemplate jdbc;
 
@@ -33,22 +32,25 @@ class JdbcTeamRoster implements TeamRoster {
 
     @Override
     public List<Participant> invite(int count, Set<String> excludedEmailKeys) {
+        String[] excluded = excludedEmailKeys.toArray(String[]::new);
         if (count <= 0) {
-            return candidates(ACTIVE_TEAM, excludedEmailKeys);
+            return candidates(ACTIVE_TEAM + ROTATION, excluded);
         }
-        // enough rows for the count even when all excluded addresses are among them
-        String limit = " LIMIT " + (count + excludedEmailKeys.size());
-        List<Participant> chosen = new ArrayList<>(candidates(ACTIVE_TEAM + limit + " FOR UPDATE SKIP LOCKED",
-                excludedEmailKeys));
-        if (chosen.size() < count) {
-            for (Participant waitedFor : candidates(ACTIVE_TEAM + " FOR UPDATE", excludedEmailKeys)) {
-                if (chosen.size() < count && chosen.stream().noneMatch(p -> p.personId().equals(waitedFor.personId()))) {
-                    chosen.add(waitedFor);
-                }
-            }
+        // the excluded are left out in the query, not after it: a row locked and then not invited would be skipped
+        // by a concurrent opening all the same
+        jdbc.execute("SAVEPOINT team_roster");
+        List<Participant> invited = candidates(ACTIVE_TEAM + ROTATION + " LIMIT " + count + " FOR UPDATE SKIP LOCKED",
+                excluded);
+        if (invited.size() < count) {
+            // give back the few it holds, so that two openings waiting for each other's do not deadlock; once every
+            // concurrent opening is through, choose afresh: a waiting FOR UPDATE returns rows in the order from before
+            jdbc.execute("ROLLBACK TO SAVEPOINT team_roster");
+            candidates(ACTIVE_TEAM + " ORDER BY person_id FOR UPDATE", excluded);
+            invited = candidates(ACTIVE_TEAM + ROTATION + " LIMIT " + count, excluded);
         }
-        List<Participant> invited = List.copyOf(chosen.subList(0, Math.min(count, chosen.size())));
-        jdbc.batchUpdate("UPDATE person_directory SET last_invited_at = now() WHERE person_id = ?",
+        jdbc.execute("RELEASE SAVEPOINT team_roster");
+        // the time of the update, not of the transaction's start: an opening that waited comes after those it waited for
+        jdbc.batchUpdate("UPDATE person_directory SET last_invited_at = clock_timestamp() WHERE person_id = ?",
                 invited.stream().map(p -> new Object[] {p.personId()}).toList());
         return invited;
     }
@@ -68,9 +70,8 @@ class JdbcTeamRoster implements TeamRoster {
         return ids.stream().map(now::get).filter(java.util.Objects::nonNull).toList();
     }
 
-    private List<Participant> candidates(String query, Set<String> excludedEmailKeys) {
-        return jdbc.query(query, (rs, i) -> excludedEmailKeys.contains(rs.getString(4)) ? null
-                        : new Participant(rs.getString(2), rs.getString(3), true, rs.getObject(1, UUID.class)))
-                .stream().filter(java.util.Objects::nonNull).toList();
+    private List<Participant> candidates(String query, String[] excludedEmailKeys) {
+        return jdbc.query(query, (rs, i) -> new Participant(rs.getString(2), rs.getString(3), true,
+                rs.getObject(1, UUID.class)), (Object) excludedEmailKeys);
     }
 }
