@@ -286,6 +286,14 @@ class SupportCase implements CachedFootprint {
             scheduleReminder(inviteRound, reminder.invitedAt(), now, settings, deadlines);
             return; // reminders are off for now, or were lengthened since this round was invited
         }
+        Optional<Duration> idle = settings.duration(Setting.CASE_CLOSE_IDLE);
+        if (idle.isPresent() && !now.isBefore(lastActivity.plus(idle.get()))) {
+            // its idle check, due as well (both overdue after a restart, say), closes it: nobody is to take it up now;
+            // should the case stay open after all, the round is looked at again later
+            deadlines.schedule(now.plus(CaseDeadlines.RECHECK), CaseDeadlines.TEAM_REMINDER,
+                    new CaseDeadlines.TeamReminder(inviteRound, now.plus(CaseDeadlines.RECHECK), reminder.invitedAt()));
+            return;
+        }
         // whoever retired or left the team since the invitation has no case to be reminded of
         List<Participant> stillInTeam = roster.stillInTeam(lastInvited);
         if (!stillInTeam.isEmpty()) {

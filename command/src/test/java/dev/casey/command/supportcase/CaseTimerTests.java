@@ -138,6 +138,17 @@ class CaseTimerTests {
     }
 
     @Test
+    void givenACaseIdleLongEnoughToClose_whenTheReminderIsDueAsWell_thenItClosesAndNobodyIsRemindedNorInvited() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "4h");
+        fixture.givenCommands(openCase())
+                .whenTimeElapses(Duration.ofHours(5))
+                .expectEvents(new CaseClosedEvent(CASE_ID, "no activity for 4h", Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
     void givenAnInvitedMemberWhoLeftTheTeam_whenTheReminderIsDue_thenOnlyTheNextOnesAreInvited() {
         roster.members = List.of(BEN, ANNA);
         settings.set("teamInviteCount", 1);
