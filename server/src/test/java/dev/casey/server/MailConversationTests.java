@@ -759,6 +759,9 @@ class MailConversationTests extends ServiceTest {
             await().atMost(PATIENCE).until(() -> mailsOfCase("finn.new@team.test", reference).stream()
                     .anyMatch(mail -> Mails.text(mail).contains("nobody has answered case " + reference)));
             assertThat(mailsOfCase("finn@team.test", reference)).as("nothing more to the address given up").hasSize(1);
+            await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+            assertThat(mailsOfCase("finn.new@team.test", reference)).as("invited once, under either address")
+                    .noneMatch(mail -> Mails.text(mail).contains("opened case " + reference));
         } finally {
             api.post("/persons/" + finn + "/retire");
         }

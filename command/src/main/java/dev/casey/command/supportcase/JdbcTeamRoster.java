@@ -21,7 +21,7 @@ class JdbcTeamRoster implements TeamRoster {
 
     private static final String ACTIVE_TEAM = """
             SELECT person_id, email, name FROM person_directory
-             WHERE team AND NOT retired AND email_key <> ALL (?)""";
+             WHERE team AND NOT retired AND email_key <> ALL (?) AND person_id <> ALL (?)""";
     private static final String ROTATION = " ORDER BY last_invited_at NULLS FIRST, name, person_id";
 
     private final JdbcTemplate jdbc;
@@ -31,8 +31,8 @@ class JdbcTeamRoster implements TeamRoster {
     }
 
     @Override
-    public List<Participant> invite(int count, Set<String> excludedEmailKeys) {
-        String[] excluded = excludedEmailKeys.toArray(String[]::new);
+    public List<Participant> invite(int count, Set<String> excludedEmailKeys, Set<UUID> excludedPersons) {
+        Object[] excluded = {excludedEmailKeys.toArray(String[]::new), excludedPersons.toArray(UUID[]::new)};
         if (count <= 0) {
             return candidates(ACTIVE_TEAM + ROTATION, excluded);
         }
@@ -70,8 +70,8 @@ class JdbcTeamRoster implements TeamRoster {
         return ids.stream().map(now::get).filter(java.util.Objects::nonNull).toList();
     }
 
-    private List<Participant> candidates(String query, String[] excludedEmailKeys) {
+    private List<Participant> candidates(String query, Object[] excluded) {
         return jdbc.query(query, (rs, i) -> new Participant(rs.getString(2), rs.getString(3), true,
-                rs.getObject(1, UUID.class)), (Object) excludedEmailKeys);
+                rs.getObject(1, UUID.class)), excluded);
     }
 }

@@ -109,6 +109,8 @@ class SupportCase implements CachedFootprint {
     private int inviteRound;
     private List<Participant> lastInvited = List.of();
     private Set<String> invited = new HashSet<>();
+    /** Who was invited, by person: one who changed address since is no next one to invite. */
+    private Set<UUID> invitedPersons = new HashSet<>();
     private boolean teamAnswered;
     private Map<String, Instant> politeRepliesSent = new HashMap<>();
 
@@ -123,7 +125,7 @@ class SupportCase implements CachedFootprint {
     @Override
     public long estimatedBytes() {
         return 1_000 + 200L * participants.size() + 72L * messageIds.size() + 150L * mailMessageIds.size()
-                + 100L * (invited.size() + politeRepliesSent.size());
+                + 100L * (invited.size() + politeRepliesSent.size()) + 72L * invitedPersons.size();
     }
 
     @CommandHandler
@@ -151,8 +153,8 @@ class SupportCase implements CachedFootprint {
                 command.mailMessageId(), attachments(command.attachments()), command.actor(), command.source()));
         if (status == CaseStatus.OPEN) {
             // state is not applied yet inside a creating handler: pass what the opening needs
-            opened(command.caseId(), creator, Set.of(EmailAddresses.key(creator.email())), 1, 1, settings, roster,
-                    deadlines);
+            opened(command.caseId(), creator, Set.of(EmailAddresses.key(creator.email())), Set.of(), 1, 1, settings,
+                    roster, deadlines);
         }
     }
 
@@ -196,28 +198,29 @@ class SupportCase implements CachedFootprint {
             throw new CaseyRefusal(ErrorCode.CONFIRMATION_EXPIRED, "the confirmation code has expired", field);
         }
         apply(new CaseConfirmedEvent(caseId, actor, source));
-        opened(caseId, participants.values().iterator().next(), participants.keySet(), openings, inviteRound + 1,
-                rules.settings(), roster, deadlines);
+        opened(caseId, participants.values().iterator().next(), participants.keySet(), invitedPersons, openings,
+                inviteRound + 1, rules.settings(), roster, deadlines);
     }
 
     /**
      * A case is open (at once, or once its creator confirmed it): the creator's copy of their first
      * message, the team's invitations, and the timers of an open case.
      */
-    private static void opened(UUID caseId, Participant creator, Set<String> participantKeys, int opening, int round,
-                               Settings settings, TeamRoster roster, DeadlineManager deadlines) {
+    private static void opened(UUID caseId, Participant creator, Set<String> participantKeys, Set<UUID> invitedPersons,
+                               int opening, int round, Settings settings, TeamRoster roster, DeadlineManager deadlines) {
         if (!settings.bool(Setting.CASE_SEND_INITIAL)) {
             apply(new MailWithheldEvent(caseId, creator.email(),
                     "caseSendInitial is off: the creator gets no copy of their first message", Actor.CASEY, Source.SYSTEM));
         }
-        inviteTeam(caseId, participantKeys, round, now(), settings, roster, deadlines);
+        inviteTeam(caseId, participantKeys, invitedPersons, round, now(), settings, roster, deadlines);
         scheduleIdleCheck(opening, now(), now(), settings, deadlines);
     }
 
     /** Invites the next team members and, when someone was invited, sets the reminder for this round. */
-    private static boolean inviteTeam(UUID caseId, Set<String> excludedKeys, int round, Instant now, Settings settings,
-                                      TeamRoster roster, DeadlineManager deadlines) {
-        List<Participant> chosen = roster.invite(settings.integer(Setting.TEAM_INVITE_COUNT), Set.copyOf(excludedKeys));
+    private static boolean inviteTeam(UUID caseId, Set<String> excludedKeys, Set<UUID> excludedPersons, int round,
+                                      Instant now, Settings settings, TeamRoster roster, DeadlineManager deadlines) {
+        List<Participant> chosen = roster.invite(settings.integer(Setting.TEAM_INVITE_COUNT), Set.copyOf(excludedKeys),
+                Set.copyOf(excludedPersons));
         if (chosen.isEmpty()) {
             return false;
         }
@@ -301,7 +304,7 @@ class SupportCase implements CachedFootprint {
         }
         Set<String> excluded = new HashSet<>(participants.keySet());
         excluded.addAll(invited);
-        inviteTeam(caseId, excluded, inviteRound + 1, now, settings, roster, deadlines);
+        inviteTeam(caseId, excluded, invitedPersons, inviteRound + 1, now, settings, roster, deadlines);
     }
 
     @CommandHandler
@@ -516,7 +519,12 @@ class SupportCase implements CachedFootprint {
     void on(TeamInvitedEvent event) {
         inviteRound++;
         lastInvited = event.invited();
-        event.invited().forEach(p -> invited.add(EmailAddresses.key(p.email())));
+        event.invited().forEach(p -> {
+            invited.add(EmailAddresses.key(p.email()));
+            if (p.personId() != null) {
+                invitedPersons.add(p.personId());
+            }
+        });
     }
 
     @EventSourcingHandler

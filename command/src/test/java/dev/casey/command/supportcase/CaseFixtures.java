@@ -100,16 +100,17 @@ final class CaseFixtures {
         int lastCount = -1;
 
         @Override
-        public List<Participant> invite(int count, Set<String> excludedEmailKeys) {
+        public List<Participant> invite(int count, Set<String> excludedEmailKeys, Set<UUID> excludedPersons) {
             lastCount = count;
             return members.stream().filter(p -> !excludedEmailKeys.contains(p.email().toLowerCase()))
+                    .filter(p -> !excludedPersons.contains(p.personId()))
                     .limit(count <= 0 ? Long.MAX_VALUE : count).toList();
         }
 
-        /** Who is still among the members the test put in. */
+        /** Who is still among the members the test put in, as they are there now. */
         @Override
         public List<Participant> stillInTeam(List<Participant> invited) {
-            return invited.stream().filter(p -> members.stream().anyMatch(m -> m.personId().equals(p.personId())))
+            return invited.stream().flatMap(p -> members.stream().filter(m -> m.personId().equals(p.personId())))
                     .toList();
         }
     }

@@ -16,6 +16,7 @@ import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailWithheldEvent;
 import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.Participant;
 import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.TeamRemindedEvent;
@@ -146,6 +147,20 @@ class CaseTimerTests {
         fixture.givenCommands(openCase())
                 .whenTimeElapses(Duration.ofHours(5))
                 .expectEvents(new CaseClosedEvent(CASE_ID, "no activity for 4h", Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenAnInvitedMemberWhoChangedAddress_whenTheReminderIsDue_thenTheyAreRemindedThereAndNotInvitedAgain() {
+        Participant benMoved = new Participant("ben.new@domain.tld", BEN.name(), true, BEN.personId());
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
+        roster.members = List.of(benMoved, ANNA);
+        fixture.whenTimeElapses(Duration.ofHours(4))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(benMoved), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
     }
 
     @Test
