@@ -768,6 +768,54 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aTeamMemberWritingFromAFormerAddressIsTheAuthorThere() {
+        String ida = api.person("Ida Moved", "ida@team.test", true);
+        try {
+            Response opened = api.openCase("Ida Customer", "ida-customer@example.org", "Files please", "the fix?");
+            String reference = opened.at("/reference");
+            byte[] invitation = awaitMail("ida@team.test", reference, 1).get(0);
+            api.post("/case/" + opened.at("/uuid") + "/messages", "{\"from\": \"ida@team.test\", \"message\": \"On it\"}");
+            assertThat(api.patch("/persons/" + ida, "{\"email\": \"ida.new@team.test\"}").status()).isEqualTo(200);
+            String answer = """
+                    From: Ida Moved <ida@team.test>
+                    To: %s
+                    Subject: Re: [Casey %s] Files please
+                    Message-ID: <%s@team.test>
+                    In-Reply-To: <%s>
+                    MIME-Version: 1.0
+                    Content-Type: multipart/mixed; boundary="i1"
+
+                    --i1
+                    Content-Type: text/plain; charset=UTF-8
+
+                    Here is the fix.
+                    --i1
+                    Content-Type: application/octet-stream; name="fix.bin"
+                    Content-Disposition: attachment; filename="fix.bin"
+                    Content-Transfer-Encoding: base64
+
+                    bGluZSAxCmxpbmUgMgo=
+                    --i1--
+                    """;
+            assertThat(receive(answer.formatted(MailServers.SUPPORT, reference, "ida-1", messageId(invitation)))
+                    .at("/outcome")).isEqualTo("posted");
+            assertThat(Mails.attachments(awaitMail("ida-customer@example.org", reference, 3).get(2)))
+                    .containsOnlyKeys("fix.bin");
+            // no copy of her own message (caseSendCopy is off) at the address she has now…
+            await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+            assertThat(mailsOfCase("ida.new@team.test", reference)).isEmpty();
+            // …and with copies on, one without her own attachment
+            api.post("/config", "[{\"caseSendCopy\": true}]");
+            receive(answer.formatted(MailServers.SUPPORT, reference, "ida-2", messageId(invitation)));
+            byte[] copy = awaitMail("ida.new@team.test", reference, 1).get(0);
+            assertThat(Mails.text(copy)).contains("Here is the fix.").contains("fix.bin (14 bytes, not in this e-mail");
+            assertThat(Mails.attachments(copy)).isEmpty();
+        } finally {
+            api.post("/persons/" + ida + "/retire");
+        }
+    }
+
+    @Test
     void invitedMembersWhoRetireOrLeaveTheTeamAreNotReminded() {
         String gus = api.person("Gus Retiring", "gus@team.test", true);
         String hana = api.person("Hana Leaving", "hana@team.test", true);

@@ -116,7 +116,9 @@ class CaseMail {
         // the author's own copy: the case decided it (and put a MailWithheldEvent on record when off)
         String author = EmailAddresses.key(event.author().email());
         for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
-            boolean isAuthor = EmailAddresses.key(recipient.email()).equals(author);
+            // a team member's mail goes to their current address; they may have written from a former one
+            boolean isAuthor = EmailAddresses.key(recipient.email()).equals(author)
+                    || recipient.team() && directory.formerAddressOf(recipient.email(), author);
             if (!isAuthor || current.bool(Setting.CASE_SEND_COPY)) {
                 planner.write(kase, recipient, MailPlanner.Letter.about(MailKind.MESSAGE, posted),
                         message.getIdentifier(), at);
