@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,11 +116,7 @@ class CaseTimerTests {
 
     @Test
     void givenInvitedMembersWhoDoNotAnswer_whenTheReminderIsDue_thenTheyAreRemindedAndTheNextOnesInvited() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase())
+        openedWithReminder(1, "0")
                 .whenTimeElapses(Duration.ofHours(4))
                 .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
                         new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
@@ -127,11 +124,7 @@ class CaseTimerTests {
 
     @Test
     void givenEveryRound_whenNobodyAnswers_thenEachRoundIsRemindedOnceUntilTheTeamIsExhausted() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase())
+        openedWithReminder(1, "0")
                 .whenTimeElapses(Duration.ofDays(2))
                 .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
                         new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM),
@@ -140,11 +133,7 @@ class CaseTimerTests {
 
     @Test
     void givenACaseIdleLongEnoughToClose_whenTheReminderIsDueAsWell_thenItClosesAndNobodyIsRemindedNorInvited() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "4h");
-        fixture.givenCommands(openCase())
+        openedWithReminder(1, "4h")
                 .whenTimeElapses(Duration.ofHours(5))
                 .expectEvents(new CaseClosedEvent(CASE_ID, "no activity for 4h", Actor.CASEY, Source.SYSTEM));
     }
@@ -152,11 +141,7 @@ class CaseTimerTests {
     @Test
     void givenAnInvitedMemberWhoChangedAddress_whenTheReminderIsDue_thenTheyAreRemindedThereAndNotInvitedAgain() {
         Participant benMoved = new Participant("ben.new@domain.tld", BEN.name(), true, BEN.personId());
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(1, "0");
         roster.members = List.of(benMoved, ANNA);
         fixture.whenTimeElapses(Duration.ofHours(4))
                 .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(benMoved), Actor.CASEY, Source.SYSTEM),
@@ -165,11 +150,7 @@ class CaseTimerTests {
 
     @Test
     void givenAnInvitedMemberWhoLeftTheTeam_whenTheReminderIsDue_thenOnlyTheNextOnesAreInvited() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(1, "0");
         roster.members = List.of(ANNA);
         fixture.whenTimeElapses(Duration.ofHours(4))
                 .expectEvents(new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
@@ -177,11 +158,7 @@ class CaseTimerTests {
 
     @Test
     void givenOneOfTheInvitedWhoLeftTheTeam_whenTheReminderIsDue_thenOnlyTheOthersAreReminded() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 2);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(2, "0");
         roster.members = List.of(ANNA);
         fixture.whenTimeElapses(Duration.ofHours(4))
                 .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
@@ -189,11 +166,7 @@ class CaseTimerTests {
 
     @Test
     void givenRemindersTurnedOffAfterTheInvitation_whenTheReminderWouldBeDue_thenNobodyIsRemindedNorInvited() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(1, "0");
         settings.set("teamInviteReminder", "0");
         fixture.whenTimeElapses(Duration.ofDays(2))
                 .expectNoEvents();
@@ -201,11 +174,7 @@ class CaseTimerTests {
 
     @Test
     void givenALongerReminderSetAfterTheInvitation_whenTheOldOneWouldBeDue_thenTheRoundWaitsForTheRest() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(1, "0");
         settings.set("teamInviteReminder", "1d");
         fixture.whenTimeElapses(Duration.ofHours(23))
                 .expectNoEvents();
@@ -213,11 +182,7 @@ class CaseTimerTests {
 
     @Test
     void givenALongerReminderSetAfterTheInvitation_whenItIsDue_thenTheRoundIsReminded() {
-        roster.members = List.of(BEN, ANNA);
-        settings.set("teamInviteCount", 1);
-        settings.set("teamInviteReminder", "4h");
-        settings.set("caseCloseIdle", "0");
-        fixture.givenCommands(openCase());
+        openedWithReminder(1, "0");
         settings.set("teamInviteReminder", "1d");
         fixture.whenTimeElapses(Duration.ofDays(1))
                 .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
@@ -320,5 +285,14 @@ class CaseTimerTests {
     private static PostMessageCommand mail(UUID id, String mailMessageId) {
         return new PostMessageCommand(CASE_ID, id, CUSTOMER.email(), null, "please reopen", mailMessageId, null, CLIENT,
                 Source.MAIL);
+    }
+
+    /** Ben and Anna in the team, {@code invited} of them invited to a new case with a reminder after 4 h. */
+    private TestExecutor<SupportCase> openedWithReminder(int invited, String closeIdle) {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", invited);
+        settings.set("teamInviteReminder", "4h");
+        settings.set("caseCloseIdle", closeIdle);
+        return fixture.givenCommands(openCase());
     }
 }
