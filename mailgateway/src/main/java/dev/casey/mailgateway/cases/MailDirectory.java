@@ -252,14 +252,6 @@ public class MailDirectory {
                 UUID.class, caseId, attachments.toArray(UUID[]::new), written.toArray(String[]::new)));
     }
 
-    /** Whether {@code former} is an address the team member now at {@code current} had before. */
-    public boolean formerAddressOf(String current, String former) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM mail_team t JOIN mail_team_former_address f ON f.person_id = t.person_id
-                                WHERE t.email_key = ? AND f.email_key = ?)""", Boolean.class,
-                EmailAddresses.key(current), EmailAddresses.key(former)));
-    }
-
     public List<String> teamAddresses() {
         return jdbc.queryForList("""
                 SELECT email FROM mail_team m WHERE active

@@ -115,13 +115,16 @@ class CaseMail {
         MailDirectory.PostedMessage posted = directory.message(event.messageId()).orElseThrow();
         // the author's own copy: the case decided it (and put a MailWithheldEvent on record when off)
         String author = EmailAddresses.key(event.author().email());
+        // a team member's mail goes to their current address, and they may have written from a former one
+        String authorNow = !event.author().team() ? author : directory.teamMemberNow(event.author())
+                .map(now -> EmailAddresses.key(now.email())).orElse(author);
         for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
-            // a team member's mail goes to their current address; they may have written from a former one
-            boolean isAuthor = EmailAddresses.key(recipient.email()).equals(author)
-                    || recipient.team() && directory.formerAddressOf(recipient.email(), author);
-            if (!isAuthor || current.bool(Setting.CASE_SEND_COPY)) {
+            String to = EmailAddresses.key(recipient.email());
+            if (!to.equals(author) && !to.equals(authorNow)) {
                 planner.write(kase, recipient, MailPlanner.Letter.about(MailKind.MESSAGE, posted),
                         message.getIdentifier(), at);
+            } else if (current.bool(Setting.CASE_SEND_COPY)) {
+                planner.write(kase, recipient, MailPlanner.Letter.ownCopy(posted), message.getIdentifier(), at);
             }
         }
     }

@@ -63,10 +63,10 @@ public class MailPlanner {
      * mail opened it (see {@link OutgoingMail#caseOpenedByMail()}).
      */
     public record Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason,
-                         boolean caseOpenedByMail) {
+                         boolean caseOpenedByMail, boolean toAuthor) {
 
         public Letter(MailKind kind, MailDirectory.PostedMessage message, String confirmCode, String reason) {
-            this(kind, message, confirmCode, reason, false);
+            this(kind, message, confirmCode, reason, false, false);
         }
 
         public static Letter of(MailKind kind) {
@@ -79,7 +79,12 @@ public class MailPlanner {
 
         /** The acknowledgement of a case to its creator, quoting its first message. */
         public static Letter received(MailDirectory.PostedMessage first, boolean caseOpenedByMail) {
-            return new Letter(MailKind.CASE_RECEIVED, first, null, null, caseOpenedByMail);
+            return new Letter(MailKind.CASE_RECEIVED, first, null, null, caseOpenedByMail, false);
+        }
+
+        /** The author's copy of their own message ({@code caseSendCopy}): it carries none of their attachments. */
+        public static Letter ownCopy(MailDirectory.PostedMessage message) {
+            return new Letter(MailKind.MESSAGE, message, null, null, false, true);
         }
     }
 
@@ -144,8 +149,7 @@ public class MailPlanner {
         List<MailDirectory.Attachment> all = letter.message().attachments();
         String author = EmailAddresses.key(letter.message().authorEmail());
         boolean carrying = (letter.kind() == MailKind.MESSAGE || letter.kind() == MailKind.NEW_CASE)
-                && !EmailAddresses.key(to.email()).equals(author) && !(to.team() && !all.isEmpty()
-                && directory.formerAddressOf(to.email(), author)); // a team member who wrote from an old address
+                && !letter.toAuthor() && !EmailAddresses.key(to.email()).equals(author);
         boolean fromTeam = team.stream().map(EmailAddresses::key).anyMatch(author::equals);
         Set<UUID> namingTeam = !carrying || !fromTeam ? Set.of()
                 : perUnitOfWork("naming-team:" + letter.message().messageId(), () -> directory.attachmentsNaming(
