@@ -204,14 +204,6 @@ public final class CarriedAttachments {
         }
     }
 
-    /** The mail as it is sent, in memory: {@code raw} with the content {@code contents} gives (see {@link Sendable}). */
-    public static byte[] filled(byte[] raw, Function<UUID, byte[]> contents) {
-        return new Sendable(raw, id -> {
-            byte[] content = contents.apply(id);
-            return content == null ? null : new ByteArrayInputStream(content);
-        }).toByteArray();
-    }
-
     /** {@code --boundary} of a top-level {@code multipart/mixed}, or null. */
     private static String boundary(byte[] raw) {
         try {

@@ -62,10 +62,6 @@ class SmtpSender implements AutoCloseable {
     /** Test hook: {@link #CHECK_AFTER_IDLE}. */
     volatile Duration checkAfterIdle = CHECK_AFTER_IDLE;
 
-    synchronized void send(Settings settings, byte[] raw, String recipient) throws SmtpFailure {
-        send(settings, new CarriedAttachments.Sendable(raw, id -> null), recipient);
-    }
-
     /** Sends the mail, the content of its attachments read as it is written to the server. */
     synchronized void send(Settings settings, CarriedAttachments.Sendable raw, String recipient) throws SmtpFailure {
         // a connection used without a check may have been dropped by the server since its last answer; one that

@@ -39,6 +39,14 @@ class CarriedAttachmentsTests {
                 new OutgoingMail.Attachment("Köln.log", "text/plain; charset=ISO-8859-1", 24, false, LOG))).build());
     }
 
+    /** The mail as it is sent, the content {@code contents} gives put in. */
+    private static byte[] filled(byte[] raw, java.util.function.Function<UUID, byte[]> contents) {
+        return new CarriedAttachments.Sendable(raw, id -> {
+            byte[] content = contents.apply(id);
+            return content == null ? null : new java.io.ByteArrayInputStream(content);
+        }).toByteArray();
+    }
+
     private static Map<String, MimeBodyPart> attachments(MimeMessage m) throws Exception {
         MimeMultipart mixed = (MimeMultipart) m.getContent();
         Map<String, MimeBodyPart> byName = new HashMap<>();
@@ -81,7 +89,7 @@ class CarriedAttachmentsTests {
 
     @Test
     void aFilledMailCarriesTheContentAndNotOurHeader() throws Exception {
-        byte[] sent = CarriedAttachments.filled(composed("Here you are.").raw(), STORED::get);
+        byte[] sent = filled(composed("Here you are.").raw(), STORED::get);
         MimeMessage m = parse(sent);
 
         Map<String, MimeBodyPart> parts = attachments(m);
@@ -97,7 +105,7 @@ class CarriedAttachmentsTests {
     @Test
     void aLineOfTheTextThatLooksLikeOurHeaderIsText() throws Exception {
         String body = "X-Casey-Attachment-Content: " + LOG + "\nnothing to fill here";
-        byte[] sent = CarriedAttachments.filled(composed(body).raw(), STORED::get);
+        byte[] sent = filled(composed(body).raw(), STORED::get);
         MimeMessage m = parse(sent);
 
         String text = (String) ((MimeMultipart) ((MimeMultipart) m.getContent()).getBodyPart(0).getContent())
@@ -108,7 +116,7 @@ class CarriedAttachmentsTests {
 
     @Test
     void contentThatIsNotStoredLeavesThePartEmptyAndTheMailWhole() throws Exception {
-        MimeMessage m = parse(CarriedAttachments.filled(composed("Here you are.").raw(), id -> null));
+        MimeMessage m = parse(filled(composed("Here you are.").raw(), id -> null));
 
         assertThat(attachments(m).get("screen shot.png").getInputStream().readAllBytes()).isEmpty();
         assertThat(attachments(m)).hasSize(2);
@@ -117,7 +125,7 @@ class CarriedAttachmentsTests {
     @Test
     void mailsAndTextsOfUnknownCharsetGoAsBytesAndLongNamesAreCutKeepingTheirExtension() throws Exception {
         String longName = "漢".repeat(190) + ".pdf";
-        byte[] sent = CarriedAttachments.filled(COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
+        byte[] sent = filled(COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
                 new OutgoingMail.Attachment("forwarded.eml", "message/rfc822", 24, false, LOG),
                 new OutgoingMail.Attachment("notes.txt", "text/plain", 24, false, LOG),
                 new OutgoingMail.Attachment(longName, "application/pdf", 24, false, LOG))).build()).raw(), STORED::get);
@@ -137,7 +145,7 @@ class CarriedAttachmentsTests {
         byte[] raw = COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
                 new OutgoingMail.Attachment("trace.zip", 30_000_000, false))).build()).raw();
 
-        assertThat(CarriedAttachments.filled(raw, id -> {
+        assertThat(filled(raw, id -> {
             throw new AssertionError("nothing to read");
         })).isSameAs(raw);
     }

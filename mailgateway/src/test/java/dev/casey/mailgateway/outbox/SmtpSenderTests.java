@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.casey.api.settings.Settings;
+import dev.casey.mailgateway.outbound.CarriedAttachments;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,7 +39,7 @@ class SmtpSenderTests {
         GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
         try (SmtpSender sender = new SmtpSender()) {
-            sender.send(settings, MAIL, "some.user@other.tld");
+            sender.send(settings, new CarriedAttachments.Sendable(MAIL, id -> null), "some.user@other.tld");
             assertThat(greenMail.getReceivedMessages()).hasSize(1);
             greenMail.stop();
             sender.checkAfterIdle = Duration.ZERO; // the kept connection is checked before the next mail
@@ -57,7 +58,7 @@ class SmtpSenderTests {
                 });
                 acceptor.setDaemon(true);
                 acceptor.start();
-                assertThatThrownBy(() -> sender.send(settings, MAIL, "some.user@other.tld"))
+                assertThatThrownBy(() -> sender.send(settings, new CarriedAttachments.Sendable(MAIL, id -> null), "some.user@other.tld"))
                         .isInstanceOf(SmtpSender.SmtpFailure.class)
                         .matches(failure -> !((SmtpSender.SmtpFailure) failure).permanent(), "temporary");
                 assertThat(connections).as("a checked connection that failed is not tried again at once")
