@@ -1,6 +1,6 @@
 package dev.casey.api.supportcase;
 
-/** What became of a {@link PostMessageCommand}: posted (also when it had been posted before) or refused and kept. */
+/** What became of a {@link PostMessageCommand}: posted, posted before (the same message id again), or refused and kept. */
 public enum PostOutcome {
-    POSTED, REFUSED
+    POSTED, REPEATED, REFUSED
 }

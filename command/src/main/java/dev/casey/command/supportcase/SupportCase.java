@@ -312,7 +312,7 @@ class SupportCase implements CachedFootprint {
                        DeadlineManager deadlines) {
         if (messageIds.contains(command.messageId())
                 || (command.mailMessageId() != null && mailMessageIds.contains(command.mailMessageId()))) {
-            return PostOutcome.POSTED; // the same message again (a retried request, a mail fetched twice): recorded once
+            return PostOutcome.REPEATED; // the same message again (a retried request, a mail fetched twice): recorded once
         }
         String body = Refusals.requireText(command.body(), "message", MAX_MESSAGE_LENGTH);
         Settings settings = rules.settings();

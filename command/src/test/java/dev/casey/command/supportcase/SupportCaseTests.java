@@ -39,6 +39,7 @@ import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.ParticipantAddedEvent;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
 import dev.casey.api.supportcase.RecordMailBounceCommand;
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
@@ -294,10 +295,13 @@ class SupportCaseTests {
                 .when(new PostMessageCommand(CASE_ID, UUID.randomUUID(), CUSTOMER.email(), null, "More",
                         "abc@mail.example", null, CLIENT, Source.MAIL))
                 .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(PostOutcome.REPEATED)
                 .expectNoEvents();
+        // the caller learns it was posted before: a request under the same key is compared with what was posted
         fixture.given(caseOpened(CaseStatus.OPEN), firstMessage())
                 .when(new PostMessageCommand(CASE_ID, CaseFixtures.FIRST_MESSAGE, CUSTOMER.email(), null, "retried",
                         null, null, CLIENT, Source.HTTP))
+                .expectResultMessagePayload(PostOutcome.REPEATED)
                 .expectNoEvents();
     }
 

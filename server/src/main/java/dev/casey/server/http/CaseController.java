@@ -22,6 +22,7 @@ import dev.casey.api.supportcase.MessageView;
 import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.supportcase.OpenCaseCommand;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.ReopenCaseCommand;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
 import jakarta.servlet.http.HttpServletRequest;
@@ -182,9 +183,9 @@ class CaseController {
                                              HttpServletRequest request) {
         Actor actor = RequestActor.of(request);
         UUID messageId = key == null ? UUID.randomUUID() : derived("message:" + uuid, actor.name(), key);
-        send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(), null, List.of(), actor,
-                Source.HTTP), uuid);
-        if (key != null) {
+        PostOutcome outcome = commands.send(new PostMessageCommand(uuid, messageId, body.from(), null, body.message(),
+                null, List.of(), actor, Source.HTTP), ErrorCode.CASE_NOT_FOUND, "no case " + uuid);
+        if (outcome == PostOutcome.REPEATED) {
             // the case takes a message id it has seen for the same message, whatever the request says now: what the
             // view keeps tells a retry from another request under the same key, even one that raced the first
             find(uuid, null).flatMap(kase -> kase.messages().stream().filter(m -> m.uuid().equals(messageId)).findFirst())
