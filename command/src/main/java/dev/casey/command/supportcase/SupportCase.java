@@ -216,7 +216,7 @@ class SupportCase implements CachedFootprint {
         scheduleIdleCheck(opening, now(), now(), settings, deadlines);
     }
 
-    /** Invites the next team members and, when someone was invited, sets the reminder for this round. */
+    /** Invites the next team members and, when someone was invited, sets the look at this round's reminder. */
     private static boolean inviteTeam(UUID caseId, Set<String> excludedKeys, Set<UUID> excludedPersons, int round,
                                       Instant now, Settings settings, TeamRoster roster, DeadlineManager deadlines) {
         List<Participant> chosen = roster.invite(settings.integer(Setting.TEAM_INVITE_COUNT), Set.copyOf(excludedKeys),
@@ -225,9 +225,8 @@ class SupportCase implements CachedFootprint {
             return false;
         }
         apply(new TeamInvitedEvent(caseId, chosen, Actor.CASEY, Source.SYSTEM));
-        if (settings.duration(Setting.TEAM_INVITE_REMINDER).isPresent()) {
-            scheduleReminder(round, now, now, settings, deadlines);
-        }
+        // also with reminders off: turned on later, they apply to this round too (it looks again hourly)
+        scheduleReminder(round, now, now, settings, deadlines);
         return true;
     }
 

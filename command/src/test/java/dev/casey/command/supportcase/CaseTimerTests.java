@@ -203,6 +203,21 @@ class CaseTimerTests {
     }
 
     @Test
+    void givenRemindersOffAtTheInvitation_whenTurnedOnLater_thenTheRoundIsRemindedCountingFromItsInvitation() {
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "0");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase())
+                .whenTimeElapses(Duration.ofHours(3))
+                .expectNoEvents();
+        settings.set("teamInviteReminder", "2h");
+        fixture.whenTimeElapses(Duration.ofHours(1))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
     void givenATeamAnswer_whenTheReminderIsDue_thenNobodyIsReminded() {
         roster.members = List.of(BEN, ANNA);
         settings.set("teamInviteCount", 1);
