@@ -714,7 +714,7 @@ class MailConversationTests extends ServiceTest {
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
                 + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
                 + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}, "
-                + "{\"mailFormSenders\": null}]");
+                + "{\"mailFormSenders\": null}, {\"mailMaxBytes\": null}]");
     }
 
     @Test
@@ -1325,6 +1325,87 @@ class MailConversationTests extends ServiceTest {
         }
         assertThat(outcomes).containsExactly("opened", "opened", "opened", "rate_limited", "rate_limited");
         assertThat(api.get("/cases?participant=flood@example.org").json().get("total").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aQuarantinedOrHeldBackMailIsListedKeptAsReceivedAndHandledAgainAtAnOperatorsRequest() {
+        api.post("/config", "[{\"mailMaxBytes\": 65536}]");
+        String raw = """
+                From: Big Sender <big.sender@example.org>
+                To: %s
+                Subject: A large log
+                Message-ID: <large-log-1@example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="b1"
+
+                --b1
+                Content-Type: text/plain; charset=UTF-8
+
+                The log is attached.
+                --b1
+                Content-Type: text/plain; charset=UTF-8
+                Content-Disposition: attachment; filename="app.log"
+
+                %s
+                --b1--
+                """.formatted(MailServers.SUPPORT, "a log line that repeats\n".repeat(4000))
+                .replace("\n", "\r\n");
+        Response tooLarge = api.post("/mail/inbound", "message/rfc822", raw.getBytes(StandardCharsets.UTF_8));
+        CaseyServiceTests.assertProblem(tooLarge, 422, "UNPROCESSABLE_MAIL", null);
+        String first = tooLarge.at("/detail").replaceAll(".*kept in quarantine as ([0-9a-f-]{36}).*", "$1");
+
+        JsonNode quarantined = api.get("/mail/inbound?outcome=quarantined&size=200").json();
+        JsonNode listed = java.util.stream.StreamSupport.stream(quarantined.get("mails").spliterator(), false)
+                .filter(m -> m.get("id").asString().equals(first)).findFirst().orElseThrow();
+        assertThat(listed.get("outcome").asString()).isEqualTo("quarantined");
+        assertThat(listed.get("via").asString()).isEqualTo("http");
+        assertThat(listed.get("detail").asString()).contains("exceeds the limit of 65536 bytes");
+        assertThat(listed.get("size").asLong()).isEqualTo(raw.length());
+        Response kept = api.get("/mail/inbound/" + first + "/raw");
+        assertThat(kept.contentType()).startsWith("message/rfc822");
+        assertThat(kept.text()).as("the mail as it came, byte for byte").isEqualTo(raw);
+
+        // still too large: quarantined again, as a record of its own that names the one it retried
+        Response again = api.post("/mail/inbound/" + first + "/retry");
+        CaseyServiceTests.assertProblem(again, 422, "UNPROCESSABLE_MAIL", null);
+        String second = again.at("/detail").replaceAll(".*kept in quarantine as ([0-9a-f-]{36}).*", "$1");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.get("/mail/inbound/" + first).at("/retriedAs")).isEqualTo(second);
+        assertThat(api.get("/mail/inbound/" + second).at("/retryOf")).isEqualTo(first);
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound/" + first + "/retry"), 409, "MAIL_NOT_RETRIABLE", null);
+
+        api.post("/config", "[{\"mailMaxBytes\": null}]");
+        Response opened = api.post("/mail/inbound/" + second + "/retry");
+        assertThat(opened.status()).isEqualTo(201);
+        assertThat(opened.at("/outcome")).isEqualTo("opened");
+        JsonNode kase = api.get("/case/" + opened.at("/case")).json();
+        assertThat(kase.get("creator").get("email").asString()).isEqualTo("big.sender@example.org");
+        assertThat(kase.get("messages").get(0).get("attachments").get(0).get("filename").asString())
+                .isEqualTo("app.log");
+        assertThat(api.get("/mail/inbound/" + opened.at("/mail")).at("/outcome")).isEqualTo("opened");
+        assertThat(api.get("/mail/inbound/" + second).at("/retriedAs")).isEqualTo(opened.at("/mail"));
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound/" + opened.at("/mail") + "/retry"), 409,
+                "MAIL_NOT_RETRIABLE", null);
+        // the same mail arriving again is the one now handled
+        assertThat(api.post("/mail/inbound", "message/rfc822", raw.getBytes(StandardCharsets.UTF_8)).at("/case"))
+                .isEqualTo(opened.at("/case"));
+
+        // a held-back mail, released: not held back again
+        api.post("/config", "[{\"mailRateLimit\": 1}]");
+        assertThat(api.post("/mail/inbound", """
+                {"from": "eager@example.org", "subject": "First", "message": "one"}""").at("/outcome")).isEqualTo("opened");
+        Response held = api.post("/mail/inbound", """
+                {"from": "eager@example.org", "subject": "Second", "message": "two"}""");
+        assertThat(held.at("/outcome")).isEqualTo("rate_limited");
+        Response released = api.post("/mail/inbound/" + held.at("/mail") + "/retry");
+        assertThat(released.at("/outcome")).isEqualTo("opened");
+        assertThat(api.get("/cases?participant=eager@example.org").json().get("total").asLong()).isEqualTo(2);
+
+        CaseyServiceTests.assertProblem(api.post("/mail/inbound/" + UUID.randomUUID() + "/retry"), 404,
+                "MAIL_NOT_FOUND", null);
+        CaseyServiceTests.assertProblem(api.get("/mail/inbound/" + UUID.randomUUID() + "/raw"), 404, "MAIL_NOT_FOUND",
+                null);
+        CaseyServiceTests.assertProblem(api.get("/mail/inbound?outcome=lost"), 400, "INVALID_VALUE", "outcome");
     }
 
     /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */

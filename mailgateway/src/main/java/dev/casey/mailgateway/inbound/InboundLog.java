@@ -1,7 +1,14 @@
 package dev.casey.mailgateway.inbound;
 
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -9,7 +16,25 @@ import org.springframework.stereotype.Repository;
 
 /** Every inbound mail with what became of it, and its raw bytes: nothing that arrived is lost. */
 @Repository
-class InboundLog {
+public class InboundLog {
+
+    /** One inbound mail as recorded: what became of it, and whether an operator's retry took it up again. */
+    public record Entry(UUID id, Instant receivedAt, String via, String from, String subject, String messageId,
+                        String outcome, String detail, UUID caseId, long size, UUID retryOf, UUID retriedAs) {
+    }
+
+    /** A page of inbound mails, newest first; {@code total} counts all that match. */
+    public record Page(List<Entry> mails, int page, int size, long total) {
+    }
+
+    /** A mail taken up for an operator's retry: its bytes and where it came from. */
+    record Kept(byte[] raw, InboundMailProcessor.Via via) {
+    }
+
+    private static final String ENTRY_COLUMNS = """
+            SELECT m.id, m.received_at, m.via, m.sender, m.subject, m.message_id, m.outcome, m.detail, m.case_id,
+                   octet_length(m.raw), m.retry_of, r.id
+              FROM inbound_mail m LEFT JOIN inbound_mail r ON r.retry_of = m.id""";
 
     private final JdbcTemplate jdbc;
 
@@ -19,20 +44,85 @@ class InboundLog {
 
     /** What became of the mail with this key when it came before: its outcome and case; empty when it did not. */
     Optional<InboundMailProcessor.Result> earlier(String dedupeKey) {
-        return jdbc.query("SELECT outcome, case_id FROM inbound_mail WHERE dedupe_key = ?",
+        return jdbc.query("SELECT outcome, case_id, id FROM inbound_mail WHERE dedupe_key = ?",
                 (rs, row) -> new InboundMailProcessor.Result(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
-                        rs.getObject(2, UUID.class), null), dedupeKey).stream().findFirst();
+                        rs.getObject(2, UUID.class), null, rs.getObject(3, UUID.class)), dedupeKey).stream().findFirst();
     }
 
-    /** Records a mail; a second mail with the same key fails with a duplicate-key error. */
-    void record(String dedupeKey, String messageId, String sender, String subject, InboundMailProcessor.Via via,
-                InboundMailProcessor.Outcome outcome, String detail, UUID caseId, byte[] raw) {
+    /**
+     * Records a mail ({@code retryOf}: the record an operator's retry took it up from, else null) and returns the
+     * record's id; a second mail with the same key fails with a duplicate-key error.
+     */
+    UUID record(String dedupeKey, String messageId, String sender, String subject, InboundMailProcessor.Via via,
+                InboundMailProcessor.Outcome outcome, String detail, UUID caseId, byte[] raw, UUID retryOf) {
+        UUID id = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO inbound_mail (id, dedupe_key, message_id, sender, subject, via, outcome, detail, case_id,
-                                          received_at, raw)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                UUID.randomUUID(), dedupeKey, truncate(messageId, 255), truncate(sender, 254), subject, via.name(),
-                outcome.name(), detail, caseId, Timestamp.from(Instant.now()), raw);
+                                          received_at, raw, retry_of)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, dedupeKey, truncate(messageId, 255), truncate(sender, 254), subject, via.name(),
+                outcome.name(), detail, caseId, Timestamp.from(Instant.now()), raw, retryOf);
+        return id;
+    }
+
+    /**
+     * Takes up a quarantined or held-back mail for an operator's retry, in the caller's transaction: its record gives
+     * up its key, so that the mail is handled as if it arrived now, and it stays as it was otherwise.
+     */
+    Kept takeUpForRetry(UUID id) {
+        List<Object[]> found = jdbc.query("""
+                        SELECT m.outcome, m.via, m.raw, r.id FROM inbound_mail m
+                          LEFT JOIN inbound_mail r ON r.retry_of = m.id
+                         WHERE m.id = ? FOR UPDATE OF m""",
+                (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, UUID.class)},
+                id);
+        if (found.isEmpty()) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id);
+        }
+        Object[] row = found.get(0);
+        InboundMailProcessor.Outcome outcome = InboundMailProcessor.Outcome.valueOf((String) row[0]);
+        if (!outcome.retriable()) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only quarantined and held-back mail is retried; "
+                    + "this one was " + outcome.name().toLowerCase(Locale.ROOT));
+        }
+        if (row[3] != null) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "this mail was retried already, as " + row[3]);
+        }
+        // a retry that died before it recorded anything finds the key given up already, and goes on
+        jdbc.update("UPDATE inbound_mail SET dedupe_key = 'retried:' || id WHERE id = ?", id);
+        return new Kept((byte[]) row[2], InboundMailProcessor.Via.valueOf((String) row[1]));
+    }
+
+    /** Inbound mails, newest first, of one outcome or all. */
+    public Page list(Optional<InboundMailProcessor.Outcome> outcome, int page, int size) {
+        String where = outcome.isPresent() ? " WHERE m.outcome = ?" : "";
+        Object[] args = outcome.map(o -> new Object[] {o.name()}).orElse(new Object[0]);
+        List<Object> pageArgs = new ArrayList<>(List.of(args));
+        pageArgs.add(size);
+        pageArgs.add((long) page * size);
+        List<Entry> mails = jdbc.query(ENTRY_COLUMNS + where + " ORDER BY m.received_at DESC, m.id LIMIT ? OFFSET ?",
+                InboundLog::entry, pageArgs.toArray());
+        Long total = jdbc.queryForObject("SELECT count(*) FROM inbound_mail m" + where, Long.class, args);
+        return new Page(mails, page, size, total == null ? 0 : total);
+    }
+
+    /** One inbound mail's record. */
+    public Optional<Entry> find(UUID id) {
+        return jdbc.query(ENTRY_COLUMNS + " WHERE m.id = ?", InboundLog::entry, id).stream().findFirst();
+    }
+
+    /** Up to {@code length} bytes of a mail as it was received, from {@code offset} on (empty past its end). */
+    public byte[] rawPart(UUID id, long offset, int length) {
+        // substring counts from 1
+        return jdbc.query("SELECT substring(raw FROM ?::int FOR ?::int) FROM inbound_mail WHERE id = ?",
+                (rs, i) -> rs.getBytes(1), offset + 1, length, id).stream().findFirst().orElse(new byte[0]);
+    }
+
+    private static Entry entry(ResultSet rs, int row) throws SQLException {
+        return new Entry(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(),
+                rs.getString(3).toLowerCase(Locale.ROOT), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7).toLowerCase(Locale.ROOT), rs.getString(8), rs.getObject(9, UUID.class), rs.getLong(10),
+                rs.getObject(11, UUID.class), rs.getObject(12, UUID.class));
     }
 
     /** Mails from this sender since then that were acted upon (duplicates and refusals do not count). */

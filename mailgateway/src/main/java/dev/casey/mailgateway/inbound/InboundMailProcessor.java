@@ -3,6 +3,7 @@ package dev.casey.mailgateway.inbound;
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.api.common.ErrorCode;
 import dev.casey.api.common.LostRaces;
 import dev.casey.api.common.Source;
 import dev.casey.api.settings.Setting;
@@ -63,10 +64,22 @@ public class InboundMailProcessor {
         public boolean handled() {
             return this != QUARANTINED;
         }
+
+        /** True when an operator may have the mail handled again: it went nowhere yet. */
+        public boolean retriable() {
+            return this == QUARANTINED || this == RATE_LIMITED;
+        }
     }
 
-    /** The outcome for one mail, with its case when there is one. */
-    public record Result(Outcome outcome, UUID caseId, String detail) {
+    /**
+     * The outcome for one mail, with its case when there is one, and the record of it in the inbound log (for a
+     * duplicate: the earlier mail's).
+     */
+    public record Result(Outcome outcome, UUID caseId, String detail, UUID mail) {
+    }
+
+    /** A mail as it came in; {@code retryOf}: the record an operator's retry took it up from, else null. */
+    private record Received(byte[] raw, Via via, UUID retryOf) {
     }
 
     private static final Duration RATE_WINDOW = Duration.ofHours(1);
@@ -108,7 +121,22 @@ public class InboundMailProcessor {
      * then nothing was recorded and the caller should offer it again later.
      */
     public Result receive(byte[] raw, Via via) {
-        Result result = handle(raw, via);
+        return counted(handle(new Received(raw, via, null)));
+    }
+
+    /**
+     * Handles a quarantined or held-back mail again, as if it arrived now, for an operator (who released it: it is not
+     * held back again). Its record stays as it was, and the new one names it. Refuses, with
+     * {@link ErrorCode#MAIL_NOT_FOUND} or {@link ErrorCode#MAIL_NOT_RETRIABLE}, a mail that is not there, went somewhere
+     * already, or was retried already.
+     */
+    public Result retry(UUID record) {
+        InboundLog.Kept kept = transactions.execute(tx -> inbound.takeUpForRetry(record));
+        log.info("Inbound mail {} is handled again at an operator's request", record);
+        return counted(handle(new Received(kept.raw(), kept.via(), record)));
+    }
+
+    private Result counted(Result result) {
         outcomes.get(result.outcome()).increment();
         return result;
     }
@@ -120,7 +148,8 @@ public class InboundMailProcessor {
         return counts;
     }
 
-    private Result handle(byte[] raw, Via via) {
+    private Result handle(Received received) {
+        byte[] raw = received.raw();
         Settings current = settings.current();
         InboundMail mail;
         try {
@@ -128,8 +157,8 @@ public class InboundMailProcessor {
                     current.integer(Setting.MAIL_ATTACHMENT_MAX_BYTES)).parse(raw);
         } catch (UnparseableMailException e) {
             String key = "sha256:" + sha256(raw);
-            return once(() -> record(key, null, null, null, via, Outcome.QUARANTINED, "unparseable: " + e.getMessage(),
-                    null, raw), key);
+            return once(() -> record(key, null, null, null, received, Outcome.QUARANTINED,
+                    "unparseable: " + e.getMessage(), null), key);
         }
         String key = mail.messageId() != null ? messageIdKey(mail.messageId()) : "sha256:" + sha256(raw);
         Optional<Result> earlier = inbound.earlier(key);
@@ -138,8 +167,8 @@ public class InboundMailProcessor {
         }
         Optional<MailAddress> visitor = visitor(mail, current);
         try {
-            return once(() -> visitor.isPresent() ? fromForm(mail.writtenBy(visitor.get()), mail.from(), raw, key, via,
-                    current) : decide(mail, raw, key, via, current, true), key);
+            return once(() -> visitor.isPresent() ? fromForm(mail.writtenBy(visitor.get()), mail.from(), received, key,
+                    current) : decide(mail, received, key, current, true), key);
         } catch (RuntimeException e) {
             Optional<String> unstorable = unstorable(e);
             if (unstorable.isPresent()) {
@@ -147,8 +176,8 @@ public class InboundMailProcessor {
                 log.warn("Mail {} from {} quarantined: a value of it cannot be stored ({})", mail.messageId(),
                         sender(mail), unstorable.get());
                 String rawKey = "sha256:" + sha256(raw);
-                return once(() -> record(rawKey, null, null, null, via, Outcome.QUARANTINED,
-                        "cannot be stored: " + unstorable.get(), null, raw), rawKey);
+                return once(() -> record(rawKey, null, null, null, received, Outcome.QUARANTINED,
+                        "cannot be stored: " + unstorable.get(), null), rawKey);
             }
             CaseyRefusal refusal = causeOf(e, CaseyRefusal.class);
             if (refusal == null) {
@@ -156,7 +185,7 @@ public class InboundMailProcessor {
             }
             String detail = refusal.code() + ": " + refusal.getMessage();
             log.info("Mail {} from {} refused: {}", mail.messageId(), sender(mail), detail);
-            return once(() -> record(key, mail, via, Outcome.REFUSED, detail, null, raw), key);
+            return once(() -> record(key, mail, received, Outcome.REFUSED, detail, null), key);
         }
     }
 
@@ -177,7 +206,7 @@ public class InboundMailProcessor {
     /** A mail that came before: the case it went to, so that a sender trying again learns it too. */
     private static Result duplicateOf(Result earlier, String how) {
         String was = earlier.outcome() == Outcome.DUPLICATE ? "" : ", " + earlier.outcome().name().toLowerCase(Locale.ROOT);
-        return new Result(Outcome.DUPLICATE, earlier.caseId(), how + was);
+        return new Result(Outcome.DUPLICATE, earlier.caseId(), how + was, earlier.mail());
     }
 
     /** Sends a command that joins this mail's transaction (see {@link #once}) and waits for it. */
@@ -205,23 +234,23 @@ public class InboundMailProcessor {
      * A mail a web form sent for a visitor: the address they typed in is no proof that they are its owner, so it
      * opens a case of its own and is never put into one (with {@code caseConfirmation}, the owner confirms it).
      */
-    private Result fromForm(InboundMail mail, MailAddress form, byte[] raw, String key, Via via, Settings current) {
+    private Result fromForm(InboundMail mail, MailAddress form, Received received, String key, Settings current) {
         log.info("Mail {} from the web form {} taken as from {}", mail.messageId(), form.address(),
                 mail.from().address());
-        return decide(mail, raw, key, via, current, false);
+        return decide(mail, received, key, current, false);
     }
 
     /** What the mail does; {@code matching}: whether it may go into a case it matches. */
-    private Result decide(InboundMail mail, byte[] raw, String key, Via via, Settings current, boolean matching) {
+    private Result decide(InboundMail mail, Received received, String key, Settings current, boolean matching) {
         if (mail.from() == null || !EmailAddresses.isValid(mail.from().address())) {
             // nobody to answer or to attribute it to: a person has to look at it
-            return record(key, mail, via, Outcome.QUARANTINED, "no usable sender address"
-                    + (mail.from() == null ? "" : " (" + mail.from().address() + ")"), null, raw);
+            return record(key, mail, received, Outcome.QUARANTINED, "no usable sender address"
+                    + (mail.from() == null ? "" : " (" + mail.from().address() + ")"), null);
         }
         if (mail.deliveryReport() != null) {
-            return bounce(mail, raw, key, via);
+            return bounce(mail, received, key);
         }
-        Optional<Result> own = ownMailComingBack(mail, raw, key, via, current);
+        Optional<Result> own = ownMailComingBack(mail, received, key, current);
         if (own.isPresent()) {
             return own.get();
         }
@@ -229,13 +258,14 @@ public class InboundMailProcessor {
         Optional<CaseMatcher.Match> match = matching
                 ? matcher.match(mail, current.mailAddress(), MailSettings.domain(current)) : Optional.empty();
         int limit = current.integer(Setting.MAIL_RATE_LIMIT);
-        if (inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= limit) {
+        // an operator who has a held-back mail handled again released it
+        if (received.retryOf() == null && inbound.countFrom(sender, Instant.now().minus(RATE_WINDOW)) >= limit) {
             String reason = "more than " + limit + " mails from this sender in an hour (mailRateLimit)";
             log.warn("Mail from {} held back: {}", sender, reason);
             match.ifPresent(m -> send(new RecordMailHeldBackCommand(m.caseId(), sender, mail.subject(),
                     reason, mail.messageId(), MAIL, Source.MAIL)));
-            return record(key, mail, via, Outcome.RATE_LIMITED, reason, match.map(CaseMatcher.Match::caseId).orElse(null),
-                    raw);
+            return record(key, mail, received, Outcome.RATE_LIMITED, reason,
+                    match.map(CaseMatcher.Match::caseId).orElse(null));
         }
         // a subject alone tells an out-of-office reply only in answer to a case: a new mail may well be about one
         AutoReply automatic = mail.autoReply() == AutoReply.AUTO_REPLY_SUBJECT && match.isEmpty() ? AutoReply.NONE
@@ -243,8 +273,8 @@ public class InboundMailProcessor {
         if (automatic != AutoReply.NONE) {
             match.ifPresent(m -> send(new RecordAutomaticReplyCommand(m.caseId(), sender, mail.subject(),
                     automatic.name().toLowerCase(), mail.messageId(), MAIL, Source.MAIL)));
-            return record(key, mail, via, Outcome.AUTOMATIC, automatic.name(),
-                    match.map(CaseMatcher.Match::caseId).orElse(null), raw);
+            return record(key, mail, received, Outcome.AUTOMATIC, automatic.name(),
+                    match.map(CaseMatcher.Match::caseId).orElse(null));
         }
         Text text = text(mail, current);
         if (match.isPresent()) {
@@ -257,31 +287,31 @@ public class InboundMailProcessor {
                     match.get().as().name(), text.kept(), mail.messageId(), store(caseId, key, mail, text),
                     Actor.person(name(mail), sender), Source.MAIL));
             if (outcome == PostOutcome.REFUSED) {
-                return record(key, mail, via, Outcome.REFUSED, "the case is closed and may not be reopened, or is "
-                        + "unconfirmed; kept in its history as refused", caseId, raw);
+                return record(key, mail, received, Outcome.REFUSED, "the case is closed and may not be reopened, or is "
+                        + "unconfirmed; kept in its history as refused", caseId);
             }
-            return record(key, mail, via, Outcome.POSTED, "matched by " + match.get().how(), caseId, raw);
+            return record(key, mail, received, Outcome.POSTED, "matched by " + match.get().how(), caseId);
         }
         if (!current.bool(Setting.MAIL_OPEN_CASES)) {
-            return record(key, mail, via, Outcome.REFUSED, "matches no case, and mail does not open cases", null, raw);
+            return record(key, mail, received, Outcome.REFUSED, "matches no case, and mail does not open cases", null);
         }
         UUID caseId = derived("case", key);
         String subject = newCaseSubject(mail.subject());
         send(new OpenCaseCommand(caseId, subject, name(mail), sender, text.kept(), derived("message", key),
                 null, null, null, mail.messageId(), store(caseId, key, mail, text), Actor.person(name(mail), sender),
                 Source.MAIL));
-        return record(key, mail, via, Outcome.OPENED, null, caseId, raw);
+        return record(key, mail, received, Outcome.OPENED, null, caseId);
     }
 
-    private Result bounce(InboundMail mail, byte[] raw, String key, Via via) {
+    private Result bounce(InboundMail mail, Received received, String key) {
         DeliveryReport report = mail.deliveryReport();
         String diagnostic = report.toString();
         Optional<Outbox.Addressee> ours = report.originalMessageId() == null ? Optional.empty()
                 : outbox.bounced(report.originalMessageId(), diagnostic);
         ours.ifPresent(entry -> send(new RecordMailBounceCommand(entry.caseId(), entry.recipient(),
                 entry.messageId(), diagnostic, MAIL, Source.MAIL)));
-        return record(key, mail, via, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
-                : "bounce of a mail that is not ours", ours.map(Outbox.Addressee::caseId).orElse(null), raw);
+        return record(key, mail, received, Outcome.BOUNCE, ours.isPresent() ? "bounce of " + ours.get().messageId()
+                : "bounce of a mail that is not ours", ours.map(Outbox.Addressee::caseId).orElse(null));
     }
 
     /**
@@ -290,7 +320,7 @@ public class InboundMailProcessor {
      * outbox row is gone). Posting it would mail everyone again, and that mail would come back too: it is kept and
      * never answered.
      */
-    private Optional<Result> ownMailComingBack(InboundMail mail, byte[] raw, String key, Via via, Settings current) {
+    private Optional<Result> ownMailComingBack(InboundMail mail, Received received, String key, Settings current) {
         Optional<Outbox.Addressee> sent = mail.messageId() == null ? Optional.empty()
                 : outbox.byMessageId(mail.messageId());
         String why;
@@ -307,8 +337,8 @@ public class InboundMailProcessor {
         log.warn("Mail {} from {} is Casey's own mail coming back ({}): kept, not posted and not answered; "
                 + "look for a forwarding rule or an address that leads back to the support mailbox",
                 mail.messageId(), sender(mail), why);
-        return Optional.of(record(key, mail, via, Outcome.OWN_MAIL, why,
-                sent.map(Outbox.Addressee::caseId).orElse(null), raw));
+        return Optional.of(record(key, mail, received, Outcome.OWN_MAIL, why,
+                sent.map(Outbox.Addressee::caseId).orElse(null)));
     }
 
     private List<AttachmentRef> store(UUID caseId, String key, InboundMail mail, Text text) {
@@ -322,14 +352,16 @@ public class InboundMailProcessor {
         return refs;
     }
 
-    private Result record(String key, InboundMail mail, Via via, Outcome outcome, String detail, UUID caseId, byte[] raw) {
-        return record(key, mail.messageId(), sender(mail), mail.subject(), via, outcome, detail, caseId, raw);
+    private Result record(String key, InboundMail mail, Received received, Outcome outcome, String detail,
+                          UUID caseId) {
+        return record(key, mail.messageId(), sender(mail), mail.subject(), received, outcome, detail, caseId);
     }
 
-    private Result record(String key, String messageId, String sender, String subject, Via via, Outcome outcome,
-                          String detail, UUID caseId, byte[] raw) {
-        inbound.record(key, messageId, sender, subject, via, outcome, detail, caseId, raw);
-        return new Result(outcome, caseId, detail);
+    private Result record(String key, String messageId, String sender, String subject, Received received,
+                          Outcome outcome, String detail, UUID caseId) {
+        UUID id = inbound.record(key, messageId, sender, subject, received.via(), outcome, detail, caseId,
+                received.raw(), received.retryOf());
+        return new Result(outcome, caseId, detail, id);
     }
 
     /**

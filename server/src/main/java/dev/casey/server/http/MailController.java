@@ -5,18 +5,27 @@ import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
 import dev.casey.api.settings.Settings;
 import dev.casey.mailgateway.MailSettings;
+import dev.casey.mailgateway.inbound.InboundLog;
 import dev.casey.mailgateway.inbound.InboundMailProcessor;
 import dev.casey.mailgateway.inbound.SubmittedMail;
 import dev.casey.mailgateway.outbox.Outbox;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,11 +57,13 @@ class MailController {
     }
 
     private final InboundMailProcessor inbound;
+    private final InboundLog inboundLog;
     private final Outbox outbox;
     private final MailSettings settings;
 
-    MailController(InboundMailProcessor inbound, Outbox outbox, MailSettings settings) {
+    MailController(InboundMailProcessor inbound, InboundLog inboundLog, Outbox outbox, MailSettings settings) {
         this.inbound = inbound;
+        this.inboundLog = inboundLog;
         this.outbox = outbox;
         this.settings = settings;
     }
@@ -79,6 +90,57 @@ class MailController {
     @PostMapping(path = "/inbound", consumes = RFC822)
     ResponseEntity<Map<String, Object>> receive(@RequestBody byte[] raw) {
         return answer(inbound.receive(raw, InboundMailProcessor.Via.HTTP));
+    }
+
+    @GetMapping("/inbound")
+    InboundLog.Page inboundMails(@RequestParam(required = false) String outcome,
+                                 @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        return inboundLog.list(outcome(outcome), CaseController.page(page), CaseController.size(size));
+    }
+
+    @GetMapping("/inbound/{id}")
+    InboundLog.Entry inboundMail(@PathVariable UUID id) {
+        return inboundLog.find(id).orElseThrow(() -> inboundNotFound(id));
+    }
+
+    @GetMapping(path = "/inbound/{id}/raw", produces = RFC822)
+    void inboundRaw(@PathVariable UUID id, HttpServletResponse response) throws IOException {
+        InboundLog.Entry mail = inboundLog.find(id).orElseThrow(() -> inboundNotFound(id));
+        response.setContentType(RFC822);
+        response.setContentLengthLong(mail.size());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(id + ".eml")
+                .build().toString());
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        // a part at a time, as attachments: a mail may be as large as mailMaxBytes
+        OutputStream out = response.getOutputStream();
+        for (long offset = 0; offset < mail.size(); offset += CaseController.ATTACHMENT_PART) {
+            byte[] part = inboundLog.rawPart(id, offset, CaseController.ATTACHMENT_PART);
+            if (part.length == 0) {
+                break;
+            }
+            out.write(part);
+        }
+    }
+
+    @PostMapping("/inbound/{id}/retry")
+    ResponseEntity<Map<String, Object>> retry(@PathVariable UUID id) {
+        return answer(inbound.retry(id));
+    }
+
+    private static Optional<InboundMailProcessor.Outcome> outcome(String outcome) {
+        if (outcome == null || outcome.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InboundMailProcessor.Outcome.valueOf(outcome.strip().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, "outcome must be one of " + Arrays.stream(
+                    InboundMailProcessor.Outcome.values()).map(o -> o.name().toLowerCase(Locale.ROOT)).toList(), "outcome");
+        }
+    }
+
+    private static CaseyRefusal inboundNotFound(UUID id) {
+        return new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id);
     }
 
     @GetMapping("/outbox")
@@ -132,12 +194,14 @@ class MailController {
 
     private static ResponseEntity<Map<String, Object>> answer(InboundMailProcessor.Result result) {
         if (result.outcome() == InboundMailProcessor.Outcome.QUARANTINED) {
-            throw new CaseyRefusal(ErrorCode.UNPROCESSABLE_MAIL, "the mail was kept in quarantine: " + result.detail());
+            throw new CaseyRefusal(ErrorCode.UNPROCESSABLE_MAIL, "the mail was kept in quarantine as " + result.mail()
+                    + ": " + result.detail());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("outcome", result.outcome().name().toLowerCase());
         body.put("case", result.caseId());
         body.put("detail", result.detail());
+        body.put("mail", result.mail());
         HttpStatus status = switch (result.outcome()) {
             case OPENED, POSTED -> HttpStatus.CREATED;
             default -> HttpStatus.OK;

@@ -63,6 +63,12 @@ class ApiDocumentation {
             Map.entry("POST /config", "Change configuration keys at runtime (admin scope)"),
             Map.entry("POST /config/commit", "Write the configuration in force to the configuration file (admin scope)"),
             Map.entry("POST /mail/inbound", "Hand over an inbound mail, as JSON or raw message/rfc822 (mail scope)"),
+            Map.entry("GET /mail/inbound", "Inbound mails as received, newest first, optionally of one outcome "
+                    + "(quarantined, rate_limited, …), with what became of each (mail scope)"),
+            Map.entry("GET /mail/inbound/{id}", "One inbound mail's record (mail scope)"),
+            Map.entry("GET /mail/inbound/{id}/raw", "An inbound mail's bytes as received, message/rfc822 (mail scope)"),
+            Map.entry("POST /mail/inbound/{id}/retry", "Handle a quarantined or held-back mail again, as if it arrived "
+                    + "now (not held back again); its record names the new one (mail scope)"),
             Map.entry("GET /mail/outbox", "Mails waiting for an external relay, oldest first, with the attachments "
                     + "they carry; a listing holds at most 16 MiB of raw mail, or one larger mail (mail scope)"),
             Map.entry("POST /mail/outbox/{id}/sent", "Acknowledge that the relay sent a mail (mail scope)"),
