@@ -259,6 +259,30 @@ final class ImapConnection {
         });
     }
 
+    /**
+     * The first {@code most} bytes of the message's header as the server stores it (UID FETCH BODY.PEEK[HEADER]), and
+     * nothing of its body; empty when the server returns none.
+     */
+    byte[] header(Message message, int most) throws MessagingException {
+        long uid = inbox.getUID(message);
+        return (byte[]) inbox.doCommand(protocol -> {
+            Response[] responses = protocol.command("UID FETCH " + uid + " (UID BODY.PEEK[HEADER]<0." + most + ">)", null);
+            byte[] header = new byte[0];
+            for (Response response : responses) {
+                if (response instanceof FetchResponse fetched) {
+                    UID id = fetched.getItem(UID.class);
+                    BODY body = fetched.getItem(BODY.class);
+                    if (id != null && id.uid == uid && body != null && body.getByteArray() != null) {
+                        header = body.getByteArray().getNewBytes();
+                    }
+                }
+            }
+            protocol.notifyResponseHandlers(responses);
+            protocol.handleResult(responses[responses.length - 1]);
+            return header;
+        });
+    }
+
     /** The exact bytes the server stores for the message, headers and body (FETCH BODY.PEEK[]). */
     static byte[] raw(Message message) throws MessagingException, IOException {
         int size = message.getSize();

@@ -21,6 +21,26 @@ public interface InboundSink {
      */
     Outcome accept(byte[] rawMessage);
 
+    /**
+     * The largest message the sink takes, in bytes: a larger one is not read (it could fill the heap), but offered
+     * to {@link #tooLarge} by its header, and then moved to the quarantine folder.
+     */
+    default long largestMessage() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Records a message larger than {@link #largestMessage()}, by its header (at most {@value #HEADER_BYTES} bytes) and
+     * the size the server gives; it is left unread in the quarantine folder whatever the answer.
+     *
+     * @throws RuntimeException on a temporary failure: the message is offered again later
+     */
+    default void tooLarge(byte[] header, long size) {
+    }
+
+    /** How much of a too large message's header is read at most. */
+    int HEADER_BYTES = 65536;
+
     /** What became of a message. */
     enum Outcome {
         /** Its command is committed: the message is marked and moved to the processed folder. */

@@ -22,8 +22,22 @@ public class MailboxConfiguration {
 
     @Bean
     MailboxPoller mailboxPoller(MailSettings settings, InboundMailProcessor processor, DataSource dataSource) {
-        return new MailboxPoller(() -> mailbox(settings.current()), raw -> outcome(processor.receive(raw,
-                InboundMailProcessor.Via.IMAP)), dataSource);
+        return new MailboxPoller(() -> mailbox(settings.current()), new InboundSink() {
+            @Override
+            public Outcome accept(byte[] raw) {
+                return outcome(processor.receive(raw, InboundMailProcessor.Via.IMAP));
+            }
+
+            @Override
+            public long largestMessage() {
+                return settings.current().integer(Setting.MAIL_MAX_BYTES);
+            }
+
+            @Override
+            public void tooLarge(byte[] header, long size) {
+                processor.tooLarge(header, size, InboundMailProcessor.Via.IMAP);
+            }
+        }, dataSource);
     }
 
     /** The mailbox to read: none when no IMAP server is configured; not enabled when mail is switched off. */

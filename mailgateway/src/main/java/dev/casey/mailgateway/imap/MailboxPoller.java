@@ -268,6 +268,8 @@ public class MailboxPoller implements SmartLifecycle {
         /** Whether the last cycle found a message in the inbox to hand over or file. */
         private boolean sawMail;
         private final Map<Long, Integer> fetchFailures = new HashMap<>();
+        /** The largest message the sink takes, as of the start of the current drain. */
+        private long largest = Long.MAX_VALUE;
 
         Worker(int number) {
             thread = new Thread(this, "casey-imap-poller-" + number);
@@ -457,6 +459,7 @@ public class MailboxPoller implements SmartLifecycle {
                 fetchFailures.clear();
                 uidValidity = validity;
             }
+            largest = largestMessage();
             List<Message> handled = new ArrayList<>();
             Prefetched prefetched = new Prefetched(new HashMap<>(), -1);
             boolean handedOver = false;
@@ -478,6 +481,13 @@ public class MailboxPoller implements SmartLifecycle {
                 }
                 if (flags.contains(QUARANTINED_KEYWORD)) {
                     c.move(message, c.quarantine, preferMove);
+                    continue;
+                }
+                if (message.getSize() > largest) {
+                    if (!tooLarge(c, message, uid)) {
+                        file(c, handled);
+                        return Drain.BLOCKED;
+                    }
                     continue;
                 }
                 if (index > prefetched.until()) {
@@ -552,6 +562,48 @@ public class MailboxPoller implements SmartLifecycle {
             return Drain.DONE;
         }
 
+        /** What the sink takes at most; when it cannot tell (its settings unreadable), every message is read. */
+        private long largestMessage() {
+            try {
+                return sink.largestMessage();
+            } catch (RuntimeException e) {
+                log.debug("The largest message to read is not known now; reading every message", e);
+                return Long.MAX_VALUE;
+            }
+        }
+
+        /**
+         * A message larger than the sink takes: its header goes to the sink and the message, unread, to the quarantine
+         * folder. It gets no keyword: moved back to the inbox once the sink takes it, it is read then. False when the
+         * sink failed for now.
+         */
+        private boolean tooLarge(ImapConnection c, Message message, long uid) throws MessagingException {
+            int size = message.getSize();
+            byte[] header;
+            try {
+                header = c.header(message, InboundSink.HEADER_BYTES);
+            } catch (FolderClosedException | StoreClosedException closed) {
+                throw closed;
+            } catch (MessagingException e) {
+                log.debug("The header of IMAP message UID {} could not be read", uid, e);
+                header = new byte[0];
+            }
+            try {
+                sink.tooLarge(header, size);
+            } catch (RuntimeException temporary) {
+                failures.incrementAndGet();
+                problems.report("sink", "An inbound message could not be handed over; it stays in the inbox "
+                        + "and is retried", temporary, true);
+                return false;
+            }
+            problems.resolved("sink", "Inbound messages are handed over again");
+            quarantined.incrementAndGet();
+            log.warn("IMAP message UID {} of {} bytes is larger than the {} bytes taken (mailMaxBytes): moved to {} "
+                    + "unread", uid, size, largest, c.quarantine.getFullName());
+            c.move(message, c.quarantine, preferMove);
+            return true;
+        }
+
         /**
          * Reads the bytes of up to {@code most} messages to hand over from {@code from} on with one round trip (see
          * {@link #PREFETCH_COUNT}). When that fails, nothing is read ahead: each message is then read on its own,
@@ -572,6 +624,9 @@ public class MailboxPoller implements SmartLifecycle {
                     continue; // filed without reading
                 }
                 int size = message.getSize();
+                if (size > largest) {
+                    continue; // not read at all
+                }
                 if (size < 0) { // the server does not say: as if it filled the batch
                     size = (int) PREFETCH_BYTES;
                 }

@@ -20,7 +20,8 @@ public class InboundLog {
 
     /** One inbound mail as recorded: what became of it, and whether an operator's retry took it up again. */
     public record Entry(UUID id, Instant receivedAt, String via, String from, String subject, String messageId,
-                        String outcome, String detail, UUID caseId, long size, UUID retryOf, UUID retriedAs) {
+                        String outcome, String detail, UUID caseId, long size, boolean whole, UUID retryOf,
+                        UUID retriedAs) {
     }
 
     /** A page of inbound mails, newest first; {@code total} counts all that match. */
@@ -33,7 +34,7 @@ public class InboundLog {
 
     private static final String ENTRY_COLUMNS = """
             SELECT m.id, m.received_at, m.via, m.sender, m.subject, m.message_id, m.outcome, m.detail, m.case_id,
-                   octet_length(m.raw), m.retry_of, r.id
+                   octet_length(m.raw), m.whole, m.retry_of, r.id
               FROM inbound_mail m LEFT JOIN inbound_mail r ON r.retry_of = m.id""";
 
     private final JdbcTemplate jdbc;
@@ -54,14 +55,15 @@ public class InboundLog {
      * record's id; a second mail with the same key fails with a duplicate-key error.
      */
     UUID record(String dedupeKey, String messageId, String sender, String subject, InboundMailProcessor.Via via,
-                InboundMailProcessor.Outcome outcome, String detail, UUID caseId, byte[] raw, UUID retryOf) {
+                InboundMailProcessor.Outcome outcome, String detail, UUID caseId, byte[] raw, UUID retryOf,
+                boolean whole) {
         UUID id = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO inbound_mail (id, dedupe_key, message_id, sender, subject, via, outcome, detail, case_id,
-                                          received_at, raw, retry_of)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                          received_at, raw, retry_of, whole)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 id, dedupeKey, truncate(messageId, 255), truncate(sender, 254), subject, via.name(),
-                outcome.name(), detail, caseId, Timestamp.from(Instant.now()), raw, retryOf);
+                outcome.name(), detail, caseId, Timestamp.from(Instant.now()), raw, retryOf, whole);
         return id;
     }
 
@@ -71,10 +73,11 @@ public class InboundLog {
      */
     Kept takeUpForRetry(UUID id) {
         List<Object[]> found = jdbc.query("""
-                        SELECT m.outcome, m.via, m.raw, r.id FROM inbound_mail m
+                        SELECT m.outcome, m.via, m.raw, r.id, m.whole FROM inbound_mail m
                           LEFT JOIN inbound_mail r ON r.retry_of = m.id
                          WHERE m.id = ? FOR UPDATE OF m""",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, UUID.class)},
+                (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, UUID.class),
+                    rs.getBoolean(5)},
                 id);
         if (found.isEmpty()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id);
@@ -84,6 +87,11 @@ public class InboundLog {
         if (!outcome.retriable()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only quarantined and held-back mail is retried; "
                     + "this one was " + outcome.name().toLowerCase(Locale.ROOT));
+        }
+        if (!(Boolean) row[4]) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only its header was read, as it was larger than "
+                    + "mailMaxBytes: move it from the mailbox's quarantine folder back to the inbox once mailMaxBytes "
+                    + "lets it in");
         }
         if (row[3] != null) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "this mail was retried already, as " + row[3]);
@@ -122,7 +130,7 @@ public class InboundLog {
         return new Entry(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(),
                 rs.getString(3).toLowerCase(Locale.ROOT), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7).toLowerCase(Locale.ROOT), rs.getString(8), rs.getObject(9, UUID.class), rs.getLong(10),
-                rs.getObject(11, UUID.class), rs.getObject(12, UUID.class));
+                rs.getBoolean(11), rs.getObject(12, UUID.class), rs.getObject(13, UUID.class));
     }
 
     /** Mails from this sender since then that were acted upon (duplicates and refusals do not count). */

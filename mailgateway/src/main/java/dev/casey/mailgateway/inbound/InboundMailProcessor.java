@@ -78,8 +78,11 @@ public class InboundMailProcessor {
     public record Result(Outcome outcome, UUID caseId, String detail, UUID mail) {
     }
 
-    /** A mail as it came in; {@code retryOf}: the record an operator's retry took it up from, else null. */
-    private record Received(byte[] raw, Via via, UUID retryOf) {
+    /**
+     * A mail as it came in; {@code retryOf}: the record an operator's retry took it up from, else null; {@code whole}:
+     * false when only its header was read.
+     */
+    private record Received(byte[] raw, Via via, UUID retryOf, boolean whole) {
     }
 
     private static final Duration RATE_WINDOW = Duration.ofHours(1);
@@ -121,7 +124,32 @@ public class InboundMailProcessor {
      * then nothing was recorded and the caller should offer it again later.
      */
     public Result receive(byte[] raw, Via via) {
-        return counted(handle(new Received(raw, via, null)));
+        return counted(handle(new Received(raw, via, null, true)));
+    }
+
+    /**
+     * Records a mail too large to read (over {@code mailMaxBytes}) by its header: it is left unread where it came from
+     * (the IMAP quarantine folder), to be read once a larger limit lets it in, and cannot be retried from here. Such a
+     * mail seen again is recorded once. Throws only when it could not be recorded now.
+     */
+    public Result tooLarge(byte[] header, long size, Via via) {
+        Settings current = settings.current();
+        String detail = "message of " + size + " bytes exceeds the limit of " + current.integer(Setting.MAIL_MAX_BYTES)
+                + " bytes (mailMaxBytes): left unread in the mailbox's quarantine folder, only its header kept here";
+        InboundMail mail = null;
+        try {
+            mail = new InboundMailParser(header.length + 1L, 0).parse(header);
+        } catch (UnparseableMailException e) {
+            log.debug("The header of a mail too large to read cannot be parsed either", e);
+        }
+        // a key of its own: read whole later, the mail is handled as any other, not taken for a duplicate of this
+        String key = "too-large:sha256:" + sha256(header);
+        Received received = new Received(header, via, null, false);
+        InboundMail parsed = mail;
+        Result recorded = once(() -> parsed == null ? record(key, null, null, null, received, Outcome.QUARANTINED,
+                detail, null) : record(key, parsed, received, Outcome.QUARANTINED, detail, null), key);
+        // seen before (its move failed, or it was moved back while still too large): recorded then
+        return counted(new Result(Outcome.QUARANTINED, null, detail, recorded.mail()));
     }
 
     /**
@@ -133,7 +161,7 @@ public class InboundMailProcessor {
     public Result retry(UUID record) {
         InboundLog.Kept kept = transactions.execute(tx -> inbound.takeUpForRetry(record));
         log.info("Inbound mail {} is handled again at an operator's request", record);
-        return counted(handle(new Received(kept.raw(), kept.via(), record)));
+        return counted(handle(new Received(kept.raw(), kept.via(), record, true)));
     }
 
     private Result counted(Result result) {
@@ -360,7 +388,7 @@ public class InboundMailProcessor {
     private Result record(String key, String messageId, String sender, String subject, Received received,
                           Outcome outcome, String detail, UUID caseId) {
         UUID id = inbound.record(key, messageId, sender, subject, received.via(), outcome, detail, caseId,
-                received.raw(), received.retryOf());
+                received.raw(), received.retryOf(), received.whole());
         return new Result(outcome, caseId, detail, id);
     }
 

@@ -173,6 +173,37 @@ class MailboxPollerTest {
     }
 
     @Test
+    void aMessageLargerThanTheSinkTakesIsQuarantinedUnreadByItsHeaderAndReadWhenMovedBackOnceItFits() {
+        mail.deliver(TestMailServer.rawMessage("huge-1@other.test", "A huge log", "log line\r\n".repeat(20_000)));
+        mail.deliver("small-1@other.test", "Small");
+        RecordingSink sink = new RecordingSink("sink");
+        sink.largest = 100_000;
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        List<Boolean> readAhead = readAheads(poller);
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Quarantine").size() == 1);
+        assertThat(sink.messageIds()).as("the huge one is never handed over").containsExactly("small-1@other.test");
+        assertThat(readAhead).as("nor read").hasSize(1);
+        assertThat(sink.tooLarge).hasSize(1);
+        assertThat(sink.tooLarge.get(0).getKey()).contains("Subject: A huge log\r\n", "Message-ID: <huge-1@other.test>")
+                .doesNotContain("log line");
+        assertThat(sink.tooLarge.get(0).getValue()).isGreaterThan(200_000L);
+        TestMailServer.Seen quarantined = mail.folder("Casey/Quarantine").get(0);
+        assertThat(quarantined.messageId()).isEqualTo("huge-1@other.test");
+        assertThat(quarantined.userFlags()).as("no keyword: moved back, it is read").isEmpty();
+        assertThat(poller.stats().quarantined()).isEqualTo(1);
+
+        sink.largest = Long.MAX_VALUE;
+        mail.moveToInbox("Casey/Quarantine");
+        poller.wake();
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(sink.messageIds()).containsExactly("small-1@other.test", "huge-1@other.test");
+        assertThat(sink.tooLarge).hasSize(1);
+    }
+
+    @Test
     void temporaryFailureLeavesTheMessageInTheInboxAndItIsProcessedLaterExactlyOnce() {
         mail.deliver("first@other.test", "First");
         mail.deliver("second@other.test", "Second");

@@ -3,6 +3,7 @@ package dev.casey.mailgateway.imap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -20,6 +21,10 @@ final class RecordingSink implements InboundSink {
     private final String name;
     private final List<Call> calls;
     private volatile Function<String, Outcome> rule = id -> Outcome.PROCESSED;
+    /** What {@link #largestMessage()} answers. */
+    volatile long largest = Long.MAX_VALUE;
+    /** The headers and sizes {@link #tooLarge} was given. */
+    final List<Map.Entry<String, Long>> tooLarge = new CopyOnWriteArrayList<>();
 
     RecordingSink(String name) {
         this(name, new CopyOnWriteArrayList<>());
@@ -48,6 +53,16 @@ final class RecordingSink implements InboundSink {
         } finally {
             calls.add(new Call(name, id, rawMessage, now, outcome));
         }
+    }
+
+    @Override
+    public long largestMessage() {
+        return largest;
+    }
+
+    @Override
+    public void tooLarge(byte[] header, long size) {
+        tooLarge.add(Map.entry(new String(header, StandardCharsets.UTF_8), size));
     }
 
     List<Call> calls() {

@@ -112,6 +112,20 @@ final class TestMailServer implements AutoCloseable {
     record Seen(String messageId, Set<String> userFlags, boolean seen, boolean deleted, byte[] raw) {
     }
 
+    /** Moves every message of a folder to the inbox, as a person would with a mail client. */
+    void moveToInbox(String configuredName) {
+        try (Store store = connect()) {
+            Folder folder = store.getFolder(ImapConnection.serverName((IMAPStore) store, configuredName));
+            folder.open(Folder.READ_WRITE);
+            Message[] messages = folder.getMessages();
+            folder.copyMessages(messages, store.getFolder("INBOX"));
+            folder.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
+            folder.close(true);
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     List<Seen> folder(String configuredName) {
         try (Store store = connect()) {
             Folder folder = store.getFolder(ImapConnection.serverName((IMAPStore) store, configuredName));
