@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -68,6 +69,25 @@ class AuthenticationTests extends ServiceTest {
         assertProblem(new Api(port, CASES_TOKEN).get("/config"), 403, "FORBIDDEN", null);
         assertProblem(new Api(port, CASES_TOKEN).post("/config", "[{\"mailSyncTimer\": 30}]"), 403, "FORBIDDEN", null);
         assertThat(new Api(port, ADMIN_TOKEN).get("/config").status()).isEqualTo(200);
+    }
+
+    @Test
+    void noSpellingOfAPathReachesItWithLessThanItsScope() {
+        Api cases = new Api(port, CASES_TOKEN);
+        for (String path : List.of("/config;x", "/%63onfig", "/config;x/", "//config", "/./config", "/cases/../config",
+                "/CONFIG", "/mail;x/outbox", "/%6dail/outbox", "/mail/%6futbox", "/admin;x/read-models/rebuild",
+                "/%61dmin/read-models/rebuild", "/mail;x/inbound?outcome=quarantined")) {
+            Response answer = cases.get(path);
+            assertThat(answer.status()).as(path).isIn(400, 403, 404);
+            assertThat(answer.text()).as(path).doesNotContain("mailSubjectPrefix", "\"mails\"");
+        }
+        String tokens = "[{\"apiTokens\": [{\"name\": \"attacker\", \"token\": \"attacker-token-0123456789\", "
+                + "\"scopes\": [\"admin\"]}]}]";
+        assertProblem(cases.post("/config;x", tokens), 403, "FORBIDDEN", null);
+        assertProblem(cases.post("/%63onfig", tokens), 403, "FORBIDDEN", null);
+        assertProblem(new Api(port, "attacker-token-0123456789").get("/config"), 401, "UNAUTHENTICATED", null);
+        assertProblem(cases.post("/%6dail/inbound", "{\"from\": \"x@evil.tld\", \"subject\": \"s\", "
+                + "\"message\": \"m\"}"), 403, "FORBIDDEN", null);
     }
 
     @Test

@@ -11,10 +11,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Bearer-token authentication of the API. Tokens and their scopes come from the {@code apiTokens}
@@ -26,6 +29,13 @@ class ApiTokenFilter extends OncePerRequestFilter {
     static final String ADMIN_PATH = "/api/casey/v1/config";
     static final String MAIL_PATH = "/api/casey/v1/mail/";
     static final String MAINTENANCE_PATH = "/api/casey/v1/admin/";
+
+    private static final UrlPathHelper ROUTING = new UrlPathHelper();
+
+    static {
+        ROUTING.setUrlDecode(true);
+        ROUTING.setRemoveSemicolonContent(true);
+    }
 
     private final SettingsService settings;
 
@@ -54,7 +64,7 @@ class ApiTokenFilter extends OncePerRequestFilter {
                     "a valid token is required: Authorization: Bearer <token>", null));
             return;
         }
-        String scope = requiredScope(request.getRequestURI());
+        String scope = requiredScope(routedPath(request));
         if (!token.get().allows(scope) && !token.get().allows(ApiToken.SCOPE_ADMIN)) {
             Problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "FORBIDDEN",
                     "this token lacks the scope " + scope, null));
@@ -62,6 +72,17 @@ class ApiTokenFilter extends OncePerRequestFilter {
         }
         RequestActor.set(request, Actor.apiClient(token.get().name()));
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The path as the application routes it: decoded, without {@code ;} parameters, dot segments or doubled slashes.
+     * The request URI as sent would let {@code /config;x} or {@code /%63onfig} reach the configuration with the scope
+     * of cases. Lower case, so that no spelling of a path needs less than the path routed.
+     */
+    static String routedPath(HttpServletRequest request) {
+        String path = ROUTING.getPathWithinApplication(request);
+        String cleaned = StringUtils.cleanPath(path.replaceAll("/{2,}", "/"));
+        return cleaned.toLowerCase(Locale.ROOT);
     }
 
     /** Configuration and maintenance need admin; the mail relay and inbound mail need mail (or admin); the rest cases. */
