@@ -714,7 +714,7 @@ class MailConversationTests extends ServiceTest {
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
                 + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
                 + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}, "
-                + "{\"mailFormSenders\": null}, {\"mailMaxBytes\": null}]");
+                + "{\"mailFormSenders\": null}, {\"mailMaxBytes\": null}, {\"mailCaseRateLimit\": null}]");
     }
 
     @Test
@@ -1406,6 +1406,31 @@ class MailConversationTests extends ServiceTest {
         CaseyServiceTests.assertProblem(api.get("/mail/inbound/" + UUID.randomUUID() + "/raw"), 404, "MAIL_NOT_FOUND",
                 null);
         CaseyServiceTests.assertProblem(api.get("/mail/inbound?outcome=lost"), 400, "INVALID_VALUE", "outcome");
+    }
+
+    @Test
+    void aFloodOfNewSendersIsHeldBackWhileRepliesStillGoThrough() {
+        Response earlier = api.post("/mail/inbound", """
+                {"from": "regular@example.org", "subject": "Before the flood", "message": "hello"}""");
+        Long opened = jdbc.queryForObject("SELECT count(*) FROM inbound_mail WHERE outcome = 'OPENED'"
+                + " AND received_at >= now() - interval '1 hour'", Long.class);
+        api.post("/config", "[{\"mailCaseRateLimit\": " + (opened + 2) + "}]");
+        List<Response> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            flood.add(api.post("/mail/inbound", """
+                    {"from": "forged%d@victims.example", "subject": "Cheap pills", "message": "buy"}""".formatted(i)));
+        }
+        assertThat(flood).extracting(r -> r.at("/outcome")).containsExactly("opened", "opened", "rate_limited",
+                "rate_limited");
+        assertThat(flood.get(2).at("/detail")).contains("mailCaseRateLimit");
+        assertThat(api.get("/cases?participant=forged2@victims.example").json().get("total").asLong()).isZero();
+        awaitMail("forged0@victims.example", api.get("/case/" + flood.get(0).at("/case")).at("/reference"), 1);
+        assertThat(MAIL.receivedBy("forged2@victims.example")).as("no acknowledgement for a held-back mail").isEmpty();
+        String reference = api.get("/case/" + earlier.at("/case")).at("/reference");
+        assertThat(api.post("/mail/inbound", """
+                {"from": "regular@example.org", "subject": "Re: [Casey %s] Before the flood", "message": "more"}"""
+                .formatted(reference)).at("/outcome")).as("a reply opens no case").isEqualTo("posted");
+        assertThat(api.post("/mail/inbound/" + flood.get(3).at("/mail") + "/retry").at("/outcome")).isEqualTo("opened");
     }
 
     /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */

@@ -37,6 +37,8 @@ public enum Setting {
     MAIL_OPEN_CASES("mailOpenCases", Type.BOOLEAN, true),
     // zero would hold back every mail of every sender, silently: mailEnable is the switch for no mail
     MAIL_RATE_LIMIT("mailRateLimit", Type.INTEGER, 30, SettingRule.between(1, 1_000_000)),
+    // forged senders each under mailRateLimit would have the support address mail whatever they wrote to anyone
+    MAIL_CASE_RATE_LIMIT("mailCaseRateLimit", Type.INTEGER, 300, SettingRule.between(1, 1_000_000)),
     MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
     // a web form's robot writes for its visitors: their address is in Reply-To, unproven
     MAIL_FORM_SENDERS("mailFormSenders", Type.ADDRESSES, List.of()),

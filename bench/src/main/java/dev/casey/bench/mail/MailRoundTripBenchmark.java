@@ -117,12 +117,14 @@ public final class MailRoundTripBenchmark {
         Path dir = Files.createTempDirectory("casey-mail-bench");
         Path config = dir.resolve("casey.json");
         // mailSyncTimer is long on purpose: what is measured is IMAP IDLE, not the fallback poll. The rate limit is
-        // raised because the throughput runs send far more than 30 mails an hour per customer.
+        // raised because the throughput runs send far more than 30 mails an hour per customer, and open far more than
+        // 300 cases an hour.
         Files.writeString(config, """
                 {"mailAddress": "%s", "mailSupportName": "Acme Support",
                  "smtpServer": "127.0.0.1", "smtpPort": %d, "smtpEncryption": "none",
                  "imapServer": "127.0.0.1", "imapPort": %d, "imapEncryption": "none",
                  "imapUsername": "%s", "imapPassword": "%s", "mailSyncTimer": 300, "mailRateLimit": 1000000,
+                 "mailCaseRateLimit": 1000000,
                  "apiTokens": [{"name": "bench", "token": "%s", "scopes": ["admin"]}]}"""
                 .formatted(SUPPORT, outside.getSmtp().getPort(), support.getImap().getPort(), SUPPORT,
                         SUPPORT_PASSWORD, TOKEN));

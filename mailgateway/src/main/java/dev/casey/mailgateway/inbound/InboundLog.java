@@ -142,6 +142,13 @@ public class InboundLog {
         return count == null ? 0 : count;
     }
 
+    /** Cases opened by mail since then, from every sender. */
+    long countOpened(Instant since) {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM inbound_mail WHERE outcome = 'OPENED' AND received_at >= ?",
+                Long.class, Timestamp.from(since));
+        return count == null ? 0 : count;
+    }
+
     private static String truncate(String value, int length) {
         return value == null || value.length() <= length ? value : value.substring(0, length);
     }

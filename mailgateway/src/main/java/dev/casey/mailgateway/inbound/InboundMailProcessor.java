@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -104,6 +105,7 @@ public class InboundMailProcessor {
     private final CommandGateway commands;
     private final TransactionTemplate transactions;
     private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+    private final AtomicLong lastFloodWarning = new AtomicLong();
 
     InboundMailProcessor(MailSettings settings, InboundLog inbound, CaseMatcher matcher, AttachmentStore attachments,
                          Outbox outbox, CommandGateway commands, TransactionTemplate transactions) {
@@ -323,12 +325,29 @@ public class InboundMailProcessor {
         if (!current.bool(Setting.MAIL_OPEN_CASES)) {
             return record(key, mail, received, Outcome.REFUSED, "matches no case, and mail does not open cases", null);
         }
+        int caseLimit = current.integer(Setting.MAIL_CASE_RATE_LIMIT);
+        if (received.retryOf() == null && inbound.countOpened(Instant.now().minus(RATE_WINDOW)) >= caseLimit) {
+            String reason = "more than " + caseLimit + " cases opened by mail in an hour (mailCaseRateLimit)";
+            warnOfFlood(reason);
+            return record(key, mail, received, Outcome.RATE_LIMITED, reason, null);
+        }
         UUID caseId = derived("case", key);
         String subject = newCaseSubject(mail.subject());
         send(new OpenCaseCommand(caseId, subject, name(mail), sender, text.kept(), derived("message", key),
                 null, null, null, mail.messageId(), store(caseId, key, mail, text), Actor.person(name(mail), sender),
                 Source.MAIL));
         return record(key, mail, received, Outcome.OPENED, null, caseId);
+    }
+
+    /** Once in {@link #RATE_WINDOW} in the log: a flood would fill it otherwise. */
+    private void warnOfFlood(String reason) {
+        long now = System.nanoTime();
+        long last = lastFloodWarning.get();
+        if ((last == 0 || now - last > RATE_WINDOW.toNanos()) && lastFloodWarning.compareAndSet(last, now)) {
+            log.warn("New cases by mail are held back: {}; see GET /mail/inbound?outcome=rate_limited", reason);
+        } else {
+            log.debug("New case by mail held back: {}", reason);
+        }
     }
 
     private Result bounce(InboundMail mail, Received received, String key) {
