@@ -714,7 +714,7 @@ class MailConversationTests extends ServiceTest {
                 + "{\"caseSendCopy\": null}, {\"mailRateLimit\": null}, {\"mailPlusAddressing\": null}, "
                 + "{\"teamInviteCount\": null}, {\"teamInviteReminder\": null}, {\"caseCanReopen\": null}, "
                 + "{\"mailSupportName\": null}, {\"mailSendAttachmentMaxBytes\": null}, "
-                + "{\"mailFormSenders\": null}, {\"mailMaxBytes\": null}, {\"mailCaseRateLimit\": null}]");
+                + "{\"mailFormSenders\": null}, {\"mailMaxBytes\": null}, {\"mailCaseRateLimit\": null}, {\"mailAuthservId\": null}]");
     }
 
     @Test
@@ -1431,6 +1431,45 @@ class MailConversationTests extends ServiceTest {
                 {"from": "regular@example.org", "subject": "Re: [Casey %s] Before the flood", "message": "more"}"""
                 .formatted(reference)).at("/outcome")).as("a reply opens no case").isEqualTo("posted");
         assertThat(api.post("/mail/inbound/" + flood.get(3).at("/mail") + "/retry").at("/outcome")).isEqualTo("opened");
+    }
+
+    @Test
+    void aMailWhoseSenderTheMailServerFoundForgedIsQuarantinedNotPostedAsATeamMember() {
+        Response created = api.openCase("Forged", "forged.victim@example.org", "My order", "Where is it?");
+        String reference = created.at("/reference");
+        String forged = """
+                Authentication-Results: mx.casey.test; spf=pass smtp.mailfrom=evil.example;
+                 dkim=none; dmarc=fail (p=reject) header.from=team.test
+                Authentication-Results: mx.casey.test; dmarc=pass (the sender's own) header.from=team.test
+                From: Ben <ben@team.test>
+                To: %s
+                Subject: Re: [Casey %s] My order
+                Message-ID: <forged-ben-%s@evil.example>
+
+                Please pay to this account instead.
+                """.formatted(MailServers.SUPPORT, reference, reference);
+        api.post("/config", "[{\"mailAuthservId\": \"mx.casey.test\"}]");
+        Response quarantined = receive(forged);
+        CaseyServiceTests.assertProblem(quarantined, 422, "UNPROCESSABLE_MAIL", null);
+        assertThat(quarantined.at("/detail")).contains("not authenticated", "dmarc=fail");
+        assertThat(api.get("/case/" + created.at("/uuid")).json().get("messages")).hasSize(1);
+
+        Response genuine = receive("""
+                Authentication-Results: mx.casey.test; dkim=pass header.d=team.test; dmarc=pass header.from=team.test
+                From: Ben <ben@team.test>
+                To: %s
+                Subject: Re: [Casey %s] My order
+                Message-ID: <genuine-ben-%s@team.test>
+
+                It ships today.
+                """.formatted(MailServers.SUPPORT, reference, reference));
+        assertThat(genuine.at("/outcome")).isEqualTo("posted");
+        // an operator who looked at the quarantined one and retries it vouches for it
+        String id = quarantined.at("/detail").replaceAll(".*kept in quarantine as ([0-9a-f-]{36}).*", "$1");
+        assertThat(api.post("/mail/inbound/" + id + "/retry").at("/outcome")).isEqualTo("posted");
+        api.post("/config", "[{\"mailAuthservId\": null}]");
+        assertThat(receive(forged.replace("forged-ben-", "forged-again-")).at("/outcome"))
+                .as("without mailAuthservId nothing is checked").isEqualTo("posted");
     }
 
     /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */

@@ -40,6 +40,8 @@ public enum Setting {
     // forged senders each under mailRateLimit would have the support address mail whatever they wrote to anyone
     MAIL_CASE_RATE_LIMIT("mailCaseRateLimit", Type.INTEGER, 300, SettingRule.between(1, 1_000_000)),
     MAIL_PLUS_ADDRESSING("mailPlusAddressing", Type.BOOLEAN, false),
+    // the support mailbox's own mail server: its Authentication-Results tell a forged From
+    MAIL_AUTHSERV_ID("mailAuthservId", Type.STRING, null, SettingRule.hostName()),
     // a web form's robot writes for its visitors: their address is in Reply-To, unproven
     MAIL_FORM_SENDERS("mailFormSenders", Type.ADDRESSES, List.of()),
     MAIL_MAX_BYTES("mailMaxBytes", Type.INTEGER, 50 * 1024 * 1024,

@@ -30,7 +30,7 @@ import java.util.Map;
 public record InboundMail(String messageId, List<String> inReplyTo, List<String> references, MailAddress from,
         List<MailAddress> replyTo, List<MailAddress> to, List<MailAddress> cc, String returnPath, String subject,
         Instant date, String text, String reply, List<InboundAttachment> attachments, AutoReply autoReply,
-        DeliveryReport deliveryReport, Map<String, String> headers) {
+        DeliveryReport deliveryReport, Map<String, String> headers, List<String> authenticationResults) {
 
     public InboundMail {
         inReplyTo = List.copyOf(inReplyTo);
@@ -42,6 +42,7 @@ public record InboundMail(String messageId, List<String> inReplyTo, List<String>
         text = text == null ? "" : text;
         reply = reply == null ? "" : reply;
         attachments = List.copyOf(attachments);
+        authenticationResults = List.copyOf(authenticationResults);
         autoReply = autoReply == null ? AutoReply.NONE : autoReply;
         // Kept in header order for readable logs; hence no Map.copyOf.
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
@@ -50,7 +51,7 @@ public record InboundMail(String messageId, List<String> inReplyTo, List<String>
     /** The same mail, taken as written by {@code writer}. */
     public InboundMail writtenBy(MailAddress writer) {
         return new InboundMail(messageId, inReplyTo, references, writer, replyTo, to, cc, returnPath, subject, date,
-                text, reply, attachments, autoReply, deliveryReport, headers);
+                text, reply, attachments, autoReply, deliveryReport, headers, authenticationResults);
     }
 
     /** True when the Return-Path is the null sender "&lt;&gt;" used by bounces and auto-replies. */

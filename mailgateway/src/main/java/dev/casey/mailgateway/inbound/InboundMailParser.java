@@ -90,7 +90,8 @@ public final class InboundMailParser {
                 content.attachments(),
                 autoReply,
                 report,
-                keptHeaders(message));
+                keptHeaders(message),
+                message.textAll("Authentication-Results"));
     }
 
     /**

@@ -284,6 +284,10 @@ public class InboundMailProcessor {
         if (own.isPresent()) {
             return own.get();
         }
+        Optional<Result> forged = unauthenticated(mail, received, key, current);
+        if (forged.isPresent()) {
+            return forged.get();
+        }
         String sender = mail.from().address();
         Optional<CaseMatcher.Match> match = matching
                 ? matcher.match(mail, current.mailAddress(), MailSettings.domain(current)) : Optional.empty();
@@ -337,6 +341,26 @@ public class InboundMailProcessor {
                 null, null, null, mail.messageId(), store(caseId, key, mail, text), Actor.person(name(mail), sender),
                 Source.MAIL));
         return record(key, mail, received, Outcome.OPENED, null, caseId);
+    }
+
+    /**
+     * A mail whose From the support mailbox's own server found forged ({@code mailAuthservId}): taken as written, it
+     * would go into a case as a team member's or a customer's, or have the support address write to whomever it names.
+     * Quarantined; an operator who retries it vouches for it.
+     */
+    private Optional<Result> unauthenticated(InboundMail mail, Received received, String key, Settings current) {
+        Optional<String> server = current.text(Setting.MAIL_AUTHSERV_ID);
+        if (server.isEmpty() || received.retryOf() != null) {
+            return Optional.empty();
+        }
+        SenderAuthentication.Finding finding = SenderAuthentication.of(mail.authenticationResults(), server.get());
+        if (finding.verdict() != SenderAuthentication.Verdict.FAIL) {
+            return Optional.empty();
+        }
+        log.warn("Mail {} from {} quarantined: {} found the sender's address forged ({})", mail.messageId(),
+                sender(mail), server.get(), finding.results());
+        return Optional.of(record(key, mail, received, Outcome.QUARANTINED, "the sender's address is not authenticated: "
+                + finding.results(), null));
     }
 
     /** Once in {@link #RATE_WINDOW} in the log: a flood would fill it otherwise. */
