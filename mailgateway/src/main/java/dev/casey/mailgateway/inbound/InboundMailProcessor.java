@@ -330,7 +330,7 @@ public class InboundMailProcessor {
             return record(key, mail, received, Outcome.REFUSED, "matches no case, and mail does not open cases", null);
         }
         int caseLimit = current.integer(Setting.MAIL_CASE_RATE_LIMIT);
-        if (received.retryOf() == null && inbound.countOpened(Instant.now().minus(RATE_WINDOW)) >= caseLimit) {
+        if (received.retryOf() == null && inbound.countOpened(Instant.now().minus(RATE_WINDOW), caseLimit) >= caseLimit) {
             String reason = "more than " + caseLimit + " cases opened by mail in an hour (mailCaseRateLimit)";
             warnOfFlood(reason);
             return record(key, mail, received, Outcome.RATE_LIMITED, reason, null);
