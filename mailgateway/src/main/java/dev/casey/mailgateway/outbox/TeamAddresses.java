@@ -22,6 +22,12 @@ final class TeamAddresses {
      */
     private static final String START = "(?:(?<![\\w.+-])|(?<=%[0-9A-Fa-f]{2}))";
     private static final String END = "(?![\\w-])";
+    /**
+     * What may stand around the characters of a local part without changing the mailbox: quotes and quoted pairs
+     * ({@code "ben"@team.tld}, {@code "b\en"@team.tld} are ben@team.tld), as themselves or percent-encoded. Allowed
+     * anywhere in it, which also masks a few spellings that are no address at all: harmless, as they spell the address.
+     */
+    private static final String QUOTING = "(?:\"|\\\\|%22|%2522|%5C|%255C)*";
 
     private TeamAddresses() {
     }
@@ -33,7 +39,7 @@ final class TeamAddresses {
         Pattern any = Pattern.compile(START + "(?:" + teamAddresses.stream()
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .map(TeamAddresses::literalOrPercentEncoded).collect(Collectors.joining("|")) + ")" + END,
-                Pattern.CASE_INSENSITIVE);
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         String replacement = Matcher.quoteReplacement(supportAddress);
         return text -> text == null ? null : any.matcher(text).replaceAll(replacement);
     }
@@ -41,12 +47,16 @@ final class TeamAddresses {
     /**
      * The address with each character as itself or percent-encoded, once or twice (either case of hex digit): HTML
      * mail turned into text keeps its links, and a mail client decodes {@code mailto:ben%40team.tld} back into the
-     * address, as a link wrapper does {@code ben%2540team.tld}.
+     * address, as a link wrapper does {@code ben%2540team.tld}; its local part may be quoted ({@link #QUOTING}).
      */
     private static String literalOrPercentEncoded(String address) {
         StringBuilder b = new StringBuilder();
-        address.codePoints().forEach(cp -> {
-            String c = new String(Character.toChars(cp));
+        int at = address.lastIndexOf('@');
+        for (int i = 0; i < address.length(); i += Character.charCount(address.codePointAt(i))) {
+            if (i <= at) {
+                b.append(QUOTING);
+            }
+            String c = new String(Character.toChars(address.codePointAt(i)));
             StringBuilder encoded = new StringBuilder();
             for (byte octet : c.getBytes(StandardCharsets.UTF_8)) {
                 encoded.append('%').append(String.format(Locale.ROOT, "%02X", octet & 0xFF));
@@ -54,7 +64,7 @@ final class TeamAddresses {
             // CASE_INSENSITIVE covers %2e as well as %2E; a link wrapped by a tracker is encoded once more (%2540)
             b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString()))
                     .append('|').append(Pattern.quote(encoded.toString().replace("%", "%25"))).append(')');
-        });
+        }
         return b.toString();
     }
 }

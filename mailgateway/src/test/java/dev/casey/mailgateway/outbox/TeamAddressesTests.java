@@ -51,6 +51,31 @@ class TeamAddressesTests {
                 .isEqualTo("https://safelinks.example/?url=mailto%3A" + "support@casey.test" + "&data=x");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            reach me at "ben"@team.test today                 | reach me at support@casey.test today
+            <"BEN"@Team.Test>                                 | <support@casey.test>
+            "b\\en"@team.test                                  | support@casey.test
+            "anna.bell"@team.test and "anna".bell@team.test   | support@casey.test and support@casey.test
+            mailto:%22ben%22%40team.test                      | mailto:support@casey.test
+            https://x.test/?to=%2522ben%2522%2540team.test    | https://x.test/?to=support@casey.test
+            """)
+    void aQuotedLocalPartNamesTheSameMailboxAndIsMaskedToo(String text, String expected) {
+        assertThat(mask.apply(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void quotedLookAlikesStay() {
+        assertThat(mask.apply("\"xben\"@team.test \"ben x\"@team.test \"ben\"@team.testing"))
+                .isEqualTo("\"xben\"@team.test \"ben x\"@team.test \"ben\"@team.testing");
+    }
+
+    @Test
+    void mixedCaseOutsideAsciiIsMaskedToo() {
+        UnaryOperator<String> mask = TeamAddresses.maskedFor(List.of("jörg@team.test"), "support@casey.test");
+        assertThat(mask.apply("Jörg, JÖRG@Team.test")).isEqualTo("Jörg, support@casey.test");
+    }
+
     @Test
     void withoutATeamNothingChanges() {
         assertThat(TeamAddresses.maskedFor(List.of(), "s@x.test").apply("ben@team.test")).isEqualTo("ben@team.test");
