@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.server.Api.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.common.Registration;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +64,7 @@ class MailConversationTests extends ServiceTest {
             for (byte[] mail : all) {
                 String to = Mails.header(mail, "To");
                 if (!to.contains("@team.test")) {
-                    assertThat(Mails.everything(mail)).as("mail to " + to).doesNotContain("team.test");
+                    assertThat(Mails.everything(mail)).as("mail to " + to).doesNotContainIgnoringCase("team.test");
                 }
             }
         } finally {
@@ -706,6 +710,76 @@ class MailConversationTests extends ServiceTest {
         assertThat(Mails.text(twoMore).replace("\r\n", "\n")).contains("Attached to this message:\n"
                 + "- first.bin (14 bytes)\n- second.bin (14 bytes, not in this e-mail: kept with the case)\n");
         assertThat(Mails.attachments(twoMore)).containsOnlyKeys("first.bin");
+    }
+
+    @Test
+    void aTeamMembersAttachmentsThatMayShowTheirAddressAreOnlyListedToCustomers() throws IOException {
+        String customer = "unseen@example.org";
+        Response created = api.openCase("Una Seen", customer, "Send me the report", "Please.");
+        String reference = created.at("/reference");
+        byte[] toBen = awaitMail("ben@team.test", reference, 1).get(0);
+        // a report whose properties name its author: deflated in the .docx, no byte of the address is there as such
+        ByteArrayOutputStream docx = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(docx)) {
+            zip.putNextEntry(new ZipEntry("docProps/core.xml"));
+            zip.write("<dc:creator>ben@team.test</dc:creator>".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] utf16 = "\uFEFFAsk Ben@team.test".getBytes(StandardCharsets.UTF_16LE);
+        Base64.Encoder base64 = Base64.getMimeEncoder(76, new byte[] {'\n'});
+        MAIL.sendToSupport("""
+                From: Ben Foo <ben@team.test>
+                To: %s
+                Subject: Re: [Casey %s] Send me the report
+                Message-ID: <ben-report-1@team.test>
+                In-Reply-To: <%s>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m4"
+
+                --m4
+                Content-Type: text/plain; charset=UTF-8
+
+                Here it is. Write to "ben"@team.test if it does not open.
+                --m4
+                Content-Type: text/plain; name="note.txt"
+                Content-Disposition: attachment; filename="note.txt"
+
+                Reach me: Ben@Team.test
+                --m4
+                Content-Type: text/plain; charset=UTF-16; name="wide.txt"
+                Content-Disposition: attachment; filename="wide.txt"
+                Content-Transfer-Encoding: base64
+
+                %s
+                --m4
+                Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="report.docx"
+                Content-Disposition: attachment; filename="report.docx"
+                Content-Transfer-Encoding: base64
+
+                %s
+                --m4
+                Content-Type: text/x-diff; name="fix.patch"
+                Content-Disposition: attachment; filename="fix.patch"
+                Content-Transfer-Encoding: base64
+
+                bGluZSAxCmxpbmUgMgo=
+                --m4--
+                """.formatted(MailServers.SUPPORT, reference, messageId(toBen), base64.encodeToString(utf16),
+                base64.encodeToString(docx.toByteArray())));
+        byte[] answer = awaitMail(customer, reference, 2).get(1);
+        String text = Mails.text(answer).replace("\r\n", "\n");
+        // the address in any case, in UTF-16, or packed where it cannot be looked for: only listed
+        assertThat(text).contains("Write to " + MailServers.SUPPORT + " if it does not open.")
+                .containsPattern("- note.txt \\(\\d+ bytes, not in this e-mail: kept with the case\\)\n")
+                .contains("- wide.txt (%d bytes, not in this e-mail: kept with the case)\n".formatted(utf16.length))
+                .contains("- report.docx (%d bytes, not in this e-mail: kept with the case)\n".formatted(docx.size()))
+                .contains("- fix.patch (14 bytes)\n");
+        assertThat(Mails.attachments(answer)).containsOnlyKeys("fix.patch");
+        assertThat(Mails.everything(answer)).doesNotContainIgnoringCase("team.test");
+        // the team gets them all
+        byte[] toAnna = awaitMail("anna@team.test", reference, 2).get(1);
+        assertThat(Mails.attachments(toAnna)).containsOnlyKeys("note.txt", "wide.txt", "report.docx", "fix.patch");
+        assertThat(Mails.attachments(toAnna).get("report.docx")).isEqualTo(docx.toByteArray());
+        assertThat(Mails.attachments(toAnna).get("wide.txt")).isEqualTo(utf16);
     }
 
     @AfterEach

@@ -10,9 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +50,9 @@ public class MailDirectory {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
     };
+
+    /** Attachments are searched this many bytes at a time: never all of one in memory. */
+    static final int CONTENT_PART = 1024 * 1024;
 
     static final String TOOK_PART = "participant";
     static final String INVITED = "invited";
@@ -231,27 +232,54 @@ public class MailDirectory {
     }
 
     /**
-     * The addresses of everyone who is or was in the team, and the addresses they had before: never to be shown
-     * outside it (an old signature or quote still carries a former one).
+     * Which of these attachments of the case may show one of the addresses: a log, a patch or a signature of a team
+     * member's that holds it (in any case, UTF-8 or UTF-16, see {@link AddressesInBytes}), or a document, archive or
+     * PDF whose packed contents cannot be looked into. Each is read {@value #CONTENT_PART} bytes at a time.
      */
-    /**
-     * Which of these attachments of the case hold one of the addresses in their bytes (as written, in lower or in
-     * upper case): a log, a patch or a signature of a team member's that would show a customer their address.
-     */
-    public Set<UUID> attachmentsNaming(UUID caseId, List<UUID> attachments, List<String> addresses) {
+    public Set<UUID> attachmentsMayShow(UUID caseId, List<UUID> attachments, List<String> addresses) {
         if (attachments.isEmpty() || addresses.isEmpty()) {
             return Set.of();
         }
-        Set<String> written = new LinkedHashSet<>();
-        for (String address : addresses) {
-            written.addAll(List.of(address, address.toLowerCase(Locale.ROOT), address.toUpperCase(Locale.ROOT)));
-        }
-        return new HashSet<>(jdbc.queryForList("""
-                SELECT id FROM mail_attachment WHERE case_id = ? AND id = ANY(?) AND content IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM unnest(?::text[]) a WHERE position(convert_to(a, 'UTF8') IN content) > 0)""",
-                UUID.class, caseId, attachments.toArray(UUID[]::new), written.toArray(String[]::new)));
+        AddressesInBytes search = AddressesInBytes.of(addresses);
+        Map<UUID, String> names = new HashMap<>();
+        jdbc.query("""
+                        SELECT id, filename FROM mail_attachment
+                         WHERE case_id = ? AND id = ANY(?) AND content IS NOT NULL""",
+                (ResultSet rs) -> {
+                    names.put(rs.getObject(1, UUID.class), rs.getString(2));
+                }, caseId, attachments.toArray(UUID[]::new));
+        Set<UUID> showing = new HashSet<>();
+        names.forEach((id, filename) -> {
+            if (mayShow(search.scan(filename), caseId, id)) {
+                showing.add(id);
+            }
+        });
+        return showing;
     }
 
+    private boolean mayShow(AddressesInBytes.Scan scan, UUID caseId, UUID attachment) {
+        for (long offset = 0; ; ) {
+            // substring counts from 1
+            byte[] part = jdbc.queryForObject("""
+                    SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
+                     WHERE id = ? AND case_id = ?""", byte[].class, offset + 1, CONTENT_PART, attachment, caseId);
+            if (part == null || part.length == 0) {
+                return scan.mayShow();
+            }
+            if (scan.mayShow(part)) {
+                return true;
+            }
+            if (part.length < CONTENT_PART) {
+                return scan.mayShow();
+            }
+            offset += part.length;
+        }
+    }
+
+    /**
+     * The addresses of everyone who is or was in the team, and the addresses they had before: never to be shown
+     * outside it (an old signature or quote still carries a former one).
+     */
     public List<String> teamAddresses() {
         return jdbc.queryForList("""
                 SELECT email FROM mail_team m WHERE active

@@ -136,9 +136,10 @@ public class MailPlanner {
      * The attachments of the letter's message: carried in a message or a new case to whoever did not write it, each
      * that still fits into {@code mailSendAttachmentMaxBytes} with those before it, counted as sent (base64); listed
      * otherwise (and always in reminders, which follow a mail that carried them). To someone outside the team, a team
-     * member's attachments that hold a team address are only listed, as are their mails, contact cards, invitations,
-     * signatures and keys: texts relayed to customers have those addresses masked ({@code team}: the team's
-     * addresses when the recipient is outside it, else none).
+     * member's attachments that hold a team address, or are packed so that one could not be seen (documents, archives,
+     * PDF), are only listed, as are their mails, contact cards, invitations, signatures and keys: texts relayed to
+     * customers have those addresses masked ({@code team}: the team's addresses when the recipient is outside it, else
+     * none).
      */
     private List<OutgoingMail.Attachment> attachments(UUID caseId, Letter letter, MailDirectory.Recipient to,
                                                       List<String> team, Settings current,
@@ -151,14 +152,14 @@ public class MailPlanner {
         boolean carrying = (letter.kind() == MailKind.MESSAGE || letter.kind() == MailKind.NEW_CASE)
                 && !letter.toAuthor() && !EmailAddresses.key(to.email()).equals(author);
         boolean fromTeam = team.stream().map(EmailAddresses::key).anyMatch(author::equals);
-        Set<UUID> namingTeam = !carrying || !fromTeam ? Set.of()
-                : perUnitOfWork("naming-team:" + letter.message().messageId(), () -> directory.attachmentsNaming(
+        Set<UUID> showingTeam = !carrying || !fromTeam ? Set.of()
+                : perUnitOfWork("showing-team:" + letter.message().messageId(), () -> directory.attachmentsMayShow(
                         caseId, all.stream().map(MailDirectory.Attachment::id).filter(Objects::nonNull).toList(), team));
         long room = current.integer(Setting.MAIL_SEND_ATTACHMENT_MAX_BYTES);
         List<OutgoingMail.Attachment> attachments = new ArrayList<>();
         for (MailDirectory.Attachment a : all) {
             boolean carried = carrying && a.id() != null && !a.omitted() && sent(a.size()) <= room
-                    && !(fromTeam && (namesAddresses(a) || namingTeam.contains(a.id())));
+                    && !(fromTeam && (namesAddresses(a) || showingTeam.contains(a.id())));
             room -= carried ? sent(a.size()) : 0;
             attachments.add(new OutgoingMail.Attachment(shown.apply(a.filename()), a.contentType(), a.size(),
                     a.omitted(), carried ? a.id() : null));
