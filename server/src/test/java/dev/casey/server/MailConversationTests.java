@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
+import dev.casey.mailgateway.cases.MailDirectory;
 import dev.casey.server.Api.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,8 @@ class MailConversationTests extends ServiceTest {
     JdbcTemplate jdbc;
     @Autowired
     CommandBus commandBus;
+    @Autowired
+    MailDirectory directory;
     Api api;
 
     @BeforeEach
@@ -780,6 +784,24 @@ class MailConversationTests extends ServiceTest {
         assertThat(Mails.attachments(toAnna)).containsOnlyKeys("note.txt", "wide.txt", "report.docx", "fix.patch");
         assertThat(Mails.attachments(toAnna).get("report.docx")).isEqualTo(docx.toByteArray());
         assertThat(Mails.attachments(toAnna).get("wide.txt")).isEqualTo(utf16);
+    }
+
+    @Test
+    void anAttachmentIsSearchedPartByPartAndAnAddressAcrossTwoPartsIsFound() {
+        UUID caseId = UUID.randomUUID();
+        byte[] address = "Ben@Team.test".getBytes(StandardCharsets.UTF_16LE);
+        byte[] log = new byte[3 * 1024 * 1024];
+        Arrays.fill(log, (byte) '.');
+        System.arraycopy(address, 0, log, 1024 * 1024 - 7, address.length);
+        UUID across = UUID.randomUUID();
+        UUID clean = UUID.randomUUID();
+        for (UUID id : List.of(across, clean)) {
+            jdbc.update("INSERT INTO mail_attachment (id, case_id, filename, content_type, size, content)"
+                    + " VALUES (?, ?, 'log.txt', 'text/plain', ?, ?)", id, caseId, log.length,
+                    id == across ? log : new byte[log.length]);
+        }
+        assertThat(directory.attachmentsMayShow(caseId, List.of(across, clean), List.of("ben@team.test")))
+                .containsOnly(across);
     }
 
     @AfterEach
