@@ -47,7 +47,8 @@ final class TeamAddresses {
     /**
      * The address with each character as itself or percent-encoded, once or twice (either case of hex digit): HTML
      * mail turned into text keeps its links, and a mail client decodes {@code mailto:ben%40team.tld} back into the
-     * address, as a link wrapper does {@code ben%2540team.tld}; its local part may be quoted ({@link #QUOTING}).
+     * address, as a link wrapper does {@code ben%2540team.tld}; its '@' may be an HTML character reference and its
+     * local part quoted ({@link #QUOTING}).
      */
     private static String literalOrPercentEncoded(String address) {
         StringBuilder b = new StringBuilder();
@@ -63,7 +64,12 @@ final class TeamAddresses {
             }
             // CASE_INSENSITIVE covers %2e as well as %2E; a link wrapped by a tracker is encoded once more (%2540)
             b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString()))
-                    .append('|').append(Pattern.quote(encoded.toString().replace("%", "%25"))).append(')');
+                    .append('|').append(Pattern.quote(encoded.toString().replace("%", "%25")));
+            if (i == at) {
+                // HTML written as text, or escaped once too often, still reads as the address
+                b.append("|&#0*64;|&#x0*40;|&commat;");
+            }
+            b.append(')');
         }
         return b.toString();
     }

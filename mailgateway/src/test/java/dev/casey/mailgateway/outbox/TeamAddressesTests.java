@@ -64,6 +64,16 @@ class TeamAddressesTests {
         assertThat(mask.apply(text)).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            ben&#64;team.test                 | support@casey.test
+            <b>Ben&#X40;Team.test</b>         | <b>support@casey.test</b>
+            ben&commat;team.test, xben&#64;team.test | support@casey.test, xben&#64;team.test
+            """)
+    void anAtSignWrittenAsAnHtmlCharacterReferenceIsMaskedToo(String text, String expected) {
+        assertThat(mask.apply(text)).isEqualTo(expected);
+    }
+
     @Test
     void quotedLookAlikesStay() {
         assertThat(mask.apply("\"xben\"@team.test \"ben x\"@team.test \"ben\"@team.testing"))
