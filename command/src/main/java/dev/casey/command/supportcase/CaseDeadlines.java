@@ -32,7 +32,7 @@ final class CaseDeadlines {
     /**
      * A reminder for the n-th round of invitations, invited at {@code invitedAt}, due at {@code due}; reminders of
      * earlier rounds are stale. It looks at {@code teamInviteReminder} again when it fires, counting from
-     * {@code invitedAt} (null in reminders scheduled before it was kept: they remind when due).
+     * {@code invitedAt} (null in reminders scheduled before it was kept: the case's last invitation stands in).
      */
     record TeamReminder(int round, Instant due, Instant invitedAt) {
     }

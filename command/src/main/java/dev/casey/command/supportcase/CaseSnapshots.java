@@ -18,7 +18,7 @@ class CaseSnapshots {
      * The shape of {@link SupportCase}'s fields: raise it whenever they change, and snapshots of the old shape are
      * ignored (the case is replayed from its events and snapshotted anew).
      */
-    static final String REVISION = "2";
+    static final String REVISION = "3";
     /** Events loaded after which a new snapshot is taken (after the command's commit, in its own transaction). */
     static final int EVENTS_BETWEEN_SNAPSHOTS = 50;
 

@@ -108,6 +108,8 @@ class SupportCase implements CachedFootprint {
     private int openings;
     private int inviteRound;
     private List<Participant> lastInvited = List.of();
+    /** When the current round was invited: reminders scheduled by versions that did not carry it count from here. */
+    private Instant lastInvitedAt;
     private Set<String> invited = new HashSet<>();
     /** Who was invited, by person: one who changed address since is no next one to invite. */
     private Set<UUID> invitedPersons = new HashSet<>();
@@ -283,9 +285,12 @@ class SupportCase implements CachedFootprint {
         Settings settings = rules.settings();
         Instant now = CaseDeadlines.handledAt(now(), reminder.due());
         Optional<Duration> after = settings.duration(Setting.TEAM_INVITE_REMINDER);
-        // the setting may have changed since the round was invited; a reminder from before invitedAt was kept cannot tell
-        if (reminder.invitedAt() != null && (after.isEmpty() || now.isBefore(reminder.invitedAt().plus(after.get())))) {
-            scheduleReminder(inviteRound, reminder.invitedAt(), now, settings, deadlines);
+        // a reminder scheduled before the payload carried invitedAt (an upgraded store) would otherwise remind on its
+        // old schedule whatever the setting says now
+        Instant invitedAt = reminder.invitedAt() != null ? reminder.invitedAt() : lastInvitedAt;
+        // the setting may have changed since the round was invited
+        if (invitedAt != null && (after.isEmpty() || now.isBefore(invitedAt.plus(after.get())))) {
+            scheduleReminder(inviteRound, invitedAt, now, settings, deadlines);
             return; // reminders are off for now, or were lengthened since this round was invited
         }
         Optional<Duration> idle = settings.duration(Setting.CASE_CLOSE_IDLE);
@@ -293,7 +298,7 @@ class SupportCase implements CachedFootprint {
             // its idle check, due as well (both overdue after a restart, say), closes it: nobody is to take it up now;
             // should the case stay open after all, the round is looked at again later
             deadlines.schedule(now.plus(CaseDeadlines.RECHECK), CaseDeadlines.TEAM_REMINDER,
-                    new CaseDeadlines.TeamReminder(inviteRound, now.plus(CaseDeadlines.RECHECK), reminder.invitedAt()));
+                    new CaseDeadlines.TeamReminder(inviteRound, now.plus(CaseDeadlines.RECHECK), invitedAt));
             return;
         }
         // whoever retired or left the team since the invitation has no case to be reminded of
@@ -515,9 +520,10 @@ class SupportCase implements CachedFootprint {
     }
 
     @EventSourcingHandler
-    void on(TeamInvitedEvent event) {
+    void on(TeamInvitedEvent event, @Timestamp Instant at) {
         inviteRound++;
         lastInvited = event.invited();
+        lastInvitedAt = at;
         event.invited().forEach(p -> {
             invited.add(EmailAddresses.key(p.email()));
             if (p.personId() != null) {

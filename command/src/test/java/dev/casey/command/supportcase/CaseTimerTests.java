@@ -24,6 +24,11 @@ import dev.casey.command.Refused;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.axonframework.deadline.DeadlineMessage;
+import org.axonframework.deadline.GenericDeadlineMessage;
+import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,6 +178,33 @@ class CaseTimerTests {
     }
 
     @Test
+    void givenARoundInvitedByAnOlderVersion_whenRemindersWereTurnedOffSince_thenNobodyIsRemindedNorInvited() {
+        openedByAVersionBeforeInvitedAtWasKept();
+        settings.set("teamInviteReminder", "0");
+        fixture.whenTimeElapses(Duration.ofDays(2))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenARoundInvitedByAnOlderVersion_whenALongerReminderWasSetSince_thenItWaitsCountingFromTheInvitation() {
+        openedByAVersionBeforeInvitedAtWasKept();
+        settings.set("teamInviteReminder", "1d");
+        fixture.whenTimeElapses(Duration.ofHours(23))
+                .expectNoEvents();
+        fixture.whenTimeElapses(Duration.ofHours(1))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
+    void givenARoundInvitedByAnOlderVersion_whenTheSettingIsUnchanged_thenItIsRemindedWhenDue() {
+        openedByAVersionBeforeInvitedAtWasKept();
+        fixture.whenTimeElapses(Duration.ofHours(1))
+                .expectEvents(new TeamRemindedEvent(CASE_ID, List.of(BEN), Actor.CASEY, Source.SYSTEM),
+                        new TeamInvitedEvent(CASE_ID, List.of(ANNA), Actor.CASEY, Source.SYSTEM));
+    }
+
+    @Test
     void givenALongerReminderSetAfterTheInvitation_whenTheOldOneWouldBeDue_thenTheRoundWaitsForTheRest() {
         openedWithReminder(1, "0");
         settings.set("teamInviteReminder", "1d");
@@ -300,6 +332,30 @@ class CaseTimerTests {
     private static PostMessageCommand mail(UUID id, String mailMessageId) {
         return new PostMessageCommand(CASE_ID, id, CUSTOMER.email(), null, "please reopen", mailMessageId, null, CLIENT,
                 Source.MAIL);
+    }
+
+    /**
+     * Ben invited to a new case with a reminder after 1 h, the reminder as versions before {@code invitedAt} was kept
+     * left it in the store: due when the setting said at the invitation (1 h is also when the current version first
+     * looks), without {@code invitedAt} (null once deserialised). Reminders scheduled later are the current version's.
+     */
+    private void openedByAVersionBeforeInvitedAtWasKept() {
+        AtomicBoolean first = new AtomicBoolean(true);
+        fixture.registerDeadlineDispatchInterceptor(new MessageDispatchInterceptor<DeadlineMessage<?>>() {
+            @Override
+            public BiFunction<Integer, DeadlineMessage<?>, DeadlineMessage<?>> handle(
+                    List<? extends DeadlineMessage<?>> messages) {
+                return (index, m) -> m.getPayload() instanceof CaseDeadlines.TeamReminder r && first.getAndSet(false)
+                        ? new GenericDeadlineMessage<>(m.getDeadlineName(), m.getIdentifier(),
+                                new CaseDeadlines.TeamReminder(r.round(), r.due(), null), m.getMetaData(), m.getTimestamp())
+                        : m;
+            }
+        });
+        roster.members = List.of(BEN, ANNA);
+        settings.set("teamInviteCount", 1);
+        settings.set("teamInviteReminder", "1h");
+        settings.set("caseCloseIdle", "0");
+        fixture.givenCommands(openCase());
     }
 
     /** Ben and Anna in the team, {@code invited} of them invited to a new case with a reminder after 4 h. */
