@@ -10,7 +10,13 @@ import dev.casey.query.ReadModelRebuild;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -157,6 +163,42 @@ class MailDirectoryRepairTests extends ServiceTest {
                 .isEqualTo("lea@team.test");
         assertThat(jdbc.queryForObject("SELECT email FROM mail_team WHERE person_id = ?::uuid", String.class, max))
                 .isEqualTo("max@team.test");
+    }
+
+    /**
+     * Several instances starting at once on an upgraded store: one fills in the addresses the team gave up, the others
+     * find it taken or done, and it is not due again.
+     */
+    @Test
+    void theTeamRepairAnUpgradeLeftDueIsDoneOnceWhenSeveralStartAtOnce() throws Exception {
+        String lena = api.person("Lena", "lena@team.test", true);
+        assertThat(api.patch("/persons/" + lena, "{\"email\": \"lena.new@team.test\"}").status()).isEqualTo(200);
+        jdbc.update("DELETE FROM mail_team_former_address WHERE person_id = ?::uuid", lena);
+        jdbc.update("INSERT INTO mail_directory_repair_due (part) VALUES ('team')");
+        int instances = 4;
+        CyclicBarrier together = new CyclicBarrier(instances);
+        ExecutorService starting = Executors.newFixedThreadPool(instances);
+        List<Future<OptionalLong>> runs = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                runs.add(starting.submit(() -> {
+                    together.await();
+                    return repair.repairTeamIfDue();
+                }));
+            }
+            List<OptionalLong> done = new ArrayList<>();
+            for (Future<OptionalLong> run : runs) {
+                done.add(run.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(done).filteredOn(OptionalLong::isPresent).singleElement()
+                    .satisfies(rows -> assertThat(rows.getAsLong()).isPositive());
+        } finally {
+            starting.shutdownNow();
+        }
+        assertThat(jdbc.queryForList("SELECT email FROM mail_team_former_address WHERE person_id = ?::uuid",
+                String.class, lena)).containsExactly("lena@team.test");
+        assertThat(repair.teamRepairDue()).isFalse();
+        assertThat(repair.repairTeamIfDue()).isEmpty();
     }
 
     /** The rebuild's progress: every case counted once as compared, also the one a second pass compares again. */

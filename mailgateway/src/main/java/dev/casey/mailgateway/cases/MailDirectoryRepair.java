@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -120,6 +121,31 @@ public class MailDirectoryRepair implements KeptFromEvents {
             LOG.info("Mail directory: as the events of {} cases and the team say ({} ms)", caseIds.size(), millis);
         }
         return repaired;
+    }
+
+    /**
+     * The team's part of the repair (its rows and the addresses its members gave up), if a migration left it due
+     * ({@code mail_directory_repair_due}); the rows put right, or empty when it was not due. Several instances
+     * starting at once do it once: the first to take the due row holds it until its repair commits, and the others,
+     * refused or finding it gone, leave it; a repair that fails leaves it due for the next start.
+     */
+    public OptionalLong repairTeamIfDue() {
+        return LostRaces.retried(ATTEMPTS, () -> snapshot.execute(tx -> {
+            if (jdbc.update("DELETE FROM mail_directory_repair_due WHERE part = 'team'") == 0) {
+                return OptionalLong.empty();
+            }
+            long started = System.nanoTime();
+            long rows = repairTeam();
+            LOG.info("Mail directory: the team put right from its events as the upgrade asked, {} rows ({} ms)", rows,
+                    (System.nanoTime() - started) / 1_000_000);
+            return OptionalLong.of(rows);
+        }));
+    }
+
+    /** Whether {@link #repairTeamIfDue} has anything to do (no transaction of its own, nothing locked). */
+    public boolean teamRepairDue() {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM mail_directory_repair_due WHERE part = 'team')", Boolean.class));
     }
 
     /**
