@@ -1,0 +1,75 @@
+package dev.casey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.casey.server.Api.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A store upgraded from a version before {@code mail_team_former_address} (2026-12-02, 08:15) has its team's former
+ * addresses filled in at the first start, without a read-model rebuild.
+ */
+class MailDirectoryUpgradeTests {
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Test
+    void aTeamMemberWhoChangedAddressBeforeTheUpgradeIsMailedAtTheNewOneAndTheFormerOneStaysMasked() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-upgrade-");
+        try (MailServers mail = new MailServers()) {
+            Path config = MailConversationTests.configFile(mail.config(""));
+            String uuid;
+            String reference;
+            try (ConfigurableApplicationContext old = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(old);
+                JdbcTemplate jdbc = old.getBean(JdbcTemplate.class);
+                assertThat(dueRepairs(jdbc)).as("a new installation has nothing to repair").isZero();
+                api.person("Ann Stay", "ann@team.test", true);
+                String dora = api.person("Dora Moved", "dora@team.test", true);
+                Response opened = api.openCase("Some User", "some.user@example.org", "Dora's case", "hello?");
+                uuid = opened.at("/uuid");
+                reference = opened.at("/reference");
+                assertThat(api.post("/case/" + uuid + "/messages",
+                        "{\"from\": \"dora@team.test\", \"message\": \"On it\"}").status()).isEqualTo(201);
+                mail.awaitReceived("some.user@example.org", reference, 2, PATIENCE);
+                assertThat(api.patch("/persons/" + dora, "{\"email\": \"dora.new@team.test\"}").status()).isEqualTo(200);
+                await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
+                        "SELECT count(*) FROM mail_team_former_address", Integer.class) == 1);
+                // as a version before the table left it; the migration that marks the repair due is yet to run
+                jdbc.update("DELETE FROM mail_team_former_address");
+                jdbc.update("DROP TABLE mail_directory_repair_due");
+                jdbc.update("DELETE FROM flyway_schema_history WHERE version = '20261202.1800'");
+            }
+            int toFormerBefore = mail.receivedBy("dora@team.test", reference).size();
+            try (ConfigurableApplicationContext upgraded = Services.start(dataDir, "--casey.config-file=" + config)) {
+                Api api = Services.api(upgraded);
+                JdbcTemplate jdbc = upgraded.getBean(JdbcTemplate.class);
+                await().atMost(PATIENCE).until(() -> dueRepairs(jdbc) == 0);
+                assertThat(jdbc.queryForList("SELECT email FROM mail_team_former_address", String.class))
+                        .containsExactly("dora@team.test");
+
+                assertThat(api.post("/case/" + uuid + "/messages", "{\"from\": \"ann@team.test\", \"message\": "
+                        + "\"Our colleague (formerly dora@team.test) will call you.\"}").status()).isEqualTo(201);
+                byte[] toCustomer = mail.awaitReceived("some.user@example.org", reference, 3, PATIENCE).get(2);
+                assertThat(Mails.text(toCustomer))
+                        .contains("Our colleague (formerly " + MailServers.SUPPORT + ") will call you.")
+                        .doesNotContain("dora@team.test");
+                assertThat(Mails.text(mail.awaitReceived("dora.new@team.test", reference, 1, PATIENCE).get(0)))
+                        .contains("will call you.");
+                await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+                assertThat(mail.receivedBy("dora@team.test", reference)).as("nothing more to the address given up")
+                        .hasSize(toFormerBefore);
+            }
+        }
+    }
+
+    private static int dueRepairs(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("SELECT count(*) FROM mail_directory_repair_due", Integer.class);
+    }
+}
