@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
+import dev.casey.mailgateway.MailSettings;
 import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import dev.casey.server.axon.ConflictRetry;
@@ -67,6 +68,8 @@ class CaseyServiceTests extends ServiceTest {
     ConflictRetry conflictRetry;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    MailSettings mailSettings;
 
     Api api;
 
@@ -853,6 +856,39 @@ class CaseyServiceTests extends ServiceTest {
         Response mallory = submit.apply("mallory.keyed@other.tld");
         assertThat(mallory.at("/outcome")).isEqualTo("opened");
         assertThat(mallory.at("/case")).isNotEqualTo(alice.at("/case"));
+    }
+
+    @Test
+    void aKeyedInboundMailSubmittedBeforeTheUpgradeIsRecognisedWhenTheSameSenderRetriesIt() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String opened = api.openCase("Olga", "olga.keyed@other.tld", "Keyed before", "submitted by an older version")
+                .at("/uuid");
+        // the record a version before 2026-12-02 08:10 left: its Message-ID derived from the bare key
+        String formerId = "submitted." + java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8))).substring(0, 32) + "@"
+                + MailSettings.domain(mailSettings.current());
+        UUID record = UUID.randomUUID();
+        jdbc.update("""
+                INSERT INTO inbound_mail (id, dedupe_key, message_id, sender, subject, via, outcome, case_id,
+                                          received_at, raw)
+                VALUES (?, ?, ?, ?, 'Keyed before', 'HTTP', 'OPENED', ?::uuid, now(), ?)""",
+                record, "id:" + formerId, formerId, "Olga.Keyed@other.tld", opened,
+                ("Message-ID: <" + formerId + ">\r\n\r\nsubmitted by an older version\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        java.util.function.Function<String, Response> submit = from -> api.send(api.request("/mail/inbound")
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"from\": \"" + from
+                        + "\", \"subject\": \"Keyed before\", \"message\": \"submitted by an older version\"}")));
+
+        Response retried = submit.apply("olga.keyed@other.tld");
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.at("/outcome")).isEqualTo("duplicate");
+        assertThat(retried.at("/case")).isEqualTo(opened);
+        assertThat(retried.at("/mail")).isEqualTo(record.toString());
+        // the bare key did not tell senders apart: another sender's mail under it is another mail
+        Response other = submit.apply("otto.keyed@other.tld");
+        assertThat(other.at("/outcome")).isEqualTo("opened");
+        assertThat(other.at("/case")).isNotEqualTo(opened);
     }
 
     @Test

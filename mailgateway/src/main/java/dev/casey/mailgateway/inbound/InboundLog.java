@@ -1,6 +1,7 @@
 package dev.casey.mailgateway.inbound;
 
 import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.common.ErrorCode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,18 @@ public class InboundLog {
         return jdbc.query("SELECT outcome, case_id, id FROM inbound_mail WHERE dedupe_key = ?",
                 (rs, row) -> new InboundMailProcessor.Result(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
                         rs.getObject(2, UUID.class), null, rs.getObject(3, UUID.class)), dedupeKey).stream().findFirst();
+    }
+
+    /**
+     * What became of the mail with this key when it came from this sender (compared by {@link EmailAddresses#key});
+     * empty when it did not come, or came from someone else.
+     */
+    Optional<InboundMailProcessor.Result> earlier(String dedupeKey, String sender) {
+        return jdbc.query("""
+                SELECT outcome, case_id, id FROM inbound_mail WHERE dedupe_key = ? AND lower(trim(sender)) = ?""",
+                (rs, row) -> new InboundMailProcessor.Result(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
+                        rs.getObject(2, UUID.class), null, rs.getObject(3, UUID.class)), dedupeKey,
+                EmailAddresses.key(truncate(sender, 254))).stream().findFirst();
     }
 
     /**

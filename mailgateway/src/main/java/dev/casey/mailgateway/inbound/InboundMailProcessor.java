@@ -130,6 +130,15 @@ public class InboundMailProcessor {
     }
 
     /**
+     * The answer to a mail recorded before under this Message-ID from this sender: a duplicate of it, with its case;
+     * empty when no such mail came (another sender's mail under it is no earlier record of this one).
+     */
+    public Optional<Result> earlierFrom(String messageId, String sender) {
+        return inbound.earlier(messageIdKey(messageId), sender)
+                .map(earlier -> counted(duplicateOf(earlier, "seen before")));
+    }
+
+    /**
      * Records a mail too large to read (over {@code mailMaxBytes}) by its header: it is left unread where it came from
      * (the IMAP quarantine folder), to be read once a larger limit lets it in, and cannot be retried from here. Such a
      * mail seen again is recorded once. Throws only when it could not be recorded now.

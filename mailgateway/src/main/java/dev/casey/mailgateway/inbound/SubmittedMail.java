@@ -32,9 +32,9 @@ public final class SubmittedMail {
             MimeMessage mail = new MimeMessage(SESSION) {
                 @Override
                 protected void updateMessageID() throws MessagingException {
-                    String id = idempotencyKey == null ? UUID.randomUUID().toString()
-                            : InboundMailProcessor.sha256(idempotencyKey.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
-                    setHeader("Message-ID", "<submitted." + id + "@" + domain + ">");
+                    String id = idempotencyKey == null ? messageId(UUID.randomUUID().toString(), domain)
+                            : keyedMessageId(idempotencyKey, domain);
+                    setHeader("Message-ID", "<" + id + ">");
                 }
             };
             mail.setFrom(new InternetAddress(from, true));
@@ -50,5 +50,19 @@ public final class SubmittedMail {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The Message-ID (without angle brackets) of a mail submitted with this idempotency key. Versions before
+     * 2026-12-02 08:10 passed the client's bare key here; since then the caller passes the key with its client and
+     * sender, so a mail submitted then is found again under this id of the bare key.
+     */
+    public static String keyedMessageId(String idempotencyKey, String domain) {
+        return messageId(InboundMailProcessor.sha256(idempotencyKey.getBytes(StandardCharsets.UTF_8)).substring(0, 32),
+                domain);
+    }
+
+    private static String messageId(String id, String domain) {
+        return "submitted." + id + "@" + domain;
     }
 }

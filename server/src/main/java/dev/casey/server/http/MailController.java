@@ -83,6 +83,15 @@ class MailController {
         // the key is the client's for its own mails: another client's (or another sender's) same key is another mail
         String sameMail = key == null ? null : String.join("\n", RequestActor.of(request).name(), EmailAddresses.key(from),
                 key);
+        if (key != null) {
+            // before 2026-12-02 08:10 the bare key made the Message-ID: a retry, after the upgrade, of a mail submitted
+            // then is that mail again, when the same sender's (the bare key did not tell senders apart)
+            Optional<InboundMailProcessor.Result> before = inbound.earlierFrom(
+                    SubmittedMail.keyedMessageId(key, domain), from);
+            if (before.isPresent()) {
+                return answer(before.get());
+            }
+        }
         return answer(inbound.receive(SubmittedMail.toRaw(from, body.subject(), body.message(), sameMail, domain),
                 InboundMailProcessor.Via.HTTP));
     }
