@@ -2,11 +2,13 @@ package dev.casey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
 import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
+import dev.casey.server.settings.ConfigurationFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +95,34 @@ class ConfigurationAtStartTests {
         // with the embedded mail server of a first try-out, which reads the file before anything else does
         assertThatThrownBy(() -> Services.start(Files.createTempDirectory("casey-bad-config-data-"),
                 "--casey.config-file=" + config, "--casey.dev-mail=auto").close()).hasStackTraceContaining(refusal);
+    }
+
+    /** A file an older version started with may hold several values this one refuses: one failed start names them all. */
+    @Test
+    void aConfigurationFileWithSeveralRefusedValuesStopsTheStartNamingEveryOne() throws Exception {
+        Path config = Files.createTempDirectory("casey-bad-config-").resolve("casey.json");
+        Files.writeString(config, """
+                {"mailRateLimit": 0, "mailSyncTimer": 120, "mailSubjectPrefix": "%s",
+                 "caseConfirmUrl": "casey.example/confirm/%%code%%", "mailAddress": "support@example.com"}"""
+                .formatted("P".repeat(70)));
+        Throwable failure = catchThrowable(() -> Services.start(Files.createTempDirectory("casey-bad-config-data-"),
+                "--casey.config-file=" + config).close());
+        ConfigurationFileException refused = cause(failure, ConfigurationFileException.class);
+        assertThat(refused).as("stopped by the file").isNotNull();
+        assertThat(refused.getMessage()).startsWith("The configuration file " + config + " is not valid: ")
+                .containsSubsequence("mailRateLimit must be", "; mailSubjectPrefix must be at most 64 characters",
+                        "; caseConfirmUrl must be an absolute http or https URL")
+                .doesNotContain("mailSyncTimer").doesNotContain("mailAddress");
+        assertThat(refused.action()).startsWith("Correct those values in " + config);
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -76,19 +78,36 @@ public class ConfigFile {
     }
 
     /**
-     * The file's keys, checked as a runtime change is: a value Casey refuses stops the start, naming the file and the
-     * key, wherever the file is read first.
+     * The file's keys, checked as a runtime change is: values Casey refuses stop the start, naming the file and every
+     * refused key at once, wherever the file is read first.
      *
-     * @throws ConfigurationFileException as {@link #read()} does, and for a value Casey refuses
+     * @throws ConfigurationFileException as {@link #read()} does, and for values Casey refuses
      */
     public Settings settings() {
-        try {
-            return Settings.defaults().with(read());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationFileException("The configuration file " + path + " is not valid: " + e.getMessage(),
-                    "Correct that value in " + path + ", or remove the key to have its default (README.md, "
-                            + "Configuration, lists the keys and their bounds).", e);
+        Map<String, Object> values = read();
+        List<IllegalArgumentException> refusals = new ArrayList<>();
+        // each key is checked on its own (no rule here looks at another key), so that an operator mending a file, an
+        // upgrade's say, learns all there is to mend from one failed start rather than one key per attempt
+        values.forEach((key, value) -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put(key, value);
+            try {
+                Settings.defaults().with(one);
+            } catch (IllegalArgumentException e) {
+                refusals.add(e);
+            }
+        });
+        if (!refusals.isEmpty()) {
+            boolean many = refusals.size() > 1;
+            ConfigurationFileException invalid = new ConfigurationFileException("The configuration file " + path
+                    + " is not valid: " + String.join("; ", refusals.stream().map(Throwable::getMessage).toList()),
+                    (many ? "Correct those values in " + path + ", or remove the keys to have their defaults"
+                            : "Correct that value in " + path + ", or remove the key to have its default")
+                            + " (README.md, Configuration, lists the keys and their bounds).", refusals.get(0));
+            refusals.stream().skip(1).forEach(invalid::addSuppressed);
+            throw invalid;
         }
+        return Settings.defaults().with(values);
     }
 
     /**
