@@ -260,6 +260,35 @@ class CaseyServiceTests extends ServiceTest {
                 .toList()).isEqualTo(before);
     }
 
+    /** The withdrawn versions of 2026-12-02 morning wrote ParticipantAddressChangedEvents; this one has no such type. */
+    @Test
+    void anEventOfATypeNoLongerKnownShowsInTheHistoryByItsStoredTypeAndContent() throws Exception {
+        String uuid = api.openCase("Hana", "hana.history@other.tld", "Address changed", "first").at("/uuid");
+        JsonNode opened = tools.jackson.databind.json.JsonMapper.builder().build().readTree(jdbc.queryForObject(
+                "SELECT convert_from(payload, 'UTF8') FROM domainevententry WHERE aggregateidentifier = ? "
+                        + "AND sequencenumber = 0", String.class, uuid));
+        String stored = """
+                {"caseId": "%s", "formerEmail": "dora@team.tld",
+                 "participant": {"email": "dora.new@team.tld", "name": "Dora", "team": true},
+                 "actor": %s, "source": %s}""".formatted(uuid, opened.get("actor"), opened.get("source"));
+        assertThat(jdbc.update("""
+                INSERT INTO domainevententry (eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
+                                              payloadtype, payloadrevision, payload, metadata)
+                SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp,
+                       'dev.casey.api.supportcase.ParticipantAddressChangedEvent', '1', ?, metadata
+                  FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber DESC LIMIT 1""",
+                UUID.randomUUID().toString(), stored.getBytes(StandardCharsets.UTF_8), uuid)).isEqualTo(1);
+
+        JsonNode entries = api.get("/case/" + uuid + "/history").json().get("events");
+        JsonNode changed = entries.get(entries.size() - 1);
+        assertThat(changed.get("type").asString()).isEqualTo("ParticipantAddressChangedEvent");
+        assertThat(changed.at("/payload/formerEmail").asString()).isEqualTo("dora@team.tld");
+        assertThat(changed.at("/payload/participant/email").asString()).isEqualTo("dora.new@team.tld");
+        assertThat(changed.at("/payload").has("caseId")).as("carried by the history itself").isFalse();
+        assertThat(changed.get("actor")).isEqualTo(entries.get(0).get("actor"));
+        assertThat(changed.get("source")).isEqualTo(entries.get(0).get("source"));
+    }
+
     private long total(String path) {
         return api.get(path).json().get("total").asLong();
     }

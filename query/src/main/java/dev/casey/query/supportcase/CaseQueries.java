@@ -12,6 +12,7 @@ import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
 import dev.casey.query.Documents;
 import dev.casey.query.RecordedEvents;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import java.util.Set;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.queryhandling.QueryHandler;
+import org.axonframework.serialization.UnknownSerializedType;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 
 /** Answers the case queries: from the read model for the present, from the event store for the past. */
@@ -71,13 +74,39 @@ class CaseQueries {
     }
 
     private static CaseHistoryEntry entry(DomainEventMessage<?> event) {
+        if (event.getPayload() instanceof UnknownSerializedType unknown) {
+            return unknown(event, unknown);
+        }
         Map<String, Object> payload = Documents.MAPPER.convertValue(event.getPayload(), new TypeReference<>() {
         });
+        return entry(event, event.getPayloadType().getSimpleName(), payload);
+    }
+
+    private static CaseHistoryEntry entry(DomainEventMessage<?> event, String type, Map<String, Object> payload) {
         Actor actor = Documents.MAPPER.convertValue(payload.get("actor"), Actor.class);
         Source source = Documents.MAPPER.convertValue(payload.get("source"), Source.class);
         Map<String, Object> shown = new LinkedHashMap<>(payload);
         shown.keySet().removeAll(HIDDEN);
-        return new CaseHistoryEntry(event.getSequenceNumber(), event.getPayloadType().getSimpleName(),
-                event.getTimestamp(), actor, source, shown);
+        return new CaseHistoryEntry(event.getSequenceNumber(), type, event.getTimestamp(), actor, source, shown);
+    }
+
+    /**
+     * An event of a type this version no longer has (one of a withdrawn version, such as the
+     * ParticipantAddressChangedEvent of 2026-12-02 morning) is still something that happened to the case: it is shown
+     * by its stored type and content, not as Axon's empty stand-in for it.
+     */
+    private static CaseHistoryEntry unknown(DomainEventMessage<?> event, UnknownSerializedType unknown) {
+        String storedType = unknown.serializedType().getName();
+        String type = storedType.substring(Math.max(storedType.lastIndexOf('.'), storedType.lastIndexOf('$')) + 1);
+        byte[] stored = unknown.readData(byte[].class);
+        try {
+            return entry(event, type, Documents.MAPPER.readValue(stored,
+                    new TypeReference<LinkedHashMap<String, Object>>() {
+                    }));
+        } catch (JacksonException | IllegalArgumentException notAnEventOfOurs) {
+            // not a JSON object, or an actor or source of another shape: the content as stored, and no one named
+            return new CaseHistoryEntry(event.getSequenceNumber(), type, event.getTimestamp(), null, null,
+                    Map.of("stored", new String(stored, StandardCharsets.UTF_8)));
+        }
     }
 }
