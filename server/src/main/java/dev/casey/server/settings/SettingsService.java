@@ -7,7 +7,9 @@ import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.axonframework.config.ProcessingGroup;
@@ -49,6 +51,11 @@ public class SettingsService {
     private final ReentrantLock catchingUp = new ReentrantLock();
     /** Whether the last catch-up failed; guarded by this. */
     private boolean unreadable;
+    /**
+     * The stored changes left out and not yet warned of, each a key and why (a catch-up that fails half way warns of
+     * those it took in at the next that succeeds); guarded by this.
+     */
+    private final List<Map.Entry<String, String>> leftOut = new ArrayList<>();
 
     SettingsService(ConfigFile file, EventStore events, ObjectProvider<ServiceDefaults> serviceDefaults) {
         this.file = file;
@@ -124,6 +131,7 @@ public class SettingsService {
                 });
             }
             current = base.with(fileValues).with(overrides);
+            warnOfLeftOut(current);
             if (unreadable) {
                 log.info("Configuration changes can be read again");
                 unreadable = false;
@@ -169,6 +177,8 @@ public class SettingsService {
     /** The runtime values since the last commit, from the event store. */
     private Map<String, Object> replayRuntimeChanges() {
         Map<String, Object> sinceCommit = new LinkedHashMap<>();
+        // read from the first event again: what a failed attempt left out is met again
+        leftOut.clear();
         events.readEvents(Settings.ID).asStream().forEach(message -> {
             if (message.getPayload() instanceof SettingsCommittedEvent) {
                 sinceCommit.clear();
@@ -198,10 +208,38 @@ public class SettingsService {
                 overrides.put(key, value);
             } catch (IllegalArgumentException e) {
                 overrides.remove(key);
-                log.warn("Ignoring a stored runtime configuration change that is not valid; {} is as the configuration "
-                        + "file or its default says: {}", key, e.getMessage());
+                leftOut.add(Map.entry(key, e.getMessage()));
             }
         });
+    }
+
+    /**
+     * Says which stored changes were left out, once the value in force is known: a later change of the same key may
+     * set it, so the file's value or the default is not necessarily what applies.
+     */
+    private void warnOfLeftOut(Settings inForce) {
+        for (Map.Entry<String, String> change : leftOut) {
+            String key = change.getKey();
+            String now = Setting.byKey(key).map(setting -> key + " is " + shown(setting, inForce.get(setting)))
+                    .orElse(key + " is no key of this version");
+            log.warn("Ignoring a stored runtime configuration change that is not valid; this change is left out, "
+                    + "and {}: {}", now, change.getValue());
+        }
+        leftOut.clear();
+    }
+
+    /** A value for the log: passwords and tokens are never written there, only whether they are set. */
+    private static String shown(Setting setting, Object value) {
+        if (value == null) {
+            return "not set";
+        }
+        if (value instanceof List<?> tokens && setting.secret()) {
+            return tokens.size() + " API tokens (not shown)";
+        }
+        if (setting.secret()) {
+            return "set (not shown)";
+        }
+        return value instanceof String text ? "\"" + text + "\"" : value.toString();
     }
 
     private static void afterCommit(Runnable action) {
