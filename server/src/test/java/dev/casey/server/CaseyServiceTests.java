@@ -6,13 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.supportcase.ConfirmCaseByCodeCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
+import dev.casey.api.supportcase.PostMessageCommand;
 import dev.casey.mailgateway.MailSettings;
 import dev.casey.query.ReadModelRebuild;
 import dev.casey.server.Api.Response;
 import dev.casey.server.axon.ConflictRetry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
@@ -736,6 +739,52 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(raced.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
         assertThat(conflictRetry.retried()).as("not the command alone").isEqualTo(retriedBefore);
         assertRepliedWithTheFile(uuid);
+    }
+
+    @Test
+    void aCommandThatLosesEveryRaceIsAnsweredCaseBusyAndCanBeRepeated() throws Exception {
+        String uuid = api.post("/mail/inbound", "{\"from\": \"att@example.org\", \"subject\": \"Busy\","
+                + " \"message\": \"Hello\"}").at("/case");
+        byte[] raw = replyWithAFile(uuid, "<busy-1@example.org>");
+        // other instances keep appending to the case first, every time
+        AtomicInteger attempts = new AtomicInteger();
+        Registration alwaysSecond = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getPayload() instanceof PostMessageCommand post
+                    && post.caseId().toString().equals(uuid)) {
+                attempts.incrementAndGet();
+                throw new ConcurrencyException("An event for aggregate [" + uuid + "] was already inserted");
+            }
+            return chain.proceed();
+        });
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> posted;
+        HttpResponse<String> mailed;
+        try {
+            posted = client.send(api.request("/case/" + uuid + "/messages").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "busy-1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"att@example.org\", \"message\": \"again\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            mailed = client.send(api.request("/mail/inbound").header("Content-Type", "message/rfc822")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+            alwaysSecond.cancel();
+        }
+        for (HttpResponse<String> busy : List.of(posted, mailed)) {
+            assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(busy.body()).contains("\"code\":\"CASE_BUSY\"").contains("nothing was changed");
+        }
+        assertThat(attempts.get()).as("run again before giving up").isGreaterThan(2);
+
+        // nothing of either was stored: repeated, both go through once
+        assertThat(api.get("/case/" + uuid).json().get("messages")).hasSize(1);
+        Response repeated = api.send(api.request("/case/" + uuid + "/messages").header("Content-Type", "application/json")
+                .header("Idempotency-Key", "busy-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"att@example.org\", \"message\": \"again\"}")));
+        assertThat(repeated.status()).as(repeated.text()).isEqualTo(201);
+        assertThat(api.post("/mail/inbound", "message/rfc822", raw).status()).isEqualTo(201);
+        assertThat(api.get("/case/" + uuid).json().get("messages").findValuesAsString("body"))
+                .containsExactly("Hello", "again", "See the file");
     }
 
     private byte[] replyWithAFile(String uuid, String messageId) {

@@ -2,6 +2,7 @@ package dev.casey.server.http;
 
 import dev.casey.api.common.CaseyRefusal;
 import dev.casey.api.common.ErrorCode;
+import dev.casey.api.common.LostRaces;
 import dev.casey.api.supportcase.CaseMeta;
 import java.util.List;
 import java.util.Map;
@@ -87,21 +88,28 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (causeOf(e, OutOfMemoryError.class) != null) {
             // the driver reports it as a resource failure of the database, which was fine: say what it was
             log.warn("Answering 503: not enough memory for this request at this moment ({})", e.getMessage());
-            return unavailable("OUT_OF_MEMORY", "the service has not enough memory for this request at this moment; "
+            return unavailable("OUT_OF_MEMORY", "5", "the service has not enough memory for this request at this moment; "
                     + "nothing was changed, try again shortly");
         }
         if (DatabaseOutage.causedBy(e)) {
             log.warn("Answering 503: the database is not reachable ({})", e.getMessage());
-            return unavailable("DATABASE_UNAVAILABLE", "the database is not reachable; nothing was changed, try again "
+            return unavailable("DATABASE_UNAVAILABLE", "5", "the database is not reachable; nothing was changed, try again "
                     + "shortly");
+        }
+        if (LostRaces.lostARace(e)) {
+            // the retries were spent on a case that others keep writing to: an expected outcome of contention, and
+            // the rolled-back work makes a repeat (with the same Idempotency-Key) safe
+            log.warn("Answering 503: still losing the race for a case after every retry ({})", e.getMessage());
+            return unavailable("CASE_BUSY", "1", "the case is being changed by many requests at once; nothing was "
+                    + "changed, try again shortly (with the same Idempotency-Key, a repeat cannot apply it twice)");
         }
         log.error("Unexpected failure", e);
         return answer(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "the request could not be completed; it has been logged", null));
     }
 
-    private static ResponseEntity<ProblemDetail> unavailable(String code, String detail) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+    private static ResponseEntity<ProblemDetail> unavailable(String code, String retryAfter, String detail) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, retryAfter)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, code, detail, null));
     }

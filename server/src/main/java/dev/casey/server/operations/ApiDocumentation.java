@@ -187,8 +187,9 @@ class ApiDocumentation {
             responses.addApiResponse("413", problem("The body is larger than requestMaxBytes"));
             responses.addApiResponse("415", problem("The body is not of a content type this operation reads"));
         }
-        responses.addApiResponse("503", problem("The database is out of reach (DATABASE_UNAVAILABLE) or the service "
-                + "short of memory (OUT_OF_MEMORY): nothing was changed, try again after Retry-After seconds"));
+        responses.addApiResponse("503", problem("The database is out of reach (DATABASE_UNAVAILABLE), the service "
+                + "short of memory (OUT_OF_MEMORY) or the case written to by too many at once (CASE_BUSY): nothing was "
+                + "changed, try again after Retry-After seconds"));
         responses.addApiResponse("default", problem("Any other refusal (410, 412, 422 …), same shape"));
         operation.setResponses(responses);
     }
