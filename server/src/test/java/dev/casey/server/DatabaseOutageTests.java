@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,6 +57,33 @@ class DatabaseOutageTests {
             }
             assertThat(found).isBetween((long) load.acknowledgedCount(), (long) load.sent.get());
             System.out.printf("FAULT database-outage: found=%d of acknowledged=%d%n", found, load.acknowledgedCount());
+        } finally {
+            database.close();
+        }
+    }
+
+    @Test
+    void whileTheDatabaseIsAwayEachRequestGetsIts503WithinThePoolTimeout() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-outage-db-");
+        int port = freePort();
+        EmbeddedPostgres database = postgres(dataDir, port);
+        try (ConfigurableApplicationContext service = Services.start(Files.createTempDirectory("casey-outage-"),
+                "--spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
+                "--spring.datasource.username=postgres", "--spring.datasource.password=")) {
+            Api api = Services.api(service);
+            assertThat(api.openCase("Q", "quick@example.org", "Before", "hi").status()).isEqualTo(201);
+            database.close();
+            // the configuration is due to be read again meanwhile: no request may wait for that
+            Thread.sleep(2_500);
+            for (String path : List.of("/persons", "/cases", "/persons")) {
+                long started = System.nanoTime();
+                Api.Response answer = path.equals("/cases") ? api.openCase("Q", "quick@example.org", "During", "hi")
+                        : api.get(path);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(answer.status()).as(answer.text()).isEqualTo(503);
+                // the 5 s pool timeout and some slack, a bound rather than a benchmark
+                assertThat(took).as(path).isLessThan(Duration.ofSeconds(7));
+            }
         } finally {
             database.close();
         }

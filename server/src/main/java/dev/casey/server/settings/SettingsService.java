@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -20,6 +22,7 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +34,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup("settings")
-public class SettingsService {
+public class SettingsService implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SettingsService.class);
-    /** How late a change made on another instance may arrive here. */
-    static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(2);
+    /** How often the changes made on other instances are read: they arrive here at most this late (and a read). */
+    static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(1);
 
     private final ConfigFile file;
     private final EventStore events;
@@ -47,8 +50,16 @@ public class SettingsService {
     /** The sequence number of the last configuration event taken in; guarded by this. */
     private long applied = -1;
     private volatile Settings current;
-    private volatile Instant lastCatchUp = Instant.MIN;
-    private final ReentrantLock catchingUp = new ReentrantLock();
+    /**
+     * Catches up for everyone. Read by a request, the catch-up made that request wait too: with the database away,
+     * the pool's whole timeout before the request's own work waited it again.
+     */
+    private final ScheduledExecutorService catchingUp = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "casey-settings-catch-up");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
     /** Whether the last catch-up failed; guarded by this. */
     private boolean unreadable;
     /**
@@ -71,23 +82,46 @@ public class SettingsService {
     /** The configuration now in force, with the changes of other instances at most a few seconds late. */
     public Settings current() {
         Settings settings = current;
-        if (settings == null) {
-            synchronized (this) {
-                catchUp();
-                return current;
-            }
+        if (settings != null) {
+            return settings;
         }
-        // one reader catches up; the others go on with what is known (a slow database stalls nobody else)
-        if (lastCatchUp.plus(CATCH_UP_INTERVAL).isBefore(Instant.now()) && catchingUp.tryLock()) {
-            try {
-                synchronized (this) {
+        synchronized (this) {
+            if (current == null) {
+                catchUp();
+            }
+            return current;
+        }
+    }
+
+    @Override
+    public void start() {
+        catchingUp.scheduleWithFixedDelay(this::catchUpInBackground, CATCH_UP_INTERVAL.toMillis(),
+                CATCH_UP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        catchingUp.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void catchUpInBackground() {
+        try {
+            synchronized (this) {
+                if (current != null) {
                     catchUp();
                 }
-            } finally {
-                catchingUp.unlock();
             }
+        } catch (RuntimeException e) {
+            // a failure ending the schedule would leave this instance on its configuration for good
+            log.warn("Cannot catch up on configuration changes", e);
         }
-        return current;
     }
 
     @QueryHandler
@@ -146,7 +180,6 @@ public class SettingsService {
                 unreadable = true;
             }
         }
-        lastCatchUp = Instant.now();
     }
 
     /** The configuration in force were the runtime value of a key withdrawn: the file's value or the default. */
