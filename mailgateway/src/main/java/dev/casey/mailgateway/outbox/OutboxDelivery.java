@@ -168,41 +168,60 @@ public class OutboxDelivery implements SmartLifecycle {
         // transaction (a command run in its afterCommit callback would join the finished transaction, see Spring's
         // TransactionSynchronization#afterCommit, and nothing would commit it)
         AtomicReference<Runnable> givenUp = new AtomicReference<>();
-        Boolean delivered = transactions.execute(tx -> {
-            Optional<Outbox.Entry> due;
-            try {
-                due = outbox.claimDue();
-            } catch (Outbox.UncomposableMail broken) {
-                failed.incrementAndGet();
-                givenUp.set(() -> recordFailure(broken.entry(), broken.getMessage()));
-                return true;
+        AtomicReference<Outbox.Entry> taken = new AtomicReference<>();
+        Boolean delivered;
+        try {
+            delivered = transactions.execute(tx -> deliverDue(smtp, current, givenUp, taken));
+        } catch (RuntimeException e) {
+            Outbox.Entry unrecorded = taken.get();
+            if (unrecorded != null) {
+                // without a two-phase commit with the SMTP server the mail goes out again, with the same Message-ID:
+                // this line is how a repeat the recipient sees is traced
+                log.warn("Mail {} (outbox row {}) was taken by the SMTP server but could not be marked sent; it is "
+                        + "still queued and will be sent again: {}", unrecorded.messageId(), unrecorded.id(),
+                        e.getMessage());
             }
-            if (due.isEmpty()) {
-                return false;
-            }
-            signal.signal(); // there may be more: another worker sends the next while this one waits for its server
-            Outbox.Entry mail = due.get();
-            try {
-                outbox.sent(send(smtp, current, mail));
-                sent.incrementAndGet();
-                lastProblem = null;
-            } catch (SmtpSender.SmtpFailure failure) {
-                if (failure.permanent() || mail.attempts() + 1 >= MAX_ATTEMPTS) {
-                    outbox.failed(mail, failure.getMessage());
-                    failed.incrementAndGet();
-                    givenUp.set(() -> recordFailure(mail, failure.getMessage()));
-                } else {
-                    outbox.retryLater(mail, Instant.now().plus(backoff(firstRetry, mail.attempts())),
-                            failure.getMessage());
-                    report("mail " + mail.messageId() + " to be retried: " + failure.getMessage());
-                }
-            }
-            return true;
-        });
+            throw e;
+        }
         if (givenUp.get() != null) {
             givenUp.get().run();
         }
         return Boolean.TRUE.equals(delivered);
+    }
+
+    private Boolean deliverDue(SmtpSender smtp, Settings current, AtomicReference<Runnable> givenUp,
+                               AtomicReference<Outbox.Entry> taken) {
+        Optional<Outbox.Entry> due;
+        try {
+            due = outbox.claimDue();
+        } catch (Outbox.UncomposableMail broken) {
+            failed.incrementAndGet();
+            givenUp.set(() -> recordFailure(broken.entry(), broken.getMessage()));
+            return true;
+        }
+        if (due.isEmpty()) {
+            return false;
+        }
+        signal.signal(); // there may be more: another worker sends the next while this one waits for its server
+        Outbox.Entry mail = due.get();
+        try {
+            Outbox.Entry went = send(smtp, current, mail);
+            taken.set(went);
+            outbox.sent(went);
+            sent.incrementAndGet();
+            lastProblem = null;
+        } catch (SmtpSender.SmtpFailure failure) {
+            if (failure.permanent() || mail.attempts() + 1 >= MAX_ATTEMPTS) {
+                outbox.failed(mail, failure.getMessage());
+                failed.incrementAndGet();
+                givenUp.set(() -> recordFailure(mail, failure.getMessage()));
+            } else {
+                outbox.retryLater(mail, Instant.now().plus(backoff(firstRetry, mail.attempts())),
+                        failure.getMessage());
+                report("mail " + mail.messageId() + " to be retried: " + failure.getMessage());
+            }
+        }
+        return true;
     }
 
     /**

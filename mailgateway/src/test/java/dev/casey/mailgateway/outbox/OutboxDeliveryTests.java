@@ -15,7 +15,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
@@ -51,6 +58,40 @@ class OutboxDeliveryTests {
         }
     }
 
+    @Test
+    void givenTheDatabaseLostWhileSmtpTookAMail_whenItCannotBeMarkedSent_thenTheRowAndMessageIdAreLoggedForTheRepeat() {
+        Outbox.Entry mail = mail("<twice@casey.localhost>");
+        QueuedMails outbox = new QueuedMails(List.of(mail));
+        outbox.unrecordable.set(1);
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        SmtpSender sender = new SmtpSender() {
+            @Override
+            synchronized void send(Settings settings, CarriedAttachments.Sendable sendable, String recipient) {
+                delivered.add(new String(sendable.raw(), StandardCharsets.US_ASCII));
+            }
+        };
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(OutboxDelivery.class);
+        logger.addAppender(logs);
+        OutboxDelivery delivery = new OutboxDelivery(outbox, new OutboxSignal(), new MailSettings(
+                () -> Settings.defaults().with(Map.of("mailEnable", true, "smtpServer", "127.0.0.1"))),
+                new TransactionTemplate(new NoTransactions()), null, Duration.ofMillis(50), 1, () -> sender);
+        delivery.start();
+        try {
+            // the row stayed queued: the mail goes out again, with the same Message-ID
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(delivered)
+                    .containsExactly("<twice@casey.localhost>", "<twice@casey.localhost>"));
+        } finally {
+            delivery.stop();
+            logger.detachAppender(logs);
+        }
+        assertThat(logs.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("<twice@casey.localhost>").contains(mail.id().toString())
+                        .contains("could not be marked sent"));
+    }
+
     private static Outbox.Entry mail(String messageId) {
         return new Outbox.Entry(UUID.randomUUID(), UUID.randomUUID(), "reply", "some.user@other.tld", null, messageId,
                 "Test", Map.of(), "Hello", messageId.getBytes(StandardCharsets.US_ASCII), Outbox.State.QUEUED, 0,
@@ -60,6 +101,8 @@ class OutboxDeliveryTests {
     /** The mails not yet sent are due; a mail whose transaction failed stays queued, as in the database. */
     private static final class QueuedMails extends Outbox {
         private final List<Entry> queued;
+        /** How many times more marking a mail sent fails as when the database goes away. */
+        final AtomicInteger unrecordable = new AtomicInteger();
 
         QueuedMails(List<Entry> mails) {
             super(null, new OutboxSignal(), null);
@@ -73,6 +116,9 @@ class OutboxDeliveryTests {
 
         @Override
         void sent(Entry mail) {
+            if (unrecordable.getAndDecrement() > 0) {
+                throw new DataAccessResourceFailureException("An I/O error occurred while sending to the backend");
+            }
             queued.remove(mail);
         }
 
