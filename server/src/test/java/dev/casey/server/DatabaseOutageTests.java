@@ -63,13 +63,20 @@ class DatabaseOutageTests {
     }
 
     @Test
-    void whileTheDatabaseIsAwayEachRequestGetsIts503WithinThePoolTimeout() throws Exception {
+    void whileTheDatabaseIsAwayEachRequestGetsIts503WithinThePoolTimeoutAndHealthSaysSoQuickly() throws Exception {
         Path dataDir = Files.createTempDirectory("casey-outage-db-");
         int port = freePort();
         EmbeddedPostgres database = postgres(dataDir, port);
+        // mail servers that refuse connections: their indicators say DOWN, whatever the database does
+        int noServer = freePort();
+        Path config = MailConversationTests.configFile("""
+                {"mailEnable": true, "smtpServer": "127.0.0.1", "smtpPort": %d, "smtpEncryption": "none",
+                 "imapServer": "127.0.0.1", "imapPort": %d, "imapEncryption": "none",
+                 "imapUsername": "support", "imapPassword": "casey"}""".formatted(noServer, noServer));
         try (ConfigurableApplicationContext service = Services.start(Files.createTempDirectory("casey-outage-"),
                 "--spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
-                "--spring.datasource.username=postgres", "--spring.datasource.password=")) {
+                "--spring.datasource.username=postgres", "--spring.datasource.password=",
+                "--casey.config-file=" + config)) {
             Api api = Services.api(service);
             assertThat(api.openCase("Q", "quick@example.org", "Before", "hi").status()).isEqualTo(201);
             database.close();
@@ -84,6 +91,24 @@ class DatabaseOutageTests {
                 // the 5 s pool timeout and some slack, a bound rather than a benchmark
                 assertThat(took).as(path).isLessThan(Duration.ofSeconds(7));
             }
+
+            long started = System.nanoTime();
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                            + Services.port(service) + "/actuator/health")).timeout(Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            System.out.printf("FAULT database-outage: /actuator/health answered %d in %d ms: %s%n",
+                    health.statusCode(), took.toMillis(), health.body());
+            assertThat(health.statusCode()).isEqualTo(503);
+            // in time for a monitor or a load balancer; each indicator waiting the 5 s pool timeout in turn took 20 s
+            assertThat(took).isLessThan(Duration.ofSeconds(6));
+            tools.jackson.databind.JsonNode components = Api.JSON
+                    .readTree(health.body()).get("components");
+            assertThat(components.get("db").get("status").asString()).isEqualTo("DOWN");
+            // the mail servers are known from the configuration in force: not "mail off" for want of the database
+            assertThat(components.get("smtp").get("status").asString()).as(health.body()).isEqualTo("DOWN");
+            assertThat(components.get("imap").get("status").asString()).as(health.body()).isNotEqualTo("UNKNOWN");
         } finally {
             database.close();
         }

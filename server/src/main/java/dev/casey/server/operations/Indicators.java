@@ -9,9 +9,9 @@ final class Indicators {
     }
 
     /**
-     * What an indicator says when what it reads is out of reach (the database is away, and the configuration in force
-     * is asked for in a transaction): the database indicator tells that; this one cannot tell more meanwhile, and must
-     * not fail the whole health report.
+     * What an indicator says when what it reads is out of reach (the database is away, or did not answer by the
+     * health check's deadline): the database indicator tells that; this one cannot tell more meanwhile, and must not
+     * fail the whole health report.
      */
     static Health unreadable(String what, RuntimeException e) {
         return Health.unknown().withDetail("reason", what + " cannot be read: " + e.getMessage()).build();
