@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -29,7 +31,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Three instances of the service on one PostgreSQL: commands accepted on any of them (concurrent
- * writes to the same cases retried, none lost, also while read-model rebuilds run), every mail sent once, one
+ * writes to the same cases retried, none lost, also while read-model rebuilds run; one that loses every race told to
+ * come again, nothing of it stored), every mail sent once, one
  * mailbox reader at a time with takeover, configuration changes seen everywhere.
  */
 class ScaleOutTests {
@@ -37,6 +40,8 @@ class ScaleOutTests {
     static final int INSTANCES = 3;
     static final int CASES = 3;
     static final int MESSAGES = 60;
+    static final int CROWD = 24;
+    static final int CROWD_POSTS = 120;
 
     @Test
     void threeInstancesShareOneDatabaseWithoutLosingOrRepeatingAnything() throws Exception {
@@ -138,6 +143,38 @@ class ScaleOutTests {
             Api.Response reopened = apis.get(0).post("/case/" + kept + "/reopen");
             assertThat(reopened.status()).as(reopened.text()).isEqualTo(200);
             assertThat(reopened.at("/status")).isEqualTo("open");
+
+            // one case written to by many clients through every instance at once: a post that loses every race is
+            // told to come again (503 CASE_BUSY), never 500, and then nothing of it was stored
+            String busy = apis.get(0).openCase("Busy", "busy@example.org", "Busy", "first").at("/uuid");
+            long retriedBefore = instances.stream().mapToLong(i -> i.getBean(ConflictRetry.class).retried()).sum();
+            ExecutorService crowd = Executors.newFixedThreadPool(CROWD);
+            List<Future<Api.Response>> posts = new ArrayList<>();
+            for (int n = 0; n < CROWD_POSTS; n++) {
+                int post = n;
+                posts.add(crowd.submit(() -> apis.get(post % INSTANCES).post("/case/" + busy + "/messages",
+                        "{\"from\": \"busy@example.org\", \"message\": \"b-" + post + "\"}")));
+            }
+            List<String> expected = new ArrayList<>(List.of("first"));
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            for (int n = 0; n < CROWD_POSTS; n++) {
+                Api.Response answer = posts.get(n).get();
+                statuses.merge(answer.status(), 1, Integer::sum);
+                assertThat(answer.status()).as(answer.text()).isIn(201, 503);
+                if (answer.status() == 201) {
+                    expected.add("b-" + n);
+                } else {
+                    assertThat(answer.at("/code")).isEqualTo("CASE_BUSY");
+                }
+            }
+            crowd.shutdown();
+            System.out.printf("SCALE-OUT: %d posts to one case by %d clients through %d instances answered %s, %d "
+                    + "commands retried after a race%n", CROWD_POSTS, CROWD, INSTANCES, statuses,
+                    instances.stream().mapToLong(i -> i.getBean(ConflictRetry.class).retried()).sum() - retriedBefore);
+            for (Api api : apis) {
+                assertThat(api.get("/case/" + busy).json().get("messages").findValuesAsString("body"))
+                        .containsExactlyInAnyOrderElementsOf(expected);
+            }
 
             // one mailbox reader; when it goes, another takes over
             List<Integer> leaders = new ArrayList<>();
