@@ -25,7 +25,7 @@ public final class ConflictRetry implements RetryScheduler, AutoCloseable {
     private static final Duration FIRST_DELAY = Duration.ofMillis(10);
     /**
      * Retries run their whole transaction on these threads: on one thread, a retry waited for every other retry of the
-     * instance, was late for its own jitter and met the racers it had drawn away from (racers of other cases too).
+     * instance, of any case, and ran later than its jitter said.
      */
     static final int THREADS = 4;
 
