@@ -88,13 +88,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (causeOf(e, OutOfMemoryError.class) != null) {
             // the driver reports it as a resource failure of the database, which was fine: say what it was
             log.warn("Answering 503: not enough memory for this request at this moment ({})", e.getMessage());
-            return unavailable("OUT_OF_MEMORY", "5", "the service has not enough memory for this request at this moment; "
-                    + "nothing was changed, try again shortly");
+            return unavailable("OUT_OF_MEMORY", "5", "the service has not enough memory for this request at this "
+                    + "moment; nothing was changed, try again shortly");
         }
         if (DatabaseOutage.causedBy(e)) {
             log.warn("Answering 503: the database is not reachable ({})", e.getMessage());
-            return unavailable("DATABASE_UNAVAILABLE", "5", "the database is not reachable; nothing was changed, try again "
-                    + "shortly");
+            return unavailable("DATABASE_UNAVAILABLE", "5", "the database is not reachable; nothing was changed, try "
+                    + "again shortly");
         }
         if (LostRaces.lostARace(e)) {
             // the retries were spent on a case that others keep writing to: an expected outcome of contention, and
