@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import java.sql.SQLException;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -19,7 +22,6 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -43,21 +45,24 @@ class OperationsConfiguration {
         return new RecentValue<>(outbox::backlog, READ_AT_MOST_EVERY);
     }
 
-    /**
-     * Spring's own, under a deadline: it waited the pool's 5 s timeout while the database was away, before the other
-     * indicators waited theirs. The bean name replaces Spring's.
-     */
+    /** Spring's own, under a deadline (see {@link DatabaseHealth}). The bean name replaces Spring's. */
     @Bean
     HealthIndicator dbHealthIndicator(DataSource dataSource) {
-        Deadline<Health> checked = new Deadline<>("db", new DataSourceHealthIndicator(dataSource)::health,
-                HEALTH_DEADLINE);
-        return () -> {
-            try {
-                return checked.get();
-            } catch (Deadline.Exceeded e) {
-                return Health.down().withDetail("error", e.getMessage()).build();
+        return new DatabaseHealth(new DataSourceHealthIndicator(dataSource)::health,
+                () -> everyConnectionInUse(dataSource), HEALTH_DEADLINE);
+    }
+
+    private static boolean everyConnectionInUse(DataSource dataSource) {
+        try {
+            if (!dataSource.isWrapperFor(HikariDataSource.class)) {
+                return false;
             }
-        };
+            HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            return pool != null && pool.getActiveConnections() >= hikari.getMaximumPoolSize();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     // The mail indicators read the configuration as this instance knows it: asked for through the query bus, it is
