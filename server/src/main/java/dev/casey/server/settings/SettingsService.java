@@ -6,7 +6,6 @@ import dev.casey.api.settings.Settings;
 import dev.casey.api.settings.SettingsChangedEvent;
 import dev.casey.api.settings.SettingsCommittedEvent;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
