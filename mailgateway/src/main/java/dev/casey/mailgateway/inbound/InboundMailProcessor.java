@@ -92,8 +92,14 @@ public class InboundMailProcessor {
     static final String WHOLE_TEXT = "message.txt";
     /** The length of inbound_mail.dedupe_key. */
     private static final int MAX_KEY = 255;
-    private static final Pattern OUR_TAG = Pattern.compile("^\\[[^\\[\\]]*" + CaseMatcher.REFERENCE.pattern() + "[^\\[\\]]*\\]",
+    /** A case reference in a subject's tag, in upper or lower case letters: see {@link #newCaseSubject}. */
+    private static final Pattern TAGGED_REFERENCE = Pattern.compile(CaseMatcher.REFERENCE.pattern(),
             Pattern.CASE_INSENSITIVE);
+    /**
+     * How much of a subject {@link #newCaseSubject} looks at: a case keeps {@value CaseLimits#MAX_SUBJECT_LENGTH}
+     * characters of it, and the prefixes and tags before those fill a few lines at most in any real mail.
+     */
+    static final int SUBJECT_LOOKED_AT = 8192;
     private static final Actor MAIL = Actor.system("mail");
     private static final Logger log = LoggerFactory.getLogger(InboundMailProcessor.class);
 
@@ -449,17 +455,42 @@ public class InboundMailProcessor {
      * stranger answering a forwarded mail): the new case gets the subject without them.
      */
     static String newCaseSubject(String subject) {
-        String s = subject;
-        String before;
-        do {
-            before = s;
-            s = MailComposer.withoutReplyPrefixes(s);
-            s = OUR_TAG.matcher(s).replaceFirst("").strip();
-        } while (!s.equals(before));
+        // one pass from the front, each prefix and tag read once: rescanning the subject after every one it took off
+        // (and a tag pattern backtracking over a bracket left open) took seconds for a subject of a few hundred KB
+        String s = subject.length() > SUBJECT_LOOKED_AT ? cut(subject, SUBJECT_LOOKED_AT) : subject;
+        int start = 0;
+        for (int next = 0; next >= 0; next = afterPrefixOrTag(s, start)) {
+            start = next;
+            while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+                start++;
+            }
+        }
+        s = s.substring(start).strip();
         if (s.length() > CaseLimits.MAX_SUBJECT_LENGTH) {
             s = cut(s, CaseLimits.MAX_SUBJECT_LENGTH - 1).strip() + "…";
         }
         return s.isBlank() ? MailComposer.NO_SUBJECT : s;
+    }
+
+    /**
+     * Where the reply prefixes ({@code Re:}, {@code AW:} …) or the tag naming a case ({@code [Casey ABCD-EFGH]}) at
+     * {@code start} end; -1 when there is neither.
+     */
+    private static int afterPrefixOrTag(String subject, int start) {
+        int afterPrefixes = MailComposer.afterReplyPrefixes(subject, start);
+        if (afterPrefixes > start) {
+            return afterPrefixes;
+        }
+        if (start >= subject.length() || subject.charAt(start) != '[') {
+            return -1;
+        }
+        int close = subject.indexOf(']', start);
+        int open = subject.indexOf('[', start + 1);
+        if (close < 0 || (open >= 0 && open < close)
+                || !TAGGED_REFERENCE.matcher(subject).region(start + 1, close).find()) {
+            return -1;
+        }
+        return close + 1;
     }
 
     /** The text a message keeps and, when the mail's text is longer than a message keeps, the whole of it. */

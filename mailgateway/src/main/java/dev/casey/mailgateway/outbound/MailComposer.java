@@ -64,8 +64,12 @@ public final class MailComposer {
     private static final DateTimeFormatter QUOTE_DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final Pattern PLACEHOLDER = Pattern.compile("%(prefix|reference|subject)%");
-    private static final Pattern REPLY_PREFIXES = Pattern.compile(
-            "^(?:(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+", Pattern.CASE_INSENSITIVE);
+    /**
+     * One reply or forward prefix. Prefixes are taken off one at a time: a pattern repeating a group per prefix
+     * recurses once per repetition in java.util.regex, and a subject of a thousand "Re: " overflowed the stack.
+     */
+    private static final Pattern REPLY_PREFIX = Pattern.compile(
+            "(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*+(?:\\[\\d++\\]|\\(\\d++\\))?\\s*+:\\s*+", Pattern.CASE_INSENSITIVE);
     private static final Set<String> ADDRESS_HEADERS = Set.of("from", "to", "reply-to");
     /** Above the list of a message's attachments: those the mail does not carry are named so recipients know of them. */
     private static final String ATTACHMENTS_HEADING = "Attached to this message:";
@@ -205,7 +209,7 @@ public final class MailComposer {
         String before;
         do {
             before = s;
-            s = REPLY_PREFIXES.matcher(s).replaceFirst("");
+            s = withoutReplyPrefixes(s);
             s = ownTag.matcher(s).replaceFirst("");
         } while (!s.equals(before));
         s = MailText.oneLine(s, MailText.MAX_SUBJECT);
@@ -214,7 +218,18 @@ public final class MailComposer {
 
     /** The subject without leading reply and forward prefixes ({@code Re:}, {@code AW:}, {@code Fwd:} …). */
     public static String withoutReplyPrefixes(String subject) {
-        return REPLY_PREFIXES.matcher(subject.strip()).replaceFirst("");
+        String s = subject.strip();
+        return s.substring(afterReplyPrefixes(s, 0));
+    }
+
+    /** Where the reply and forward prefixes at {@code start} of the text end; {@code start} when there are none. */
+    public static int afterReplyPrefixes(String text, int start) {
+        Matcher prefix = REPLY_PREFIX.matcher(text);
+        int end = start;
+        while (end < text.length() && prefix.region(end, text.length()).lookingAt()) {
+            end = prefix.end();
+        }
+        return end;
     }
 
     private String subject(String reference, String caseSubject) {
