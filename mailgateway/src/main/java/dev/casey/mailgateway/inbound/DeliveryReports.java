@@ -52,11 +52,18 @@ final class DeliveryReports {
             + "|onbestelbaar|no se puede entregar|no entregado|kan ikke leveres");
     private static final Pattern DELAY_SUBJECT = Pattern.compile("(?iu)delay|warning|verz[öo]gert|retard");
     private static final Pattern DAEMON_NAME = Pattern.compile("(?i)mail delivery (?:system|subsystem)");
+    // The address patterns below keep '@' out of both halves of an address and do not give back what they took
+    // (possessive): when the halves could overlap, a line like "<a@a@a@…" was tried at every '@', and a fake bounce of
+    // one 100 KB line took over a minute.
     private static final Pattern POSTFIX_RECIPIENT = Pattern.compile(
-            "^<([^<>\\s]+@[^<>\\s]+)>(?:\\s*\\(expanded from <[^<>]+>\\))?:(.*)$");
+            "^<([^<>\\s@]++@[^<>\\s@]++)>(?:\\s*+\\(expanded from <[^<>]++>\\))?:(.*)$");
     private static final Pattern EXIM_FAILED = Pattern.compile("(?i)following address(?:\\(es\\)|es)? failed");
-    private static final Pattern INDENTED_ADDRESS = Pattern.compile("^\\s+<?([^<>\\s]+@[^<>\\s]+?)>?:?\\s*$");
-    private static final String ADDRESS_IN_PROSE = "<?([^<>\\s]+@[^<>\\s]*[^<>\\s.,:;])>?";
+    private static final Pattern INDENTED_ADDRESS = Pattern.compile("^\\s++<?([^<>\\s@]++@[^<>\\s@]+?)>?:?\\s*+$");
+    private static final String ADDRESS_IN_PROSE = "<?([^<>\\s@]++@[^<>\\s@]*[^<>\\s@.,:;])>?";
+    /** Longer lines are no recipient line of a bounce (SMTP allows 998 characters), and are not looked at as one. */
+    private static final int LONGEST_RECIPIENT_LINE = 1000;
+    /** The reason below a recipient is read until it is this long: a bounce of endless indented lines is no reason. */
+    private static final int LONGEST_DIAGNOSTIC = 2000;
     private static final Pattern PROSE_RECIPIENT = Pattern.compile("(?iu)(?:wasn't|was not|couldn't be|could not be)"
             + " delivered to " + ADDRESS_IN_PROSE + "|your message to " + ADDRESS_IN_PROSE + " couldn't be delivered");
     private static final Pattern STATUS_CODE = Pattern.compile("(?<![\\d.])([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.])");
@@ -172,10 +179,14 @@ final class DeliveryReports {
         boolean eximList = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
+            if (line.length() > LONGEST_RECIPIENT_LINE) {
+                continue;
+            }
             Matcher postfix = POSTFIX_RECIPIENT.matcher(line.trim());
             if (postfix.matches()) {
+                // only the first recipient's reason is reported: reading every one's read the lines below it again
                 recipients.add(new Recipient(postfix.group(1), "failed", null,
-                        followingText(postfix.group(2), lines, i + 1)));
+                        recipients.isEmpty() ? followingText(postfix.group(2), lines, i + 1) : null));
                 continue;
             }
             if (EXIM_FAILED.matcher(line).find()) {
@@ -184,7 +195,8 @@ final class DeliveryReports {
             }
             Matcher indented = INDENTED_ADDRESS.matcher(line);
             if (eximList && indented.matches()) {
-                recipients.add(new Recipient(indented.group(1), "failed", null, followingText("", lines, i + 1)));
+                recipients.add(new Recipient(indented.group(1), "failed", null,
+                        recipients.isEmpty() ? followingText("", lines, i + 1) : null));
             }
         }
         if (recipients.isEmpty()) {
@@ -200,7 +212,8 @@ final class DeliveryReports {
     /** The reason text after a recipient: the rest of its line and the indented lines below. */
     private static String followingText(String rest, String[] lines, int from) {
         StringBuilder text = new StringBuilder(rest.trim());
-        for (int k = from; k < lines.length && !lines[k].isBlank() && Character.isWhitespace(lines[k].charAt(0)); k++) {
+        for (int k = from; k < lines.length && text.length() < LONGEST_DIAGNOSTIC && !lines[k].isBlank()
+                && Character.isWhitespace(lines[k].charAt(0)); k++) {
             text.append(' ').append(lines[k].trim());
         }
         String diagnostic = text.toString().replaceAll("\\s+", " ").trim();

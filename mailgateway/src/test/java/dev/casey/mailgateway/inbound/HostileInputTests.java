@@ -9,12 +9,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 
 /**
- * Subjects anyone can send, on which the patterns reading them once backtracked for seconds to
+ * Subjects and bounce texts anyone can send, on which the patterns reading them once backtracked for seconds to
  * minutes or overflowed the stack. Each is read in milliseconds now: the time limits only catch a pattern that
  * backtracks again (they run on a thread of their own, so that such a test fails at its limit, not minutes later).
  */
 @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
 class HostileInputTests {
+
+    private static final MailAddress DAEMON = new MailAddress("mailer-daemon@mx.example.com", "Mail Delivery System");
+    private static final String BOUNCE_SUBJECT = "Undelivered Mail Returned to Sender";
+
+    private static DeliveryReport bounce(String text) {
+        return DeliveryReports.build(DAEMON, BOUNCE_SUBJECT, text, new DeliveryReports.Evidence());
+    }
 
     @Test
     void givenAThousandReplyPrefixes_whenTakenOff_thenTheSubjectRemains() {
@@ -50,5 +57,38 @@ class HostileInputTests {
         assertThat(InboundMailProcessor.newCaseSubject("[AAAA-AAAA]".repeat(32_000) + " Hello"))
                 .hasSizeLessThan("[AAAA-AAAA]".length());
         assertThat(InboundMailProcessor.newCaseSubject("[AAAA-AAAA] ".repeat(600) + " Hello")).isEqualTo("Hello");
+    }
+
+    @Test
+    void givenAPostfixRecipientLineOf100KbOfAtSigns_whenTheBounceIsRead_thenItIsSkipped() {
+        // took 78 s
+        DeliveryReport report = bounce("<" + "a@".repeat(50_000) + "\n\n<gone@example.org>: 550 User unknown\n");
+
+        assertThat(report.failedRecipients()).containsExactly("gone@example.org");
+        assertThat(report.diagnostic()).isEqualTo("550 User unknown");
+    }
+
+    @Test
+    void givenAnOverlongLineOfAtSignsInAnEximList_whenTheBounceIsRead_thenItIsNoRecipient() {
+        DeliveryReport report = bounce("The following address(es) failed:\n\n  " + "@".repeat(20_000) + "<\n"
+                + "  " + "a@".repeat(450) + "<\n    lost@example.org\n");
+
+        assertThat(report.failedRecipients()).containsExactly("lost@example.org");
+    }
+
+    @Test
+    void givenProseNamingAnAddressOfManyAtSigns_whenTheBounceIsRead_thenItEndsQuickly() {
+        assertThat(bounce("Your message to " + "a@".repeat(50_000) + "< was not sent.").failedRecipients()).isEmpty();
+        assertThat(bounce("Your message wasn't delivered to lost@example.org. Sorry.").failedRecipients())
+                .containsExactly("lost@example.org");
+    }
+
+    @Test
+    void givenTenThousandIndentedRecipientLines_whenTheBounceIsRead_thenTheLinesBelowAreNotReadOncePerRecipient() {
+        DeliveryReport report = bounce(" <a@example.org>: 550 no such user\n".repeat(10_000));
+
+        assertThat(report.failedRecipients()).containsExactly("a@example.org");
+        assertThat(report.diagnostic()).startsWith("550 no such user <a@example.org>: 550 no such user");
+        assertThat(report.diagnostic().length()).isLessThan(3000);
     }
 }
