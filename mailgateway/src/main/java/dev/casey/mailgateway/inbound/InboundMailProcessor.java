@@ -38,11 +38,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.AxonTransientException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -92,6 +95,8 @@ public class InboundMailProcessor {
     static final String WHOLE_TEXT = "message.txt";
     /** The length of inbound_mail.dedupe_key. */
     private static final int MAX_KEY = 255;
+    /** What a quarantine keeps of the failure that put a mail there. */
+    private static final int MAX_DETAIL = 1000;
     /** A case reference in a subject's tag, in upper or lower case letters: see {@link #newCaseSubject}. */
     private static final Pattern TAGGED_REFERENCE = Pattern.compile(CaseMatcher.REFERENCE.pattern(),
             Pattern.CASE_INSENSITIVE);
@@ -128,11 +133,11 @@ public class InboundMailProcessor {
     }
 
     /**
-     * Handles one raw mail. Throws only when it could not be handled now (the database is away):
-     * then nothing was recorded and the caller should offer it again later.
+     * Handles one raw mail. Throws only when it could not be handled now (the database is away, see
+     * {@link #isTemporary}): then nothing was recorded and the caller should offer it again later.
      */
     public Result receive(byte[] raw, Via via) {
-        return counted(handle(new Received(raw, via, null, true)));
+        return counted(handledOrKeptAside(new Received(raw, via, null, true)));
     }
 
     /**
@@ -178,7 +183,52 @@ public class InboundMailProcessor {
     public Result retry(UUID record) {
         InboundLog.Kept kept = transactions.execute(tx -> inbound.takeUpForRetry(record));
         log.info("Inbound mail {} is handled again at an operator's request", record);
-        return counted(handle(new Received(kept.raw(), kept.via(), record, true)));
+        return counted(handledOrKeptAside(new Received(kept.raw(), kept.via(), record, true)));
+    }
+
+    /**
+     * Handles the mail, or quarantines it, whole, when handling it failed for a reason of its own: a mail that
+     * overflows the stack or meets a bug fails the same way every time, and offered again and again (IMAP leaves it in
+     * the inbox) it would keep every mail behind it waiting. Only a failure of the moment ({@link #isTemporary}) is
+     * thrown, for the mail to be offered again; during a database outage nothing is quarantined, as recording the
+     * quarantine needs the database too.
+     */
+    private Result handledOrKeptAside(Received received) {
+        try {
+            return handle(received);
+        } catch (RuntimeException | StackOverflowError e) {
+            if (isTemporary(e)) {
+                throw e;
+            }
+            // the message may quote the mail: no character PostgreSQL refuses in text (NUL)
+            String detail = ("cannot be handled: " + e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())).replaceAll("\\p{Cntrl}+", " ");
+            log.error("Inbound mail ({} bytes, via {}) quarantined: handling it failed for a reason of its own",
+                    received.raw().length, received.via(), e);
+            // nothing parsed from it is stored: that may be what failed
+            String rawKey = "sha256:" + sha256(received.raw());
+            return once(() -> record(rawKey, null, null, null, received, Outcome.QUARANTINED,
+                    detail.length() <= MAX_DETAIL ? detail : cut(detail, MAX_DETAIL), null), rawKey);
+        }
+    }
+
+    /**
+     * Whether a failure to handle a mail is one of the moment, after which the same mail may well go through: the
+     * database or a transaction failed (away, timed out, a lock, a connection lost), or a command lost a race for its
+     * case more often than it is tried again. Any other failure (a StackOverflowError, a bug met by this mail's content)
+     * comes back whenever the mail is handled.
+     */
+    public static boolean isTemporary(Throwable failure) {
+        if (LostRaces.lostARace(failure)) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException || t instanceof DataAccessException || t instanceof TransactionException
+                    || t instanceof AxonTransientException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Result counted(Result result) {
