@@ -5,9 +5,10 @@ package dev.casey.mailgateway.imap;
  * answers what became of it. The poller calls it on its own thread, one message at a time, in the
  * order the messages arrived.
  *
- * <p>A {@link RuntimeException} means "temporary failure" (for example the database is down): the
- * message stays in the inbox untouched and is offered again on a later cycle, before any message
- * that arrived after it.
+ * <p>A {@link RuntimeException} means "failure" (for example the database is down): the message stays in the
+ * inbox untouched and is offered again on a later cycle, before any message that arrived after it. One that fails
+ * {@value MailboxPoller#MAX_SINK_FAILURES} times in a row, never for a reason {@link #temporary} calls one of the
+ * moment, is moved to the quarantine folder.
  */
 @FunctionalInterface
 public interface InboundSink {
@@ -17,9 +18,18 @@ public interface InboundSink {
      *
      * @param rawMessage the whole message as stored on the server (RFC 5322 bytes)
      * @return the outcome, never {@code null} (a {@code null} answer is treated as a temporary failure)
-     * @throws RuntimeException on a temporary failure: the message is retried later
+     * @throws RuntimeException on a failure: the message is retried later
      */
     Outcome accept(byte[] rawMessage);
+
+    /**
+     * Whether a failure of {@link #accept} (an exception, or a StackOverflowError) is one of the moment, the database
+     * away for example, after which the same message may well go through: such a failure never moves a message to
+     * quarantine. By default every failure is taken for one of the moment.
+     */
+    default boolean temporary(Throwable failure) {
+        return true;
+    }
 
     /**
      * The largest message the sink takes, in bytes: a larger one is not read (it could fill the heap), but offered

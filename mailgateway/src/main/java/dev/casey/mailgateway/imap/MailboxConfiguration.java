@@ -29,6 +29,11 @@ public class MailboxConfiguration {
             }
 
             @Override
+            public boolean temporary(Throwable failure) {
+                return InboundMailProcessor.isTemporary(failure);
+            }
+
+            @Override
             public long largestMessage() {
                 return settings.current().integer(Setting.MAIL_MAX_BYTES);
             }

@@ -53,6 +53,9 @@ import org.springframework.context.SmartLifecycle;
  *       (exponentially, at most the sync interval) and tries again.</li>
  *   <li>A message the server cannot deliver is retried; after {@value #MAX_FETCH_FAILURES} failures
  *       in a row it is moved to the quarantine folder.</li>
+ *   <li>So is a message the sink failed to take {@value #MAX_SINK_FAILURES} times in a row for a reason that is not
+ *       one of the moment ({@link InboundSink#temporary}): a StackOverflowError, say. A failure of the moment (the
+ *       database away) never moves a message.</li>
  *   <li>Each cycle also counts the inbox over a second connection (STATUS): a message the server never
  *       announced to the open inbox is found within one sync interval (the inbox is opened again).</li>
  *   <li>Between cycles it waits in IMAP IDLE when the server can (new mail is picked up at once),
@@ -75,6 +78,8 @@ public class MailboxPoller implements SmartLifecycle {
     public static final String QUARANTINED_KEYWORD = "$CaseyQuarantined";
     /** Failed reads of one message in a row after which it goes to quarantine. */
     public static final int MAX_FETCH_FAILURES = 5;
+    /** Failures of the sink for one message in a row, none of them of the moment, after which it goes to quarantine. */
+    public static final int MAX_SINK_FAILURES = 5;
     /**
      * Handled messages are flagged and moved together, up to this many at a time: one STORE and one MOVE for a
      * batch instead of two round trips per mail. Those not yet moved when the service dies are read again after
@@ -268,6 +273,7 @@ public class MailboxPoller implements SmartLifecycle {
         /** Whether the last cycle found a message in the inbox to hand over or file. */
         private boolean sawMail;
         private final Map<Long, Integer> fetchFailures = new HashMap<>();
+        private final Map<Long, Integer> sinkFailures = new HashMap<>();
         /** The largest message the sink takes, as of the start of the current drain. */
         private long largest = Long.MAX_VALUE;
 
@@ -457,6 +463,7 @@ public class MailboxPoller implements SmartLifecycle {
             long validity = c.inbox.getUIDValidity();
             if (validity != uidValidity) {
                 fetchFailures.clear();
+                sinkFailures.clear();
                 uidValidity = validity;
             }
             largest = largestMessage();
@@ -528,15 +535,24 @@ public class MailboxPoller implements SmartLifecycle {
                     if (outcome == null) {
                         throw new IllegalStateException("the InboundSink answered null");
                     }
-                } catch (Exception temporary) {
+                } catch (Exception | StackOverflowError failure) {
                     failures.incrementAndGet();
+                    if (failsForGood(uid, failure)) {
+                        log.error("The IMAP message UID {} could not be handed over {} times in a row, and not for a "
+                                + "reason of the moment ({}); moving it to {}", uid, MAX_SINK_FAILURES,
+                                ProblemLog.describe(failure), c.quarantine.getFullName());
+                        c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
+                        quarantined.incrementAndGet();
+                        continue;
+                    }
                     problems.report("sink", "An inbound message could not be handed over; it stays in the inbox "
-                            + "and is retried", temporary, true);
+                            + "and is retried", failure, true);
                     log.debug("IMAP message UID {} stays in the inbox", uid);
                     file(c, handled);
                     return Drain.BLOCKED;
                 }
                 handedOver = true;
+                sinkFailures.remove(uid);
                 problems.resolved("sink", "Inbound messages are handed over again");
                 switch (outcome) {
                     case PROCESSED -> {
@@ -560,6 +576,30 @@ public class MailboxPoller implements SmartLifecycle {
             }
             file(c, handled);
             return Drain.DONE;
+        }
+
+        /**
+         * Counts a failure of the sink to take a message; true when the message should go to quarantine: it failed
+         * {@value #MAX_SINK_FAILURES} times in a row, none of them for a reason of the moment. Left in the inbox, such a
+         * message would be offered for ever and keep every message behind it waiting (the sink that records its mail
+         * quarantines such a mail itself; this is for when even that fails). A failure of the moment, the database away,
+         * starts the count again, and none moves a message: the database may be behind the other failures too. For the
+         * same reason the database has to answer the leadership check once more before a message is moved; every
+         * cycle counted began with it answering.
+         */
+        private boolean failsForGood(long uid, Throwable failure) {
+            if (sink.temporary(failure)) {
+                sinkFailures.remove(uid);
+                return false;
+            }
+            int failed = sinkFailures.merge(uid, 1, Integer::sum);
+            log.debug("IMAP message UID {} failed to be handed over {} time(s), not for a reason of the moment", uid,
+                    failed);
+            if (failed < MAX_SINK_FAILURES || !lead()) {
+                return false;
+            }
+            sinkFailures.remove(uid);
+            return true;
         }
 
         /** What the sink takes at most; when it cannot tell (its settings unreadable), every message is read. */

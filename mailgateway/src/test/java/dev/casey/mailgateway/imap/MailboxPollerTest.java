@@ -248,6 +248,58 @@ class MailboxPollerTest {
     }
 
     @Test
+    void aMessageTheSinkFailsOnForGoodGoesToQuarantineAfterFiveTriesAndTheOnesBehindItAreProcessed() {
+        mail.deliver("poison@other.test", "Overflows the stack");
+        mail.deliver("after@other.test", "Behind it");
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            if (id.startsWith("poison")) {
+                throw new StackOverflowError();
+            }
+            return Outcome.PROCESSED;
+        });
+        sink.temporary = failure -> !(failure instanceof StackOverflowError);
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).containsExactly("poison@other.test", "poison@other.test", "poison@other.test",
+                "poison@other.test", "poison@other.test", "after@other.test");
+        List<TestMailServer.Seen> quarantine = mail.folder("Casey/Quarantine");
+        assertThat(quarantine).extracting(TestMailServer.Seen::messageId).containsExactly("poison@other.test");
+        assertThat(quarantine.get(0).userFlags()).containsExactly(MailboxPoller.QUARANTINED_KEYWORD);
+        assertThat(mail.messageIds("Casey/Processed")).containsExactly("after@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(poller.stats().quarantined()).isEqualTo(1);
+        assertThat(poller.stats().failures()).isEqualTo(MailboxPoller.MAX_SINK_FAILURES);
+    }
+
+    @Test
+    void failuresOfTheMomentNeverQuarantineAMessageHoweverMany() {
+        mail.deliver("waiting@other.test", "Waits for the database");
+        AtomicInteger calls = new AtomicInteger();
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            int call = calls.incrementAndGet();
+            if (call == 3) {
+                throw new StackOverflowError(); // one that is not of the moment, between them: the count starts again
+            }
+            if (call <= MailboxPoller.MAX_SINK_FAILURES + 3) {
+                throw new IllegalStateException("database down (simulated)");
+            }
+            return Outcome.PROCESSED;
+        });
+        sink.temporary = failure -> failure.getMessage() != null && failure.getMessage().contains("database down");
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.messageIds()).hasSize(MailboxPoller.MAX_SINK_FAILURES + 4);
+        assertThat(mail.messageIds("Casey/Quarantine")).isEmpty();
+        assertThat(poller.stats().quarantined()).isZero();
+    }
+
+    @Test
     void aBurstIsFiledInBatchesAndEveryMessageOnce() {
         int burst = 12; // two batches of five filed on the way, two messages at the end
         for (int i = 0; i < burst; i++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,8 @@ final class RecordingSink implements InboundSink {
     private final String name;
     private final List<Call> calls;
     private volatile Function<String, Outcome> rule = id -> Outcome.PROCESSED;
+    /** What {@link #temporary} answers: every failure is one of the moment unless told otherwise. */
+    volatile Predicate<Throwable> temporary = failure -> true;
     /** What {@link #largestMessage()} answers. */
     volatile long largest = Long.MAX_VALUE;
     /** The headers and sizes {@link #tooLarge} was given. */
@@ -53,6 +56,11 @@ final class RecordingSink implements InboundSink {
         } finally {
             calls.add(new Call(name, id, rawMessage, now, outcome));
         }
+    }
+
+    @Override
+    public boolean temporary(Throwable failure) {
+        return temporary.test(failure);
     }
 
     @Override
