@@ -557,6 +557,29 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void aSubjectOfAThousandReplyPrefixesOpensACaseWithWhatFollowsThem() {
+        // taking them off overflowed the stack: a 500 here, and over IMAP a mail offered again for ever
+        String prefixes = "Re: ".repeat(1000);
+        Response opened = receive("""
+                From: Many Replies <many-replies@example.org>
+                To: %s
+                Subject: %sPrinter on fire
+                Message-ID: <many-replies-1@example.org>
+                Content-Type: text/plain; charset=UTF-8
+
+                It still burns.
+                """.formatted(MailServers.SUPPORT, prefixes));
+        assertThat(opened.status()).as(opened.text()).isEqualTo(201);
+        assertThat(api.get("/case/" + opened.at("/case")).json().get("subject").asString()).isEqualTo("Printer on fire");
+
+        Response json = api.post("/mail/inbound", """
+                {"from": "many-replies@example.org", "subject": "%sToaster too", "message": "Smoke."}"""
+                .formatted(prefixes));
+        assertThat(json.status()).as(json.text()).isEqualTo(201);
+        assertThat(api.get("/case/" + json.at("/case")).json().get("subject").asString()).isEqualTo("Toaster too");
+    }
+
+    @Test
     void mailSubmittedAsJsonIsStrictAndTakesTheSamePath() {
         Response opened = api.post("/mail/inbound", """
                 {"from": "json@example.org", "subject": "Via the API", "message": "Hello from JSON"}""");
