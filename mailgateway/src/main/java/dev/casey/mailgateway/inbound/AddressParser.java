@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 final class AddressParser {
 
     private static final Pattern LOCAL_PART = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s\"(),:;<>@\\[\\\\\\]]+");
+    /** Only from the start of a run of whitespace: tried from within every run, it took seconds for a long address. */
+    private static final Pattern SPACED_AT = Pattern.compile("(?<!\\s)\\s*+@\\s*+");
     private static final Pattern DOMAIN = Pattern.compile("\\[[^\\[\\]\\\\]*]|[^\\s\"(),:;<>@\\[\\\\\\]]+");
     private static final int MAX_ADDRESS_LENGTH = 320;
 
@@ -146,7 +148,7 @@ final class AddressParser {
         } else {
             Stripped stripped = withoutComments(element);
             comment = stripped.comment();
-            String rest = stripped.text().replaceAll("^[<>\\s]+|[<>\\s]+$", "");
+            String rest = Texts.strip(stripped.text(), "<>" + Texts.WHITESPACE, "<>" + Texts.WHITESPACE);
             // "Test test@example.com": a display name without angle brackets.
             String[] words = splitOutsideQuotes(rest);
             int addressWord = -1;
@@ -177,7 +179,7 @@ final class AddressParser {
     }
 
     private static String cleanAddress(String raw) {
-        String address = raw.replaceAll("\\s*@\\s*", "@").trim();
+        String address = SPACED_AT.matcher(raw).replaceAll("@").trim();
         if (address.regionMatches(true, 0, "mailto:", 0, 7)) {
             address = address.substring(7);
         }
@@ -185,7 +187,7 @@ final class AddressParser {
         if (address.startsWith("@") && address.indexOf(':') > 0) {
             address = address.substring(address.indexOf(':') + 1);
         }
-        return address.replaceAll("^[<>'\\s]+|[<>'\\s]+$", "");
+        return Texts.strip(address, "<>'" + Texts.WHITESPACE, "<>'" + Texts.WHITESPACE);
     }
 
     /** The display name: quotes removed, RFC 2047 decoded, whitespace collapsed; null when empty. */

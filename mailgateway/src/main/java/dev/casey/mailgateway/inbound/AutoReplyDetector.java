@@ -71,7 +71,7 @@ final class AutoReplyDetector {
 
     private static String firstToken(String value) {
         int end = value.indexOf(';');
-        return (end < 0 ? value : value.substring(0, end)).replaceAll("\\(.*?\\)", "").trim()
+        return Texts.withoutParentheses(end < 0 ? value : value.substring(0, end), "").trim()
                 .toLowerCase(Locale.ROOT);
     }
 }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 record ContentHeader(String value, Map<String, String> parameters) {
 
+    /** Only from the start of a run of whitespace: tried from within every run, it took seconds for a long value. */
+    private static final Pattern COMMENT_AFTER_TOKEN = Pattern.compile("(?<!\\s)\\s++\\(.*$");
     private static final Pattern EXTENDED_NAME = Pattern.compile("([^*]+)\\*(\\d{1,3})?(\\*)?");
 
     ContentHeader {
@@ -59,7 +61,7 @@ record ContentHeader(String value, Map<String, String> parameters) {
     }
 
     private static String clean(String value) {
-        return value.replaceAll("\\([^)]*\\)", "").replace("\"", "").trim().toLowerCase(Locale.ROOT);
+        return Texts.withoutParentheses(value, "").replace("\"", "").trim().toLowerCase(Locale.ROOT);
     }
 
     /** Splits at semicolons that are not inside a quoted string. */
@@ -94,7 +96,7 @@ record ContentHeader(String value, Map<String, String> parameters) {
     private static String unquote(String value) {
         if (!value.startsWith("\"")) {
             // A token ends at whitespace; what follows is a comment or garbage.
-            String token = value.replaceAll("\\s+\\(.*$", "").trim();
+            String token = COMMENT_AFTER_TOKEN.matcher(value).replaceAll("").trim();
             return token.isEmpty() ? value : token;
         }
         StringBuilder out = new StringBuilder();

@@ -179,11 +179,10 @@ final class HtmlText {
 
         /** "https://www.example.com/" and "www.example.com" name the same target for a reader. */
         private static String comparable(String target) {
-            return target.toLowerCase(Locale.ROOT)
+            String bare = target.toLowerCase(Locale.ROOT)
                     .replaceFirst("^(mailto:|tel:|https?://)", "")
-                    .replaceFirst("^www\\.", "")
-                    .replaceFirst("/+$", "")
-                    .trim();
+                    .replaceFirst("^www\\.", "");
+            return Texts.strip(bare.trim(), "", "/").trim();
         }
 
         private static String collapse(String text) {

@@ -117,7 +117,7 @@ final class MailCharsets {
         if (star >= 0) {
             key = key.substring(0, star);
         }
-        return key.replaceAll("^[\"']+|[\"';,]+$", "").trim();
+        return Texts.strip(key, "\"'", "\"';,").trim();
     }
 
     private static Optional<Charset> lookup(String name) {

@@ -31,8 +31,8 @@ final class MessageIds {
             }
         }
         if (ids.isEmpty()) {
-            for (String word : header.replaceAll("\\([^)]*\\)", " ").split("[\\s,]+")) {
-                String id = word.replaceAll("^[<\"']+|[>\"']+$", "");
+            for (String word : Texts.withoutParentheses(header, " ").split("[\\s,]+")) {
+                String id = Texts.strip(word, "<\"'", ">\"'");
                 if (id.indexOf('@') > 0 && !ids.contains(id)) {
                     ids.add(id);
                 }

@@ -3,13 +3,16 @@ package dev.casey.mailgateway.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casey.mailgateway.outbound.MailComposer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Subjects and bounce texts anyone can send, on which the patterns reading them once backtracked for seconds to
+ * Subjects, headers and bounce texts anyone can send, on which the patterns reading them once backtracked for seconds to
  * minutes or overflowed the stack. Each is read in milliseconds now: the time limits only catch a pattern that
  * backtracks again (they run on a thread of their own, so that such a test fails at its limit, not minutes later).
  */
@@ -90,5 +93,51 @@ class HostileInputTests {
         assertThat(report.failedRecipients()).containsExactly("a@example.org");
         assertThat(report.diagnostic()).startsWith("550 no such user <a@example.org>: 550 no such user");
         assertThat(report.diagnostic().length()).isLessThan(3000);
+    }
+
+    /** 100,000 characters of each took 15 to 30 s: a pattern tried again from every character of a run. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "From: <a%sb@example.org>", // \s*@ in an address
+        "From: a%sb@example.org", // [<>\s]+$ around an address
+        "References: %s", // \([^)]*\) in Message-IDs
+        "References: a@%sx", // [>"']+$ around a Message-ID
+        "Auto-Submitted: %s", // \(.*?\) in its token
+        "Content-Type: text/plain%s", // \([^)]*\) in the media type
+        "Content-Type: text/plain; charset=\"%sx\"", // [";,]+$ around a charset
+    })
+    void givenAHeaderWithAHundredThousandCharactersInARow_whenParsed_thenItIsReadInLinearTime(String header)
+            throws UnparseableMailException {
+        String run = header.contains("From") ? " " : header.contains("charset") ? ";"
+                : header.contains("a@") ? "'" : "(";
+        String from = header.startsWith("From") ? "" : "From: Jane <jane@example.org>\r\n";
+        byte[] raw = (from + header.formatted(run.repeat(100_000)) + "\r\nSubject: Hi\r\n\r\nHello\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new InboundMailParser(10_000_000, 1_000_000).parse(raw).subject()).isEqualTo("Hi");
+    }
+
+    @Test
+    void givenAHtmlLinkOfAHundredThousandSlashes_whenParsed_thenItIsReadInLinearTime() throws UnparseableMailException {
+        String slashes = "/".repeat(100_000);
+        byte[] raw = ("From: Jane <jane@example.org>\r\nSubject: Hi\r\nContent-Type: text/html\r\n\r\n<a href=\"http://"
+                + slashes + "x\">http://" + slashes + "y</a>\r\n").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new InboundMailParser(10_000_000, 1_000_000).parse(raw).text()).contains("http://");
+    }
+
+    @Test
+    void givenHeaderValues_whenTrimmedOrCommentsRemoved_thenTheResultIsTheSameAsThePatternsGave() {
+        for (String value : new String[] {"", "(", ")", "a (b) c", "(a (b) c) d", "((x)", "(a)(b)(", "x (y", "()"}) {
+            assertThat(Texts.withoutParentheses(value, " ")).as(value).isEqualTo(value.replaceAll("\\([^)]*\\)", " "));
+        }
+        for (String value : new String[] {"", "<>", " <a@b> ", "<<a>>", "a", " \t<a b>\n", "'<x'>"}) {
+            assertThat(Texts.strip(value, "<>'" + Texts.WHITESPACE, "<>'" + Texts.WHITESPACE)).as(value)
+                    .isEqualTo(value.replaceAll("^[<>'\\s]+|[<>'\\s]+$", ""));
+            if (!value.contains("\n")) { // $ matches before a last line break too: these are words, without any
+                assertThat(Texts.strip(value, "<\"'", ">\"'")).as(value)
+                        .isEqualTo(value.replaceAll("^[<\"']+|[>\"']+$", ""));
+            }
+        }
     }
 }
