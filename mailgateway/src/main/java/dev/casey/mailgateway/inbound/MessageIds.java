@@ -1,7 +1,9 @@
 package dev.casey.mailgateway.inbound;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,26 +21,27 @@ final class MessageIds {
      * "(John's message of ...)" are ignored.
      */
     static List<String> all(String header) {
-        List<String> ids = new ArrayList<>();
+        // a set: looking for each id among those before it took 14 s for a References header of 40,000 ids
+        Set<String> ids = new LinkedHashSet<>();
         if (header == null) {
-            return ids;
+            return new ArrayList<>();
         }
         Matcher bracketed = BRACKETED.matcher(header);
         while (bracketed.find()) {
             String id = bracketed.group(1).replaceAll("\\s+", "");
-            if (!id.isEmpty() && !ids.contains(id)) {
+            if (!id.isEmpty()) {
                 ids.add(id);
             }
         }
         if (ids.isEmpty()) {
             for (String word : Texts.withoutParentheses(header, " ").split("[\\s,]+")) {
                 String id = Texts.strip(word, "<\"'", ">\"'");
-                if (id.indexOf('@') > 0 && !ids.contains(id)) {
+                if (id.indexOf('@') > 0) {
                     ids.add(id);
                 }
             }
         }
-        return ids;
+        return new ArrayList<>(ids);
     }
 
     /** The first id; for Content-ID also a bare value without "@"; null when there is none. */
