@@ -41,6 +41,15 @@ class CaseMatcher {
     private final Outbox outbox;
     private final MailDirectory directory;
 
+    /**
+     * How many of a mail's thread ids, case references in its subject and plus-addressed recipients are looked up at
+     * most: each is a query, and a mail could name tens of thousands (a References header of 40,000 ids, a subject of
+     * references), every one a query in the one transaction of the mail. A real reply names its case in the first few.
+     */
+    static final int MOST_THREAD_IDS = 100;
+    static final int MOST_SUBJECT_REFERENCES = 10;
+    static final int MOST_PLUS_TOKENS = 10;
+
     CaseMatcher(Outbox outbox, MailDirectory directory) {
         this.outbox = outbox;
         this.directory = directory;
@@ -52,6 +61,8 @@ class CaseMatcher {
         List<String> references = new ArrayList<>(mail.references());
         java.util.Collections.reverse(references);
         ids.addAll(references);
+        // each id is a query, and a References header may name thousands: the newest are where a reply's case is
+        ids = ids.stream().distinct().limit(MOST_THREAD_IDS).toList();
         for (String id : ids) {
             Optional<Outbox.Addressee> ours = outbox.byMessageId(id);
             if (ours.isPresent()) {
@@ -69,7 +80,7 @@ class CaseMatcher {
             }
         }
         Matcher reference = REFERENCE.matcher(mail.subject().toUpperCase(Locale.ROOT));
-        while (reference.find()) {
+        for (int looked = 0; looked < MOST_SUBJECT_REFERENCES && reference.find(); looked++) {
             Optional<MailDirectory.CaseInfo> found = directory.byReference(reference.group(1));
             if (found.isPresent()) {
                 Optional<MailDirectory.Recipient> member = member(found.get().caseId(), sender);
@@ -78,7 +89,7 @@ class CaseMatcher {
                 }
             }
         }
-        for (String token : plusTokens(mail, supportAddress)) {
+        for (String token : plusTokens(mail, supportAddress).stream().distinct().limit(MOST_PLUS_TOKENS).toList()) {
             Optional<Outbox.Addressee> ours = outbox.byMessageId(OUR_PREFIX + token + "@" + domain);
             if (ours.isPresent()) {
                 return Optional.of(onBehalf(ours.get(), sender, "plus-address"));
