@@ -1517,9 +1517,25 @@ class MailConversationTests extends ServiceTest {
         Response held = api.post("/mail/inbound", """
                 {"from": "eager@example.org", "subject": "Second", "message": "two"}""");
         assertThat(held.at("/outcome")).isEqualTo("rate_limited");
-        Response released = api.post("/mail/inbound/" + held.at("/mail") + "/retry");
-        assertThat(released.at("/outcome")).isEqualTo("opened");
+        // released by four operators at once: one opens the case, the others learn where it went
+        List<java.util.concurrent.CompletableFuture<Response>> releases = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                        api.post("/mail/inbound/" + held.at("/mail") + "/retry"))).toList();
+        List<Response> released = releases.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(released).extracting(Response::status).as("never a 500").allMatch(status -> status < 500);
+        assertThat(released).extracting(r -> r.at("/outcome")).contains("opened");
         assertThat(api.get("/cases?participant=eager@example.org").json().get("total").asLong()).isEqualTo(2);
+        // a held-back reply to a case, released, is posted there
+        String firstCase = api.get("/cases?participant=eager@example.org&q=First").json().get("cases").get(0)
+                .get("uuid").asString();
+        Response heldReply = api.post("/mail/inbound", """
+                {"from": "eager@example.org", "subject": "Re: [Casey %s] First", "message": "three"}"""
+                .formatted(api.get("/case/" + firstCase).at("/reference")));
+        assertThat(heldReply.at("/outcome")).isEqualTo("rate_limited");
+        assertThat(heldReply.at("/case")).isEqualTo(firstCase);
+        assertThat(api.post("/mail/inbound/" + heldReply.at("/mail") + "/retry").at("/outcome")).isEqualTo("posted");
+        assertThat(api.get("/case/" + firstCase).json().get("messages")).extracting(m -> m.get("body").asString())
+                .contains("three");
 
         CaseyServiceTests.assertProblem(api.post("/mail/inbound/" + UUID.randomUUID() + "/retry"), 404,
                 "MAIL_NOT_FOUND", null);

@@ -103,6 +103,11 @@ class SupportCase implements CachedFootprint {
     private Map<String, Participant> participants = new LinkedHashMap<>();
     private Set<UUID> messageIds = new HashSet<>();
     private Set<String> mailMessageIds = new HashSet<>();
+    /**
+     * Mails held back (by a rate limit) and recorded as such once; not among {@link #mailMessageIds}: an operator who
+     * releases one has it posted.
+     */
+    private Set<String> heldBackMailIds = new HashSet<>();
     private Instant lastActivity;
     /** How often the case was opened (1, and one more for each reopening): the generation of its idle checks. */
     private int openings;
@@ -126,7 +131,8 @@ class SupportCase implements CachedFootprint {
      */
     @Override
     public long estimatedBytes() {
-        return 1_000 + 200L * participants.size() + 72L * messageIds.size() + 150L * mailMessageIds.size()
+        return 1_000 + 200L * participants.size() + 72L * messageIds.size()
+                + 150L * (mailMessageIds.size() + heldBackMailIds.size())
                 + 100L * (invited.size() + politeRepliesSent.size()) + 72L * invitedPersons.size();
     }
 
@@ -454,7 +460,8 @@ class SupportCase implements CachedFootprint {
 
     @CommandHandler
     void handle(RecordMailHeldBackCommand command) {
-        if (command.mailMessageId() != null && mailMessageIds.contains(command.mailMessageId())) {
+        if (command.mailMessageId() != null && (mailMessageIds.contains(command.mailMessageId())
+                || heldBackMailIds.contains(command.mailMessageId()))) {
             return;
         }
         apply(new MailHeldBackEvent(caseId, command.from(), command.subject(), command.reason(),
@@ -546,7 +553,7 @@ class SupportCase implements CachedFootprint {
     @EventSourcingHandler
     void on(MailHeldBackEvent event) {
         if (event.mailMessageId() != null) {
-            mailMessageIds.add(event.mailMessageId());
+            heldBackMailIds.add(event.mailMessageId());
         }
     }
 

@@ -34,6 +34,7 @@ import dev.casey.api.supportcase.ConfirmCaseByReplyCommand;
 import dev.casey.api.supportcase.ConfirmCaseCommand;
 import dev.casey.api.supportcase.MailBouncedEvent;
 import dev.casey.api.supportcase.MailDeliveryFailedEvent;
+import dev.casey.api.supportcase.MailHeldBackEvent;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.MessageRefusedEvent;
 import dev.casey.api.supportcase.OpenCaseCommand;
@@ -43,6 +44,7 @@ import dev.casey.api.supportcase.PostOutcome;
 import dev.casey.api.supportcase.RecordAutomaticReplyCommand;
 import dev.casey.api.supportcase.RecordMailBounceCommand;
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
+import dev.casey.api.supportcase.RecordMailHeldBackCommand;
 import dev.casey.api.supportcase.ReopenCaseCommand;
 import dev.casey.api.supportcase.TeamInvitedEvent;
 import dev.casey.api.supportcase.UpdateCaseDetailsCommand;
@@ -114,6 +116,22 @@ class SupportCaseTests {
                         "ooo@other.tld", mail, Source.MAIL))
                 .expectEvents(new AutomaticReplyReceivedEvent(CASE_ID, CUSTOMER.email(), "Out of office",
                         "auto-submitted", "ooo@other.tld", mail, Source.MAIL));
+    }
+
+    @Test
+    void givenAMailHeldBack_whenItIsHeldBackAgain_thenRecordedOnce_andWhenAnOperatorReleasesIt_thenItIsPosted() {
+        Actor mail = Actor.system("mail");
+        MailHeldBackEvent heldBack = new MailHeldBackEvent(CASE_ID, CUSTOMER.email(), "Re: more", "mailRateLimit",
+                "held@other.tld", mail, Source.MAIL);
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), heldBack)
+                .when(new RecordMailHeldBackCommand(CASE_ID, CUSTOMER.email(), "Re: more", "mailRateLimit",
+                        "held@other.tld", mail, Source.MAIL))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(caseOpened(CaseStatus.OPEN), firstMessage(), heldBack)
+                .when(new PostMessageCommand(CASE_ID, UUID.randomUUID(), CUSTOMER.email(), null, "more", "held@other.tld",
+                        List.of(), Actor.person(CUSTOMER.name(), CUSTOMER.email()), Source.MAIL))
+                .expectResultMessagePayload(PostOutcome.POSTED);
     }
 
     @Test

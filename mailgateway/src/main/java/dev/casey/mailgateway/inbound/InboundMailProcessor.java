@@ -43,7 +43,6 @@ import org.axonframework.common.AxonTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -165,7 +164,8 @@ public class InboundMailProcessor {
             log.debug("The header of a mail too large to read cannot be parsed either", e);
         }
         // a key of its own: read whole later, the mail is handled as any other, not taken for a duplicate of this
-        String key = "too-large:sha256:" + sha256(header);
+        // (without a header, read or not, every such mail would share one key: each gets a record of its own)
+        String key = header.length == 0 ? "too-large:" + UUID.randomUUID() : "too-large:sha256:" + sha256(header);
         Received received = new Received(header, via, null, false);
         InboundMail parsed = mail;
         Result recorded = once(() -> parsed == null ? record(key, null, null, null, received, Outcome.QUARANTINED,
@@ -292,9 +292,14 @@ public class InboundMailProcessor {
     private Result once(java.util.function.Supplier<Result> work, String key) {
         try {
             return LostRaces.retried(RACE_ATTEMPTS, () -> transactions.execute(tx -> work.get()));
-        } catch (DuplicateKeyException raced) {
-            // the same mail, recorded meanwhile by another poller or request; any other key is no duplicate of it
-            return duplicateOf(inbound.earlier(key).orElseThrow(() -> raced), "handled concurrently");
+        } catch (RuntimeException raced) {
+            // the same mail, recorded meanwhile by another poller, request or retry: its record (the duplicate key) or
+            // its case (opened already) was in the way; any other failure, or another key, is no duplicate of it
+            Optional<Result> earlier = inbound.earlier(key);
+            if (earlier.isEmpty()) {
+                throw raced;
+            }
+            return duplicateOf(earlier.get(), "handled concurrently");
         }
     }
 
