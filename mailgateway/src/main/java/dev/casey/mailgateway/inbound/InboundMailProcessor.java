@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.AxonTransientException;
+import org.axonframework.lifecycle.ShutdownInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -214,8 +215,9 @@ public class InboundMailProcessor {
 
     /**
      * Whether a failure to handle a mail is one of the moment, after which the same mail may well go through: the
-     * database or a transaction failed (away, timed out, a lock, a connection lost), or a command lost a race for its
-     * case more often than it is tried again. Any other failure (a StackOverflowError, a bug met by this mail's content)
+     * database or a transaction failed (away, timed out, a lock, a connection lost), a command lost a race for its
+     * case more often than it is tried again, or the service is shutting down (Axon calls that no transient failure,
+     * but the mail goes through after the restart). Any other failure (a StackOverflowError, a bug met by this mail's content)
      * comes back whenever the mail is handled.
      */
     public static boolean isTemporary(Throwable failure) {
@@ -224,7 +226,8 @@ public class InboundMailProcessor {
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof DataAccessException || t instanceof TransactionException
-                    || t instanceof AxonTransientException) {
+                    || t instanceof AxonTransientException || t instanceof ShutdownInProgressException
+                    || t instanceof InterruptedException) {
                 return true;
             }
         }

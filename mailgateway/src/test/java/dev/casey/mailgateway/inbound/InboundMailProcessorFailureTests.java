@@ -19,6 +19,7 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.lifecycle.ShutdownInProgressException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -85,9 +86,11 @@ class InboundMailProcessorFailureTests {
                 .thenThrow(new DataAccessResourceFailureException("connection refused"))
                 .thenThrow(new CannotCreateTransactionException("no connection",
                         new SQLTransientConnectionException("timed out")))
-                .thenThrow(new IllegalStateException("wrapped", new SQLTransientConnectionException("timed out")));
+                .thenThrow(new IllegalStateException("wrapped", new SQLTransientConnectionException("timed out")))
+                .thenThrow(new ShutdownInProgressException())
+                .thenThrow(new IllegalStateException("stopping", new InterruptedException()));
 
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> processor.receive(RAW, InboundMailProcessor.Via.IMAP))
                     .isInstanceOf(RuntimeException.class);
         }
