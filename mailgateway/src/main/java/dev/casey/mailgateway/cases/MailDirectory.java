@@ -4,6 +4,7 @@ import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.Participant;
+import dev.casey.mailgateway.StoredAttachments;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -51,16 +52,15 @@ public class MailDirectory {
     private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
     };
 
-    /** Attachments are searched this many bytes at a time: never all of one in memory. */
-    static final int CONTENT_PART = 1024 * 1024;
-
     static final String TOOK_PART = "participant";
     static final String INVITED = "invited";
 
     private final JdbcTemplate jdbc;
+    private final StoredAttachments stored;
 
-    public MailDirectory(JdbcTemplate jdbc) {
+    public MailDirectory(JdbcTemplate jdbc, StoredAttachments stored) {
         this.jdbc = jdbc;
+        this.stored = stored;
     }
 
     public void caseOpened(UUID caseId, String reference, String subject, CaseStatus status, Participant creator) {
@@ -234,7 +234,7 @@ public class MailDirectory {
     /**
      * Which of these attachments of the case may show one of the addresses: a log, a patch or a signature of a team
      * member's that holds it (in any case, UTF-8 or UTF-16, see {@link AddressesInBytes}), or a document, archive or
-     * PDF whose packed contents cannot be looked into. Each is read {@value #CONTENT_PART} bytes at a time.
+     * PDF whose packed contents cannot be looked into. Each is read a part at a time ({@link StoredAttachments}).
      */
     public Set<UUID> attachmentsMayShow(UUID caseId, List<UUID> attachments, List<String> addresses) {
         if (attachments.isEmpty() || addresses.isEmpty()) {
@@ -258,21 +258,14 @@ public class MailDirectory {
     }
 
     private boolean mayShow(AddressesInBytes.Scan scan, UUID caseId, UUID attachment) {
-        for (long offset = 0; ; ) {
-            // substring counts from 1
-            byte[] part = jdbc.queryForObject("""
-                    SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
-                     WHERE id = ? AND case_id = ?""", byte[].class, offset + 1, CONTENT_PART, attachment, caseId);
-            if (part == null || part.length == 0) {
-                return scan.mayShow();
-            }
-            if (scan.mayShow(part)) {
+        for (long offset = 0; ; offset += StoredAttachments.PART) {
+            byte[] part = stored.part(caseId, attachment, offset, StoredAttachments.PART);
+            if (part.length > 0 && scan.mayShow(part)) {
                 return true;
             }
-            if (part.length < CONTENT_PART) {
+            if (part.length < StoredAttachments.PART) {
                 return scan.mayShow();
             }
-            offset += part.length;
         }
     }
 

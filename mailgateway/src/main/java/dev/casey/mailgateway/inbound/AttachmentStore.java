@@ -4,6 +4,7 @@ import dev.casey.api.supportcase.AttachmentContent;
 import dev.casey.api.supportcase.AttachmentRef;
 import dev.casey.api.supportcase.FetchAttachmentPartQuery;
 import dev.casey.api.supportcase.FetchAttachmentQuery;
+import dev.casey.mailgateway.StoredAttachments;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.queryhandling.QueryHandler;
@@ -17,9 +18,11 @@ class AttachmentStore {
     private static final int MAX_MEDIA_TYPE = 255;
 
     private final JdbcTemplate jdbc;
+    private final StoredAttachments stored;
 
-    AttachmentStore(JdbcTemplate jdbc) {
+    AttachmentStore(JdbcTemplate jdbc, StoredAttachments stored) {
         this.jdbc = jdbc;
+        this.stored = stored;
     }
 
     /** Stores an attachment under an id derived from the mail, so that a mail handled twice stores it once. */
@@ -49,12 +52,6 @@ class AttachmentStore {
 
     @QueryHandler
     byte[] handle(FetchAttachmentPartQuery query) {
-        // substring counts from 1
-        return jdbc.query("""
-                        SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
-                         WHERE id = ? AND case_id = ?""",
-                        (rs, i) -> rs.getBytes(1), query.offset() + 1, query.length(), query.attachmentId(),
-                        query.caseId())
-                .stream().findFirst().orElse(new byte[0]);
+        return stored.part(query.caseId(), query.attachmentId(), query.offset(), query.length());
     }
 }

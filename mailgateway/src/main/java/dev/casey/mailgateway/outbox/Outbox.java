@@ -4,6 +4,7 @@ import dev.casey.api.common.EmailAddresses;
 import dev.casey.api.supportcase.FetchMailDeliveriesQuery;
 import dev.casey.api.supportcase.MailDeliveries;
 import dev.casey.api.supportcase.MailDelivery;
+import dev.casey.mailgateway.StoredAttachments;
 import dev.casey.mailgateway.outbound.CarriedAttachments;
 import dev.casey.mailgateway.outbound.ComposedMail;
 import dev.casey.mailgateway.outbound.MailIdentity;
@@ -80,15 +81,15 @@ public class Outbox {
     private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
             + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
-    /** What one read of an attachment's content holds (base64 of it is written out before the next). */
-    private static final int CONTENT_PART = 1024 * 1024;
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal signal;
     private final Drafts drafts;
+    private final StoredAttachments attachments;
 
-    Outbox(JdbcTemplate jdbc, OutboxSignal signal, Drafts drafts) {
+    Outbox(JdbcTemplate jdbc, OutboxSignal signal, Drafts drafts, StoredAttachments attachments) {
         this.jdbc = jdbc;
+        this.attachments = attachments;
         this.signal = signal;
         this.drafts = drafts;
     }
@@ -260,65 +261,16 @@ public class Outbox {
 
     /**
      * The mail to send or hand to a relay: the composed mail, with the content of the attachments it carries read
-     * from the case's attachments as it is written, {@value #CONTENT_PART} bytes at a time.
+     * from the case's attachments as it is written, a part at a time ({@link StoredAttachments}).
      */
     public CarriedAttachments.Sendable sendable(Entry mail) {
-        return new CarriedAttachments.Sendable(mail.raw(), attachment -> {
-            List<Long> length = jdbc.queryForList("""
-                    SELECT length(content) FROM mail_attachment WHERE id = ? AND case_id = ? AND content IS NOT NULL""",
-                    Long.class, attachment, mail.caseId());
-            if (length.isEmpty()) {
-                // attachments are never deleted: only a database changed by hand gets here; the mail still goes
-                log.error("Mail {} carries attachment {} of case {}, which is not stored: sent without its content",
-                        mail.messageId(), attachment, mail.caseId());
-                return null;
-            }
-            return new ContentParts(attachment, mail.caseId(), length.get(0));
-        });
-    }
-
-    /** The stored content of an attachment, read a part at a time (stored uncompressed: a part is read alone). */
-    private final class ContentParts extends java.io.InputStream {
-        private final UUID attachment;
-        private final UUID caseId;
-        private final long length;
-        private long offset;
-        private byte[] part = new byte[0];
-        private int inPart;
-
-        ContentParts(UUID attachment, UUID caseId, long length) {
-            this.attachment = attachment;
-            this.caseId = caseId;
-            this.length = length;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] into, int off, int len) {
-            if (inPart == part.length) {
-                if (offset >= length) {
-                    return -1;
-                }
-                // substring counts from 1
-                part = jdbc.queryForObject("""
-                        SELECT substring(content FROM ?::int FOR ?::int) FROM mail_attachment
-                         WHERE id = ? AND case_id = ?""", byte[].class, offset + 1, CONTENT_PART, attachment, caseId);
-                if (part == null || part.length == 0) {
-                    return -1;
-                }
-                offset += part.length;
-                inPart = 0;
-            }
-            int n = Math.min(len, part.length - inPart);
-            System.arraycopy(part, inPart, into, off, n);
-            inPart += n;
-            return n;
-        }
+        return new CarriedAttachments.Sendable(mail.raw(), attachment -> attachments.content(mail.caseId(), attachment)
+                .orElseGet(() -> {
+                    // attachments are never deleted: only a database changed by hand gets here; the mail still goes
+                    log.error("Mail {} carries attachment {} of case {}, which is not stored: sent without its content",
+                            mail.messageId(), attachment, mail.caseId());
+                    return null;
+                }));
     }
 
     /** An external relay sent this mail; false when there is no such mail. */

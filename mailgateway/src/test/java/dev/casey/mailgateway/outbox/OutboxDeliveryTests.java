@@ -105,7 +105,7 @@ class OutboxDeliveryTests {
         final AtomicInteger unrecordable = new AtomicInteger();
 
         QueuedMails(List<Entry> mails) {
-            super(null, new OutboxSignal(), null);
+            super(null, new OutboxSignal(), null, null);
             this.queued = new CopyOnWriteArrayList<>(mails);
         }
 
