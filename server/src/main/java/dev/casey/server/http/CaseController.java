@@ -30,7 +30,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,7 +46,6 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -72,8 +70,6 @@ import org.springframework.web.bind.annotation.RestController;
 class CaseController {
 
     static final int MAX_PAGE_SIZE = 200;
-    /** Bytes of an attachment read and sent at a time. */
-    static final int ATTACHMENT_PART = 1024 * 1024;
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** The creator of a new case. */
@@ -160,21 +156,8 @@ class CaseController {
             type = MediaType.APPLICATION_OCTET_STREAM;
         }
         String filename = content.filename() == null ? "attachment" : content.filename();
-        response.setContentType(type.toString());
-        response.setContentLengthLong(content.size());
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                .filename(filename, StandardCharsets.UTF_8).build().toString());
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        // a part at a time: a few parallel downloads of large files must not fill the heap
-        OutputStream out = response.getOutputStream();
-        for (long offset = 0; offset < content.size(); offset += ATTACHMENT_PART) {
-            byte[] part = queries.query(new FetchAttachmentPartQuery(uuid, attachment, offset, ATTACHMENT_PART),
-                    byte[].class).join();
-            if (part.length == 0) {
-                break; // gone meanwhile: the length told the client it is short
-            }
-            out.write(part);
-        }
+        Downloads.send(response, type.toString(), filename, content.size(), (offset, length) ->
+                queries.query(new FetchAttachmentPartQuery(uuid, attachment, offset, length), byte[].class).join());
     }
 
     @PostMapping(path = "/case/{uuid}/messages", consumes = "application/json")

@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -24,8 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -115,20 +112,9 @@ class MailController {
     @GetMapping(path = "/inbound/{id}/raw", produces = RFC822)
     void inboundRaw(@PathVariable UUID id, HttpServletResponse response) throws IOException {
         InboundLog.Entry mail = inboundLog.find(id).orElseThrow(() -> inboundNotFound(id));
-        response.setContentType(RFC822);
-        response.setContentLengthLong(mail.size());
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(id + ".eml")
-                .build().toString());
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        // a part at a time, as attachments: a mail may be as large as mailMaxBytes
-        OutputStream out = response.getOutputStream();
-        for (long offset = 0; offset < mail.size(); offset += CaseController.ATTACHMENT_PART) {
-            byte[] part = inboundLog.rawPart(id, offset, CaseController.ATTACHMENT_PART);
-            if (part.length == 0) {
-                break;
-            }
-            out.write(part);
-        }
+        // a mail may be as large as mailMaxBytes
+        Downloads.send(response, RFC822, id + ".eml", mail.size(), (offset, length) -> inboundLog.rawPart(id, offset,
+                length));
     }
 
     @PostMapping("/inbound/{id}/retry")
