@@ -85,33 +85,33 @@ public class InboundLog {
      * up its key, so that the mail is handled as if it arrived now, and it stays as it was otherwise.
      */
     Kept takeUpForRetry(UUID id) {
-        List<Object[]> found = jdbc.query("""
+        record Row(InboundMailProcessor.Outcome outcome, InboundMailProcessor.Via via, byte[] raw, UUID retriedAs,
+                   boolean whole) {
+        }
+        Row row = jdbc.query("""
                         SELECT m.outcome, m.via, m.raw, r.id, m.whole FROM inbound_mail m
                           LEFT JOIN inbound_mail r ON r.retry_of = m.id
                          WHERE m.id = ? FOR UPDATE OF m""",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, UUID.class),
-                    rs.getBoolean(5)},
-                id);
-        if (found.isEmpty()) {
-            throw new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id);
-        }
-        Object[] row = found.get(0);
-        InboundMailProcessor.Outcome outcome = InboundMailProcessor.Outcome.valueOf((String) row[0]);
+                (rs, i) -> new Row(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
+                        InboundMailProcessor.Via.valueOf(rs.getString(2)), rs.getBytes(3), rs.getObject(4, UUID.class),
+                        rs.getBoolean(5)), id).stream().findFirst()
+                .orElseThrow(() -> new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id));
+        InboundMailProcessor.Outcome outcome = row.outcome();
         if (!outcome.retriable()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only quarantined and held-back mail is retried; "
                     + "this one was " + outcome.name().toLowerCase(Locale.ROOT));
         }
-        if (!(Boolean) row[4]) {
+        if (!row.whole()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only its header was read, as it was larger than "
                     + "mailMaxBytes: move it from the mailbox's quarantine folder back to the inbox once mailMaxBytes "
                     + "lets it in");
         }
-        if (row[3] != null) {
-            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "this mail was retried already, as " + row[3]);
+        if (row.retriedAs() != null) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "this mail was retried already, as " + row.retriedAs());
         }
         // a retry that died before it recorded anything finds the key given up already, and goes on
         jdbc.update("UPDATE inbound_mail SET dedupe_key = 'retried:' || id WHERE id = ?", id);
-        return new Kept((byte[]) row[2], InboundMailProcessor.Via.valueOf((String) row[1]));
+        return new Kept(row.raw(), row.via());
     }
 
     /** Inbound mails, newest first, of one outcome or all. */
