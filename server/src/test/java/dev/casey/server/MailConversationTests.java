@@ -1608,6 +1608,27 @@ class MailConversationTests extends ServiceTest {
                 .as("without mailAuthservId nothing is checked").isEqualTo("posted");
     }
 
+    @Test
+    void someoneOutsideTheTeamWhoTakesATeamMembersOrTheSupportsNameIsShownAsACustomer() {
+        Response created = api.openCase("BEN  foo", "not.ben@example.org", "Your invoice", "Please confirm your card.");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] toAnna = awaitMail("anna@team.test", reference, 1).get(0);
+        assertThat(Mails.header(toAnna, "From")).isEqualTo("\"BEN foo (customer) via Acme Support\" <"
+                + MailServers.SUPPORT + ">");
+
+        Response second = api.openCase("Acme Support", "not.support@example.org", "Urgent", "Log in here.");
+        assertThat(Mails.header(awaitMail("anna@team.test", second.at("/reference"), 1).get(0), "From"))
+                .isEqualTo("\"Acme Support (customer) via Acme Support\" <" + MailServers.SUPPORT + ">");
+
+        // the team member of that name is shown as ever, and the quoted history marks whoever bore it outside
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"ben@team.test\", \"message\": \"We never ask that.\"}");
+        byte[] fromBen = awaitMail("not.ben@example.org", reference, 2).get(1);
+        assertThat(Mails.header(fromBen, "From")).isEqualTo("\"Ben Foo via Acme Support\" <" + MailServers.SUPPORT
+                + ">");
+        assertThat(Mails.text(fromBen)).contains("BEN foo (customer) wrote:");
+    }
+
     /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */
     private Response receive(String raw) {
         return api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));

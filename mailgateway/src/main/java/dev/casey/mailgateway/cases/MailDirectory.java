@@ -284,6 +284,15 @@ public class MailDirectory {
                 String.class);
     }
 
+    /** The names of everyone who is or was in the team: not to be borne by anyone outside it (see AuthorNames). */
+    public List<String> teamNames() {
+        return jdbc.queryForList("""
+                SELECT DISTINCT m.name FROM mail_team m
+                 WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team AND (p.email_key = m.email_key
+                        OR p.email_key IN (SELECT f.email_key FROM mail_team_former_address f
+                                            WHERE f.person_id = m.person_id)))""", String.class);
+    }
+
     public Optional<PostedMessage> message(UUID messageId) {
         return jdbc.query("""
                 SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments

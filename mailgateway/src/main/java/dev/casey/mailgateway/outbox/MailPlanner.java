@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -102,21 +103,27 @@ public class MailPlanner {
         List<String> thread = thread(kase.caseId(), to.email());
         String messageId = MessageIds.newMessageId(domain);
         Instant since = letter.message() == null ? at : letter.message().postedAt();
-        List<String> team = to.team() ? List.of() : perUnitOfWork("team", directory::teamAddresses);
+        List<String> teamAddresses = perUnitOfWork("team", directory::teamAddresses);
+        List<String> team = to.team() ? List.of() : teamAddresses;
         UnaryOperator<String> shown = to.team() ? UnaryOperator.identity()
                 : TeamAddresses.maskedFor(team, current.mailAddress());
+        MailIdentity identity = identity(current);
+        AuthorNames authors = perUnitOfWork("authors", () -> new AuthorNames(teamAddresses, directory::teamNames,
+                identity.supportName()));
+        Function<MailDirectory.PostedMessage, String> author = m -> shown.apply(authors.shown(m.authorEmail(),
+                m.authorName()));
         // every recipient of an event quotes the same messages
         List<MailDirectory.PostedMessage> earlier = perUnitOfWork("history:" + kase.caseId() + "@" + since,
                 () -> directory.history(kase.caseId(), since, QUOTED_MESSAGES));
         List<OutgoingMail.EarlierMessage> history = earlier.stream()
-                .map(m -> new OutgoingMail.EarlierMessage(shown.apply(m.authorName()), m.postedAt(),
+                .map(m -> new OutgoingMail.EarlierMessage(author.apply(m), m.postedAt(),
                         shown.apply(m.body()))).toList();
         // names and the subject are relayed as written, like the texts: a team address in them is masked the same way
         OutgoingMail mail = new OutgoingMail(letter.kind(), messageId,
                 thread.isEmpty() ? null : thread.get(thread.size() - 1), thread, at,
                 new OutgoingMail.Recipient(to.name() == null ? to.email() : shown.apply(to.name()), to.email(),
                         to.team()),
-                letter.message() == null ? null : shown.apply(letter.message().authorName()), kase.reference(),
+                letter.message() == null ? null : author.apply(letter.message()), kase.reference(),
                 shown.apply(kase.subject()),
                 letter.message() == null ? null : shown.apply(letter.message().body()), history,
                 current.text(Setting.CASE_CONFIRM_URL).map(url -> url.replace("%code%", letter.confirmCode() == null
@@ -129,7 +136,7 @@ public class MailPlanner {
                 .getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null
                 : letter.message().messageId(), letter.kind().name(), to.email(), to.name() == null ? to.email()
-                : to.name(), identity(current), mail));
+                : to.name(), identity, mail));
     }
 
     /**

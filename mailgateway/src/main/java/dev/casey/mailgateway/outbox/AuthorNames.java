@@ -1,0 +1,79 @@
+package dev.casey.mailgateway.outbox;
+
+import dev.casey.api.common.EmailAddresses;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The names authors are shown by in mail. A mail relaying a message comes from the support address as
+ * {@code "<author> via <support name>"}, so whoever names themselves as a team member, or as the support itself, would
+ * write to the other participants as the team: "Ben Foo via Acme Support: please send us your password". Such a name of
+ * someone outside the team is shown with {@value #OUTSIDE}.
+ */
+final class AuthorNames {
+
+    /** What follows the name of someone outside the team who bears a team member's or the support's name. */
+    static final String OUTSIDE = " (customer)";
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    private final Set<String> teamAddresses;
+    private final Supplier<? extends Collection<String>> teamNames;
+    private final String supportName;
+    /** The words of the names only the team bears, read when first needed: most messages are the team's. */
+    private List<List<String>> reserved;
+
+    /**
+     * @param teamAddresses the addresses of everyone who is or was in the team, with their former ones
+     * @param teamNames     the names of everyone who is or was in the team, read once when first needed
+     * @param supportName   the name the support address is shown with
+     */
+    AuthorNames(Collection<String> teamAddresses, Supplier<? extends Collection<String>> teamNames,
+                String supportName) {
+        this.teamAddresses = teamAddresses.stream().map(EmailAddresses::key).collect(Collectors.toSet());
+        this.teamNames = teamNames;
+        this.supportName = supportName;
+    }
+
+    /** The name to show for the author of a message: theirs, marked when it would pass for the team's. */
+    String shown(String authorEmail, String authorName) {
+        if (authorName == null || authorEmail != null && teamAddresses.contains(EmailAddresses.key(authorEmail))) {
+            return authorName;
+        }
+        if (reserved == null) {
+            reserved = Stream.concat(teamNames.get().stream(), Stream.of(supportName)).filter(Objects::nonNull)
+                    .map(AuthorNames::words).filter(words -> !words.isEmpty()).distinct().toList();
+        }
+        List<String> words = words(authorName);
+        return reserved.stream().anyMatch(name -> contains(words, name)) ? authorName + OUTSIDE : authorName;
+    }
+
+    /**
+     * The words of a name as they look to a reader: without case, accents or punctuation, so that neither
+     * "BEN  FOO", "Bén Foo" nor "Ben.Foo" tells apart from "Ben Foo".
+     */
+    static List<String> words(String name) {
+        String plain = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("")
+                .toLowerCase(Locale.ROOT);
+        return Arrays.stream(SEPARATORS.split(plain)).filter(word -> !word.isEmpty()).toList();
+    }
+
+    /** Whether {@code name}'s words stand together, in order, among {@code words}: "Ben Foo (Acme)" bears "Ben Foo". */
+    private static boolean contains(List<String> words, List<String> name) {
+        for (int start = 0; start + name.size() <= words.size(); start++) {
+            if (words.subList(start, start + name.size()).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
