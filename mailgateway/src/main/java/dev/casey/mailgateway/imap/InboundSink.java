@@ -48,7 +48,17 @@ public interface InboundSink {
     default void tooLarge(byte[] header, long size) {
     }
 
-    /** How much of a too large message's header is read at most. */
+    /**
+     * Records a message moved to the quarantine folder because it could not be read from the server, or handed over,
+     * {@value MailboxPoller#MAX_FETCH_FAILURES} times in a row: by its header (at most {@value #HEADER_BYTES} bytes, none
+     * when even that could not be read) and why, so that it can be found without looking into the mailbox.
+     *
+     * @throws RuntimeException when it could not be recorded: the message is moved all the same
+     */
+    default void quarantined(byte[] header, long size, String why) {
+    }
+
+    /** How much of a too large or quarantined message's header is read at most. */
     int HEADER_BYTES = 65536;
 
     /** What became of a message. */

@@ -42,6 +42,11 @@ public class MailboxConfiguration {
             public void tooLarge(byte[] header, long size) {
                 processor.tooLarge(header, size, InboundMailProcessor.Via.IMAP);
             }
+
+            @Override
+            public void quarantined(byte[] header, long size, String why) {
+                processor.quarantinedUnread(header, size, why, InboundMailProcessor.Via.IMAP);
+            }
         }, dataSource);
     }
 

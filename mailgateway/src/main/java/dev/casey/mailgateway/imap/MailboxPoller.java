@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -513,6 +514,8 @@ public class MailboxPoller implements SmartLifecycle {
                     if (failed >= MAX_FETCH_FAILURES) {
                         log.error("The IMAP message UID {} could not be read {} times in a row ({}); moving it to {}",
                                 uid, failed, ProblemLog.describe(e), c.quarantine.getFullName());
+                        recordQuarantined(message, uid, header(c, message, uid), "could not be read from the mailbox "
+                                + failed + " times in a row (" + ProblemLog.describe(e) + ")");
                         c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
                         fetchFailures.remove(uid);
                         quarantined.incrementAndGet();
@@ -541,6 +544,8 @@ public class MailboxPoller implements SmartLifecycle {
                         log.error("The IMAP message UID {} could not be handed over {} times in a row, and not for a "
                                 + "reason of the moment ({}); moving it to {}", uid, MAX_SINK_FAILURES,
                                 ProblemLog.describe(failure), c.quarantine.getFullName());
+                        recordQuarantined(message, uid, headerOf(raw), "could not be handled " + MAX_SINK_FAILURES
+                                + " times in a row (" + ProblemLog.describe(failure) + ")");
                         c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
                         quarantined.incrementAndGet();
                         continue;
@@ -619,15 +624,7 @@ public class MailboxPoller implements SmartLifecycle {
          */
         private boolean tooLarge(ImapConnection c, Message message, long uid) throws MessagingException {
             int size = message.getSize();
-            byte[] header;
-            try {
-                header = c.header(message, InboundSink.HEADER_BYTES);
-            } catch (FolderClosedException | StoreClosedException closed) {
-                throw closed;
-            } catch (MessagingException e) {
-                log.debug("The header of IMAP message UID {} could not be read", uid, e);
-                header = new byte[0];
-            }
+            byte[] header = header(c, message, uid);
             try {
                 sink.tooLarge(header, size);
             } catch (RuntimeException temporary) {
@@ -642,6 +639,30 @@ public class MailboxPoller implements SmartLifecycle {
                     + "unread", uid, size, largest, c.quarantine.getFullName());
             c.move(message, c.quarantine, preferMove);
             return true;
+        }
+
+        /** The message's header as the server has it, at most {@link InboundSink#HEADER_BYTES}; none when unreadable. */
+        private byte[] header(ImapConnection c, Message message, long uid) throws MessagingException {
+            try {
+                return c.header(message, InboundSink.HEADER_BYTES);
+            } catch (FolderClosedException | StoreClosedException closed) {
+                throw closed;
+            } catch (MessagingException e) {
+                log.debug("The header of IMAP message UID {} could not be read", uid, e);
+                return new byte[0];
+            }
+        }
+
+        /**
+         * Has the sink record a message going to quarantine for failures of its own, so that an operator finds it with
+         * the others; when that fails too, the log's error above is all there is of it.
+         */
+        private void recordQuarantined(Message message, long uid, byte[] header, String why) {
+            try {
+                sink.quarantined(header, message.getSize(), why);
+            } catch (RuntimeException | MessagingException e) {
+                log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid, ProblemLog.describe(e));
+            }
         }
 
         /**
@@ -811,5 +832,17 @@ public class MailboxPoller implements SmartLifecycle {
             woken = true;
             notifyAll();
         }
+    }
+
+    /** The header of a raw message: up to and with the blank line after it, at most {@link InboundSink#HEADER_BYTES}. */
+    static byte[] headerOf(byte[] raw) {
+        int end = raw.length;
+        for (int i = 0; i + 1 < raw.length && i < InboundSink.HEADER_BYTES; i++) {
+            if (raw[i] == '\n' && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
+                end = raw[i + 1] == '\n' ? i + 2 : i + 3;
+                break;
+            }
+        }
+        return Arrays.copyOf(raw, Math.min(end, InboundSink.HEADER_BYTES));
     }
 }

@@ -156,17 +156,32 @@ public class InboundMailProcessor {
      */
     public Result tooLarge(byte[] header, long size, Via via) {
         Settings current = settings.current();
-        String detail = "message of " + size + " bytes exceeds the limit of " + current.integer(Setting.MAIL_MAX_BYTES)
-                + " bytes (mailMaxBytes): left unread in the mailbox's quarantine folder, only its header kept here";
+        return keptByHeader("too-large", header, "message of " + size + " bytes exceeds the limit of "
+                + current.integer(Setting.MAIL_MAX_BYTES) + " bytes (mailMaxBytes): left unread in the mailbox's "
+                + "quarantine folder, only its header kept here", via);
+    }
+
+    /**
+     * Records a mail the mailbox moved to its quarantine folder because it could not be read or handled, {@code why},
+     * by its header: so it is listed with the mails quarantined here, though it cannot be retried from here (the
+     * mailbox keeps it; moved back to the inbox without its quarantine keyword, it is read again). Such a mail seen
+     * again is recorded once. Throws when it could not be recorded.
+     */
+    public Result quarantinedUnread(byte[] header, long size, String why, Via via) {
+        return keptByHeader("unread", header, "message of " + size + " bytes " + why + ": moved to the mailbox's "
+                + "quarantine folder, only its header kept here", via);
+    }
+
+    private Result keptByHeader(String kind, byte[] header, String detail, Via via) {
         InboundMail mail = null;
         try {
             mail = new InboundMailParser(header.length + 1L, 0).parse(header);
         } catch (UnparseableMailException e) {
-            log.debug("The header of a mail too large to read cannot be parsed either", e);
+            log.debug("The header of a mail kept by its header alone cannot be parsed", e);
         }
         // a key of its own: read whole later, the mail is handled as any other, not taken for a duplicate of this
         // (without a header, read or not, every such mail would share one key: each gets a record of its own)
-        String key = header.length == 0 ? "too-large:" + UUID.randomUUID() : "too-large:sha256:" + sha256(header);
+        String key = header.length == 0 ? kind + ":" + UUID.randomUUID() : kind + ":sha256:" + sha256(header);
         Received received = new Received(header, via, null, false);
         InboundMail parsed = mail;
         Result recorded = once(() -> parsed == null ? record(key, null, null, null, received, Outcome.QUARANTINED,

@@ -272,6 +272,11 @@ class MailboxPollerTest {
         assertThat(mail.messageIds("INBOX")).isEmpty();
         assertThat(poller.stats().quarantined()).isEqualTo(1);
         assertThat(poller.stats().failures()).isEqualTo(MailboxPoller.MAX_SINK_FAILURES);
+        assertThat(sink.quarantined).as("recorded by its header, to be listed with the others").hasSize(1);
+        assertThat(sink.quarantined.get(0).getKey()).contains("Message-ID: <poison@other.test>")
+                .endsWith("\r\n\r\n").doesNotContain("Hello, this is");
+        assertThat(sink.quarantined.get(0).getValue()).isEqualTo("could not be handled 5 times in a row "
+                + "(StackOverflowError)");
     }
 
     @Test
@@ -588,6 +593,10 @@ class MailboxPollerTest {
         assertThat(warnings()).hasSize(2);
         assertThat(warnings().get(0)).contains("Cannot read a message", "SERVERBUG");
         assertThat(warnings().get(1)).contains("could not be read 5 times", "Casey.Quarantine");
+        assertThat(sink.quarantined).hasSize(1);
+        assertThat(sink.quarantined.get(0).getKey()).contains("Message-ID: <unreadable@other.test>");
+        assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
+                .contains("SERVERBUG");
     }
 
     @Test

@@ -28,6 +28,8 @@ final class RecordingSink implements InboundSink {
     volatile long largest = Long.MAX_VALUE;
     /** The headers and sizes {@link #tooLarge} was given. */
     final List<Map.Entry<String, Long>> tooLarge = new CopyOnWriteArrayList<>();
+    /** The headers and reasons {@link #quarantined} was given. */
+    final List<Map.Entry<String, String>> quarantined = new CopyOnWriteArrayList<>();
 
     RecordingSink(String name) {
         this(name, new CopyOnWriteArrayList<>());
@@ -71,6 +73,11 @@ final class RecordingSink implements InboundSink {
     @Override
     public void tooLarge(byte[] header, long size) {
         tooLarge.add(Map.entry(new String(header, StandardCharsets.UTF_8), size));
+    }
+
+    @Override
+    public void quarantined(byte[] header, long size, String why) {
+        quarantined.add(Map.entry(new String(header, StandardCharsets.UTF_8), why));
     }
 
     List<Call> calls() {

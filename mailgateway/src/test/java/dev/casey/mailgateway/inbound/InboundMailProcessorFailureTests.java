@@ -16,6 +16,7 @@ import dev.casey.mailgateway.MailSettings;
 import dev.casey.mailgateway.outbox.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -68,6 +69,22 @@ class InboundMailProcessorFailureTests {
         verify(inbound).record(startsWith("sha256:"), eq(null), eq(null), eq(null), eq(InboundMailProcessor.Via.IMAP),
                 eq(InboundMailProcessor.Outcome.QUARANTINED), eq(result.detail()), eq(null), eq(RAW), eq(null),
                 eq(true));
+    }
+
+    @Test
+    void givenAMailTheMailboxQuarantinedUnread_whenRecordedByItsHeader_thenItIsListedAsQuarantinedAndNotWhole() {
+        byte[] header = Arrays.copyOf(RAW, new String(RAW, StandardCharsets.UTF_8).indexOf("It burns."));
+
+        InboundMailProcessor.Result result = processor.quarantinedUnread(header, 4096,
+                "could not be read from the mailbox 5 times in a row (NO cannot fetch)", InboundMailProcessor.Via.IMAP);
+
+        assertThat(result.outcome()).isEqualTo(InboundMailProcessor.Outcome.QUARANTINED);
+        assertThat(result.mail()).isEqualTo(record);
+        assertThat(result.detail()).isEqualTo("message of 4096 bytes could not be read from the mailbox 5 times in a row "
+                + "(NO cannot fetch): moved to the mailbox's quarantine folder, only its header kept here");
+        verify(inbound).record(startsWith("unread:sha256:"), eq("fire-1@example.org"), eq("jane@example.org"),
+                eq("Printer on fire"), eq(InboundMailProcessor.Via.IMAP), eq(InboundMailProcessor.Outcome.QUARANTINED),
+                eq(result.detail()), eq(null), eq(header), eq(null), eq(false));
     }
 
     @Test
