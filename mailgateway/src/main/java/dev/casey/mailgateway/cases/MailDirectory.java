@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -270,27 +271,33 @@ public class MailDirectory {
     }
 
     /**
-     * The addresses of everyone who is or was in the team, and the addresses they had before: never to be shown
-     * outside it (an old signature or quote still carries a former one).
+     * Everyone who is or was in the team (a member now, or one who took part in a case as a member under any of their
+     * addresses): their addresses, with those they had before, never to be shown outside it (an old signature or quote
+     * still carries a former one); and their names, not to be borne by anyone outside it.
      */
-    public List<String> teamAddresses() {
-        return jdbc.queryForList("""
-                SELECT email FROM mail_team m WHERE active
-                    OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.email_key = m.email_key AND p.team)
-                UNION
-                SELECT f.email FROM mail_team_former_address f JOIN mail_team m ON m.person_id = f.person_id
-                 WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p
-                                            WHERE p.email_key IN (m.email_key, f.email_key) AND p.team)""",
-                String.class);
+    public Team team() {
+        Set<String> addresses = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        jdbc.query("""
+                WITH member AS (
+                    SELECT m.person_id, m.email, m.name FROM mail_team m
+                     WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team
+                           AND (p.email_key = m.email_key OR p.email_key IN (SELECT f.email_key
+                                 FROM mail_team_former_address f WHERE f.person_id = m.person_id))))
+                SELECT email, name FROM member
+                UNION ALL
+                SELECT f.email, NULL FROM mail_team_former_address f JOIN member USING (person_id)
+                ORDER BY 1, 2""", rs -> {
+            addresses.add(rs.getString(1));
+            if (rs.getString(2) != null) {
+                names.add(rs.getString(2));
+            }
+        });
+        return new Team(List.copyOf(addresses), List.copyOf(names));
     }
 
-    /** The names of everyone who is or was in the team: not to be borne by anyone outside it (see AuthorNames). */
-    public List<String> teamNames() {
-        return jdbc.queryForList("""
-                SELECT DISTINCT m.name FROM mail_team m
-                 WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team AND (p.email_key = m.email_key
-                        OR p.email_key IN (SELECT f.email_key FROM mail_team_former_address f
-                                            WHERE f.person_id = m.person_id)))""", String.class);
+    /** Everyone who is or was in the team, as {@link #team()} reads them, in an order that stays while they do. */
+    public record Team(List<String> addresses, List<String> names) {
     }
 
     public Optional<PostedMessage> message(UUID messageId) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,31 +26,24 @@ final class AuthorNames {
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     private final Set<String> teamAddresses;
-    private final Supplier<? extends Collection<String>> teamNames;
-    private final String supportName;
-    /** The words of the names only the team bears, read when first needed: most messages are the team's. */
-    private List<List<String>> reserved;
+    /** The words of each name only the team bears. */
+    private final List<List<String>> reserved;
 
     /**
      * @param teamAddresses the addresses of everyone who is or was in the team, with their former ones
-     * @param teamNames     the names of everyone who is or was in the team, read once when first needed
+     * @param teamNames     the names of everyone who is or was in the team
      * @param supportName   the name the support address is shown with
      */
-    AuthorNames(Collection<String> teamAddresses, Supplier<? extends Collection<String>> teamNames,
-                String supportName) {
+    AuthorNames(Collection<String> teamAddresses, Collection<String> teamNames, String supportName) {
         this.teamAddresses = teamAddresses.stream().map(EmailAddresses::key).collect(Collectors.toSet());
-        this.teamNames = teamNames;
-        this.supportName = supportName;
+        this.reserved = Stream.concat(teamNames.stream(), Stream.of(supportName)).filter(Objects::nonNull)
+                .map(AuthorNames::words).filter(words -> !words.isEmpty()).distinct().toList();
     }
 
     /** The name to show for the author of a message: theirs, marked when it would pass for the team's. */
     String shown(String authorEmail, String authorName) {
         if (authorName == null || authorEmail != null && teamAddresses.contains(EmailAddresses.key(authorEmail))) {
             return authorName;
-        }
-        if (reserved == null) {
-            reserved = Stream.concat(teamNames.get().stream(), Stream.of(supportName)).filter(Objects::nonNull)
-                    .map(AuthorNames::words).filter(words -> !words.isEmpty()).distinct().toList();
         }
         List<String> words = words(authorName);
         return reserved.stream().anyMatch(name -> contains(words, name)) ? authorName + OUTSIDE : authorName;

@@ -3,22 +3,17 @@ package dev.casey.mailgateway.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AuthorNamesTests {
 
-    private final AtomicInteger reads = new AtomicInteger();
-    private final AuthorNames names = new AuthorNames(List.of("Ben@Team.test", "ben.old@team.test"), () -> {
-        reads.incrementAndGet();
-        return List.of("Ben Foo", "Anna Bell", "Ann");
-    }, "Acme Support");
+    private final AuthorNames names = new AuthorNames(List.of("Ben@Team.test", "ben.old@team.test"),
+            List.of("Ben Foo", "Anna Bell", "Ann"), "Acme Support");
 
     @Test
     void aTeamMemberIsShownByTheirNameWhateverItIs() {
         assertThat(names.shown("ben@team.test", "Ben Foo")).isEqualTo("Ben Foo");
         assertThat(names.shown("BEN.OLD@team.test", "Acme Support")).isEqualTo("Acme Support");
-        assertThat(reads).as("the team's names are not read for the team").hasValue(0);
     }
 
     @Test
@@ -27,7 +22,6 @@ class AuthorNamesTests {
                 "Mr. Ben Foo", "Acme Support", "Tim via Acme Support", "anna-bell", "Ann")) {
             assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name + " (customer)");
         }
-        assertThat(reads).as("read once").hasValue(1);
     }
 
     @Test
