@@ -660,7 +660,7 @@ public class MailboxPoller implements SmartLifecycle {
         private void recordQuarantined(Message message, long uid, byte[] header, String why) {
             try {
                 sink.quarantined(header, message.getSize(), why);
-            } catch (RuntimeException | MessagingException e) {
+            } catch (RuntimeException | MessagingException | StackOverflowError e) {
                 log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid, ProblemLog.describe(e));
             }
         }

@@ -280,6 +280,27 @@ class MailboxPollerTest {
     }
 
     @Test
+    void aMessageGoingToQuarantineThatCannotEvenBeRecordedIsMovedAllTheSame() {
+        mail.deliver("poison@other.test", "Overflows the stack");
+        mail.deliver("after@other.test", "Behind it");
+        RecordingSink sink = new RecordingSink("sink").answering(id -> {
+            if (id.startsWith("poison")) {
+                throw new StackOverflowError();
+            }
+            return Outcome.PROCESSED;
+        });
+        sink.temporary = failure -> !(failure instanceof StackOverflowError);
+        sink.quarantinedFailure = new StackOverflowError();
+
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(mail.messageIds("Casey/Quarantine")).containsExactly("poison@other.test");
+        assertThat(warnings()).anySatisfy(warning -> assertThat(warning).contains("could not be recorded"));
+    }
+
+    @Test
     void failuresOfTheMomentNeverQuarantineAMessageHoweverMany() {
         mail.deliver("waiting@other.test", "Waits for the database");
         AtomicInteger calls = new AtomicInteger();

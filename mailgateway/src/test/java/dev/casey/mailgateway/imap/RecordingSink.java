@@ -30,6 +30,8 @@ final class RecordingSink implements InboundSink {
     final List<Map.Entry<String, Long>> tooLarge = new CopyOnWriteArrayList<>();
     /** The headers and reasons {@link #quarantined} was given. */
     final List<Map.Entry<String, String>> quarantined = new CopyOnWriteArrayList<>();
+    /** What {@link #quarantined} throws, if anything. */
+    volatile Error quarantinedFailure;
 
     RecordingSink(String name) {
         this(name, new CopyOnWriteArrayList<>());
@@ -77,6 +79,9 @@ final class RecordingSink implements InboundSink {
 
     @Override
     public void quarantined(byte[] header, long size, String why) {
+        if (quarantinedFailure != null) {
+            throw quarantinedFailure;
+        }
         quarantined.add(Map.entry(new String(header, StandardCharsets.UTF_8), why));
     }
 
