@@ -14,15 +14,19 @@ final class ImapFolders {
     private ImapFolders() {
     }
 
-    /** Stores raw bytes in a folder as they are, as an IMAP APPEND does. */
-    static void append(GreenMail server, String user, String password, String folderName, byte[] raw)
-            throws MessagingException {
+    /** Stores raw bytes in a folder as they are, as an IMAP APPEND does, with these keywords. */
+    static void append(GreenMail server, String user, String password, String folderName, byte[] raw,
+                       String... keywords) throws MessagingException {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect("127.0.0.1", server.getImap().getPort(), user, password);
         try {
             Folder folder = store.getFolder(folderName);
-            folder.appendMessages(new jakarta.mail.Message[] {new MimeMessage(Session.getInstance(new Properties()),
-                    new java.io.ByteArrayInputStream(raw))});
+            MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                    new java.io.ByteArrayInputStream(raw));
+            for (String keyword : keywords) {
+                message.setFlags(new jakarta.mail.Flags(keyword), true);
+            }
+            folder.appendMessages(new jakarta.mail.Message[] {message});
         } finally {
             store.close();
         }

@@ -445,6 +445,46 @@ class MailConversationTests extends ServiceTest {
     }
 
     @Test
+    void mailMovedBackFromTheProcessedFolderIsTakenInWhenTheStoreLacksItAndKnownWhenItHasIt() throws Exception {
+        String known = """
+                From: Known <known.restore@example.org>
+                To: %s
+                Subject: Before the backup
+                Message-ID: <known-restore-1@example.org>
+
+                Taken in before the backup.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n");
+        MAIL.sendToSupport(known);
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=known.restore@example.org").json()
+                .get("total").asLong() == 1);
+        int processed = ImapFolders.count(MAIL.supportServer(), MailServers.SUPPORT, MailServers.SUPPORT_PASSWORD,
+                "Casey/Processed");
+
+        // after a restore from a backup, the operator moves the mail since the backup back to the inbox: one the store
+        // has, one it lost, both with the keyword the poller gave them
+        byte[] lost = """
+                From: Lost <lost.restore@example.org>
+                To: %s
+                Subject: After the backup
+                Message-ID: <lost-restore-1@example.org>
+
+                Taken in after the backup, gone with the restore.
+                """.formatted(MailServers.SUPPORT).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        for (byte[] raw : List.of(known.getBytes(StandardCharsets.UTF_8), lost)) {
+            ImapFolders.append(MAIL.supportServer(), MailServers.SUPPORT, MailServers.SUPPORT_PASSWORD, "INBOX", raw,
+                    "$CaseyProcessed");
+        }
+        await().atMost(PATIENCE).until(() -> api.get("/cases?participant=lost.restore@example.org").json()
+                .get("total").asLong() == 1);
+        await().atMost(PATIENCE).until(() -> ImapFolders.count(MAIL.supportServer(), MailServers.SUPPORT,
+                MailServers.SUPPORT_PASSWORD, "Casey/Processed") == processed + 2);
+        JsonNode knownCases = api.get("/cases?participant=known.restore@example.org").json();
+        assertThat(knownCases.get("total").asLong()).as("known: a duplicate").isEqualTo(1);
+        assertThat(api.get("/case/" + knownCases.get("cases").get(0).get("uuid").asString()).json().get("messages"))
+                .hasSize(1);
+    }
+
+    @Test
     void valuesLongerThanTheirColumnsNeitherStopTheInboxNorLoseTheMail() {
         // a Message-ID may fill a 998-character line, a media type too: both past the 255 of their columns
         String longId = "<" + "x".repeat(400) + "@example.org>";

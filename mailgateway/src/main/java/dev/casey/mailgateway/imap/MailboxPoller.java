@@ -47,8 +47,10 @@ import org.springframework.context.SmartLifecycle;
  *       (one {@code UID FETCH} for up to {@value #PREFETCH_COUNT} messages). After the sink answered
  *       {@code PROCESSED} or {@code DUPLICATE} the message gets {@value #PROCESSED_KEYWORD} (when the
  *       server keeps user flags) and is moved to the processed folder; after {@code QUARANTINE} it gets
- *       {@value #QUARANTINED_KEYWORD} and goes to the quarantine folder. A message still carrying one of
- *       these keywords (its move failed) is moved without asking the sink again.</li>
+ *       {@value #QUARANTINED_KEYWORD} and goes to the quarantine folder. A message still carrying the quarantine
+ *       keyword (its move failed, or someone moved it back) is moved there again without asking the sink. One carrying
+ *       the processed keyword is handed over again: the sink knows it (a duplicate), unless its store does not, as
+ *       after a restore from a backup, when mail moved back from the processed folder is taken in again.</li>
  *   <li>When the sink throws, the message stays in the inbox untouched and the cycle ends: nothing
  *       after it is handed over before it (replies must keep their order). The poller backs off
  *       (exponentially, at most the sync interval) and tries again.</li>
@@ -483,10 +485,6 @@ public class MailboxPoller implements SmartLifecycle {
                 sawMail = true;
                 long uid = c.inbox.getUID(message);
                 Flags flags = message.getFlags();
-                if (flags.contains(PROCESSED_KEYWORD)) { // handled before, its move failed
-                    c.move(message, c.processed, preferMove);
-                    continue;
-                }
                 if (flags.contains(QUARANTINED_KEYWORD)) {
                     c.move(message, c.quarantine, preferMove);
                     continue;
@@ -681,7 +679,7 @@ public class MailboxPoller implements SmartLifecycle {
                     continue;
                 }
                 Flags flags = message.getFlags();
-                if (flags.contains(PROCESSED_KEYWORD) || flags.contains(QUARANTINED_KEYWORD)) {
+                if (flags.contains(QUARANTINED_KEYWORD)) {
                     continue; // filed without reading
                 }
                 int size = message.getSize();

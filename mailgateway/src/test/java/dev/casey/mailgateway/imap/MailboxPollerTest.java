@@ -621,17 +621,34 @@ class MailboxPollerTest {
     }
 
     @Test
-    void messageAlreadyMarkedProcessedIsMovedWithoutAskingTheSinkAgain() {
+    void messageAlreadyMarkedProcessedIsHandedOverAgainForTheSinkToTellWhetherItKnowsIt() {
         mail.deliver("half-done@other.test", "Moved before the crash? No.");
+        mail.deliver("restored@other.test", "Taken in after the backup the store was restored from");
         mail.flagInbox(MailboxPoller.PROCESSED_KEYWORD);
+        mail.deliver("new@other.test", "New");
+        RecordingSink sink = new RecordingSink("sink")
+                .answering(id -> id.startsWith("half-done") ? Outcome.DUPLICATE : Outcome.PROCESSED);
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 3);
+        assertThat(sink.messageIds()).containsExactly("half-done@other.test", "restored@other.test", "new@other.test");
+        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(poller.stats().duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void messageMarkedQuarantinedGoesBackToQuarantineWithoutAskingTheSink() {
+        mail.deliver("refused@other.test", "Moved back to the inbox with its keyword");
+        mail.flagInbox(MailboxPoller.QUARANTINED_KEYWORD);
         mail.deliver("new@other.test", "New");
         RecordingSink sink = new RecordingSink("sink");
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
         poller.start();
 
-        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
         assertThat(sink.messageIds()).containsExactly("new@other.test");
-        assertThat(mail.messageIds("INBOX")).isEmpty();
+        assertThat(mail.messageIds("Casey/Quarantine")).containsExactly("refused@other.test");
     }
 
     @Test
