@@ -68,8 +68,9 @@ public class OutboxDelivery implements SmartLifecycle {
     OutboxDelivery(Outbox outbox, OutboxSignal signal, MailSettings settings,
                    TransactionTemplate transactions, CommandGateway commands, Duration firstRetry, int workerCount,
                    Supplier<SmtpSender> senders) {
-        if (workerCount < 1) {
-            throw new IllegalArgumentException("casey.outbox.workers must be at least 1, not " + workerCount);
+        // none: this instance sends nothing (others may), as when a store restored from a backup is looked at first
+        if (workerCount < 0) {
+            throw new IllegalArgumentException("casey.outbox.workers must be 0 or more, not " + workerCount);
         }
         this.firstRetry = firstRetry;
         this.outbox = outbox;

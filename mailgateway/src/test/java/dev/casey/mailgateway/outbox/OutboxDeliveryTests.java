@@ -92,6 +92,25 @@ class OutboxDeliveryTests {
                         .contains("could not be marked sent"));
     }
 
+    @Test
+    void givenNoWorkers_whenStarted_thenNothingIsSentAndTheMailsStayQueued() {
+        QueuedMails outbox = new QueuedMails(List.of(mail("<kept@casey.localhost>")));
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        OutboxDelivery delivery = new OutboxDelivery(outbox, new OutboxSignal(), new MailSettings(
+                () -> Settings.defaults().with(Map.of("mailEnable", true, "smtpServer", "127.0.0.1"))),
+                new TransactionTemplate(new NoTransactions()), null, Duration.ofSeconds(5), 0, () -> new SmtpSender() {
+                    @Override
+                    synchronized void send(Settings settings, CarriedAttachments.Sendable mail, String recipient) {
+                        delivered.add(recipient);
+                    }
+                });
+        delivery.start();
+        assertThat(delivery.isRunning()).as("no worker started").isFalse();
+        delivery.stop();
+        assertThat(delivered).isEmpty();
+        assertThat(outbox.queued).hasSize(1);
+    }
+
     private static Outbox.Entry mail(String messageId) {
         return new Outbox.Entry(UUID.randomUUID(), UUID.randomUUID(), "reply", "some.user@other.tld", null, messageId,
                 "Test", Map.of(), "Hello", messageId.getBytes(StandardCharsets.US_ASCII), Outbox.State.QUEUED, 0,
