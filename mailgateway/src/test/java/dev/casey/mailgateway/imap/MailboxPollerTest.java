@@ -247,8 +247,8 @@ class MailboxPollerTest {
         assertThat(warnings().get(0)).contains("database down (simulated)");
     }
 
-    @Test
-    void aMessageTheSinkFailsOnForGoodGoesToQuarantineAfterFiveTriesAndTheOnesBehindItAreProcessed() {
+    /** A mail the sink fails on for good every time (a StackOverflowError), and one behind it that goes through. */
+    private RecordingSink poisonAndAfterIt() {
         mail.deliver("poison@other.test", "Overflows the stack");
         mail.deliver("after@other.test", "Behind it");
         RecordingSink sink = new RecordingSink("sink").answering(id -> {
@@ -258,6 +258,12 @@ class MailboxPollerTest {
             return Outcome.PROCESSED;
         });
         sink.temporary = failure -> !(failure instanceof StackOverflowError);
+        return sink;
+    }
+
+    @Test
+    void aMessageTheSinkFailsOnForGoodGoesToQuarantineAfterFiveTriesAndTheOnesBehindItAreProcessed() {
+        RecordingSink sink = poisonAndAfterIt();
 
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
         poller.start();
@@ -281,15 +287,7 @@ class MailboxPollerTest {
 
     @Test
     void aMessageGoingToQuarantineThatCannotEvenBeRecordedIsMovedAllTheSame() {
-        mail.deliver("poison@other.test", "Overflows the stack");
-        mail.deliver("after@other.test", "Behind it");
-        RecordingSink sink = new RecordingSink("sink").answering(id -> {
-            if (id.startsWith("poison")) {
-                throw new StackOverflowError();
-            }
-            return Outcome.PROCESSED;
-        });
-        sink.temporary = failure -> !(failure instanceof StackOverflowError);
+        RecordingSink sink = poisonAndAfterIt();
         sink.quarantinedFailure = new StackOverflowError();
 
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
