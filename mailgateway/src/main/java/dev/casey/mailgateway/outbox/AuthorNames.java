@@ -24,6 +24,12 @@ final class AuthorNames {
     static final String OUTSIDE = " (customer)";
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
+    /**
+     * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and the Latin
+     * letter each passes for: "Веn Fоо" with Cyrillic letters reads as "Ben Foo".
+     */
+    private static final String LOOK_ALIKES = "АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ";
+    private static final String LOOKED_LIKE = "abekmhopctxyijsaeopcxyijsdqwabezhikmnoptyxaikvopux";
 
     private final Set<String> teamAddresses;
     /** The words of each name only the team bears. */
@@ -50,12 +56,19 @@ final class AuthorNames {
     }
 
     /**
-     * The words of a name as they look to a reader: without case, accents or punctuation, so that neither
-     * "BEN  FOO", "Bén Foo" nor "Ben.Foo" tells apart from "Ben Foo".
+     * The words of a name as they look to a reader: without case, accents, punctuation or letters of other scripts that
+     * look Latin, so that neither "BEN  FOO", "Bén Foo", "Ben.Foo" nor "Веn Fоо" tells apart from "Ben Foo".
      */
     static List<String> words(String name) {
-        String plain = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("")
-                .toLowerCase(Locale.ROOT);
+        StringBuilder latin = new StringBuilder(MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD))
+                .replaceAll(""));
+        for (int i = 0; i < latin.length(); i++) {
+            int lookAlike = LOOK_ALIKES.indexOf(latin.charAt(i));
+            if (lookAlike >= 0) {
+                latin.setCharAt(i, LOOKED_LIKE.charAt(lookAlike));
+            }
+        }
+        String plain = latin.toString().toLowerCase(Locale.ROOT);
         return Arrays.stream(SEPARATORS.split(plain)).filter(word -> !word.isEmpty()).toList();
     }
 

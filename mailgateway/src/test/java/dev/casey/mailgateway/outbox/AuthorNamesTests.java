@@ -19,14 +19,16 @@ class AuthorNamesTests {
     @Test
     void someoneOutsideTheTeamBearingATeamMembersOrTheSupportsNameIsMarked() {
         for (String name : List.of("Ben Foo", "BEN  FOO", "ben.foo", "Bén Föo", "Ｂｅｎ Ｆｏｏ", "Ben Foo (IT)",
-                "Mr. Ben Foo", "Acme Support", "Tim via Acme Support", "anna-bell", "Ann")) {
+                "Mr. Ben Foo", "Acme Support", "Tim via Acme Support", "anna-bell", "Ann",
+                "\u0412\u0435n F\u043e\u043e", "\u0391nna \u0392ell")) { // Cyrillic and Greek look-alikes
             assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name + " (customer)");
         }
     }
 
     @Test
     void otherNamesAreShownAsWritten() {
-        for (String name : List.of("Benjamin Foo", "Ben", "Foo Ben", "Annabel", "BenFoo", "Support", "Acme", "")) {
+        for (String name : List.of("Benjamin Foo", "Ben", "Foo Ben", "Annabel", "BenFoo", "Support", "Acme", "",
+                "\u0412\u0435\u043d \u0424\u043e\u043e")) { // "Вен Фоо" reads as no one of the team
             assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name);
         }
         assertThat(names.shown("someone@example.org", null)).isNull();
