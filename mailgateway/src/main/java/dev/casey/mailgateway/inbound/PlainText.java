@@ -7,13 +7,19 @@ import java.util.regex.Pattern;
 /** Small text clean-ups shared by the body extraction steps. */
 final class PlainText {
 
-    private static final Pattern INVISIBLE = Pattern.compile("[\\u200B\\u200C\\u200D\\u2060\\uFEFF\\u0000]");
+    /**
+     * Zero-width joiners and non-joiners are text between two characters: they make one emoji of a family or a
+     * profession, and a Persian or Indic word is spelt with them. Alone, or next to white space, they are the padding of
+     * HTML newsletters and previews, as are the other invisible characters wherever they stand.
+     */
+    private static final Pattern INVISIBLE = Pattern.compile(
+            "[\\u200B\\u2060\\uFEFF\\u0000]|(?<!\\S)[\\u200C\\u200D]+|[\\u200C\\u200D]+(?!\\S)");
     private static final Pattern QUOTE_PREFIX = Pattern.compile("^(>+) ?");
 
     private PlainText() {
     }
 
-    /** LF line ends, no invisible characters, no trailing blanks, at most one empty line in a row. */
+    /** LF line ends, no invisible padding, no trailing blanks, at most one empty line in a row. */
     static String tidy(String text) {
         String normalised = INVISIBLE.matcher(text.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("");
         StringBuilder out = new StringBuilder(normalised.length());

@@ -337,6 +337,16 @@ class InboundMailParserTests {
         }
 
         @Test
+        void givenJoinersInsideWords_whenParsed_thenTheyAreKeptAndOnlyPaddingGoes() throws Exception {
+            String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+            String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+            InboundMail mail = parse("From: a@example.com\nContent-Type: text/plain; charset=utf-8\n\n"
+                    + "Thanks " + family + " " + persian + "\n\u200C\u200D\u200Bpadding\u200D \uFEFF\n");
+
+            assertThat(mail.text()).isEqualTo("Thanks " + family + " " + persian + "\npadding");
+        }
+
+        @Test
         void givenHtmlOnlyMail_whenParsed_thenReadableTextKeepsBreaksAndLinks() throws Exception {
             InboundMail mail = parse("""
                     From: a@example.com
