@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -100,6 +101,7 @@ public class InboundMailProcessor {
     /** A case reference in a subject's tag, in upper or lower case letters: see {@link #newCaseSubject}. */
     private static final Pattern TAGGED_REFERENCE = Pattern.compile(CaseMatcher.REFERENCE.pattern(),
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern GRAPHEME = Pattern.compile("\\X");
     /**
      * How much of a subject {@link #newCaseSubject} looks at: a case keeps {@value CaseLimits#MAX_SUBJECT_LENGTH}
      * characters of it, and the prefixes and tags before those fill a few lines at most in any real mail.
@@ -540,7 +542,7 @@ public class InboundMailProcessor {
         }
         s = s.substring(start).strip();
         if (s.length() > CaseLimits.MAX_SUBJECT_LENGTH) {
-            s = cut(s, CaseLimits.MAX_SUBJECT_LENGTH - 1).strip() + "…";
+            s = cutBetweenCharacters(s, CaseLimits.MAX_SUBJECT_LENGTH - 1).strip() + "…";
         }
         return s.isBlank() ? MailComposer.NO_SUBJECT : s;
     }
@@ -595,6 +597,21 @@ public class InboundMailProcessor {
         return text.substring(0, end);
     }
 
+    /**
+     * The first characters of a text people see on one line (a subject, a name), ending between two user-perceived
+     * characters (extended grapheme clusters): a flag cut in half shows as a letter in a box, a family emoji loses
+     * members, an accent written as a combining mark its letter. A first cluster longer than that is cut as by
+     * {@link #cut}.
+     */
+    private static String cutBetweenCharacters(String text, int length) {
+        Matcher cluster = GRAPHEME.matcher(text);
+        int end = 0;
+        while (cluster.find() && cluster.end() <= length) {
+            end = cluster.end();
+        }
+        return end == 0 ? cut(text, length) : text.substring(0, end);
+    }
+
     private static String body(InboundMail mail) {
         String reply = mail.reply().strip();
         if (!reply.isEmpty()) {
@@ -608,7 +625,8 @@ public class InboundMailProcessor {
         String name = mail.from().name();
         if (name != null && !name.isBlank()) {
             String line = name.replaceAll("\\p{Cntrl}", " ").strip();
-            return line.length() <= CaseLimits.MAX_NAME_LENGTH ? line : cut(line, CaseLimits.MAX_NAME_LENGTH).strip();
+            return line.length() <= CaseLimits.MAX_NAME_LENGTH ? line
+                    : cutBetweenCharacters(line, CaseLimits.MAX_NAME_LENGTH).strip();
         }
         return mail.from().address().substring(0, mail.from().address().indexOf('@'));
     }

@@ -63,9 +63,7 @@ public final class CarriedAttachments {
         int dot = line.lastIndexOf('.');
         String extension = dot > 0 && line.length() - dot <= 10 ? line.substring(dot) : "";
         String stem = line.substring(0, line.length() - extension.length());
-        int keep = MAX_FILENAME - 1 - extension.length();
-        return stem.substring(0, stem.offsetByCodePoints(0, Math.min(keep, stem.codePointCount(0, stem.length()))))
-                + "…" + extension;
+        return MailText.prefix(stem, MAX_FILENAME - 1 - extension.length()) + "…" + extension;
     }
 
     /**

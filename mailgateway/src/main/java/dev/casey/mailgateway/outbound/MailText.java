@@ -1,6 +1,7 @@
 package dev.casey.mailgateway.outbound;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sanitising of the texts and addresses that go into a mail (package-private helpers). */
@@ -15,6 +16,7 @@ final class MailText {
     private static final Pattern ADDRESS_LIKE = Pattern.compile(
             "([^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]+)[" + AT_SIGNS + "][^\\s" + AT_SIGNS + "<>()\\[\\],;:\"]*");
     private static final Pattern STRAY_AT = Pattern.compile("[" + AT_SIGNS + "]");
+    private static final Pattern GRAPHEME = Pattern.compile("\\X");
 
     /** An addr-spec as we accept it: dot-atom local part, host name domain, ASCII only. */
     private static final Pattern ADDRESS = Pattern.compile(
@@ -55,9 +57,28 @@ final class MailText {
         }
         String s = b.toString().replace("=?", "= ?");
         if (s.codePointCount(0, s.length()) > max) {
-            s = s.substring(0, s.offsetByCodePoints(0, max - 1)).stripTrailing() + "\u2026";
+            s = prefix(s, max - 1).stripTrailing() + "\u2026";
         }
         return s;
+    }
+
+    /**
+     * The longest start of the text of at most {@code codePoints} code points that ends between two user-perceived
+     * characters (extended grapheme clusters): cut at a code point, a flag lost half of its letters, a family emoji
+     * its last members, an accented letter written with a combining mark its accent. A first cluster longer than
+     * that on its own is cut at the code point.
+     */
+    static String prefix(String text, int codePoints) {
+        if (text.codePointCount(0, text.length()) <= codePoints) {
+            return text;
+        }
+        int limit = text.offsetByCodePoints(0, codePoints);
+        Matcher cluster = GRAPHEME.matcher(text);
+        int end = 0;
+        while (cluster.find() && cluster.end() <= limit) {
+            end = cluster.end();
+        }
+        return text.substring(0, end == 0 ? limit : end);
     }
 
     /**

@@ -34,6 +34,14 @@ class HostileInputTests {
     }
 
     @Test
+    void givenASubjectTooLongForACaseEndingInAFlag_whenANewCaseSubjectIsMade_thenItIsCutBeforeTheFlagNotInside() {
+        String flag = "\uD83C\uDDE9\uD83C\uDDEA";
+
+        assertThat(InboundMailProcessor.newCaseSubject("y".repeat(497) + flag + " tail"))
+                .isEqualTo("y".repeat(497) + "\u2026");
+    }
+
+    @Test
     void givenPrefixesAndTags_whenANewCaseSubjectIsMade_thenAllLeadingOnesAreTakenOff() {
         assertThat(InboundMailProcessor.newCaseSubject(" Re: AW[2]: [Casey ABCD-EFGH] Fwd:[casey wxyz-2345]  Hello "))
                 .isEqualTo("Hello");

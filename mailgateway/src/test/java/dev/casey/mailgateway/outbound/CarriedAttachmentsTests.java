@@ -141,6 +141,21 @@ class CarriedAttachmentsTests {
     }
 
     @Test
+    void aLongNameIsCutBetweenTwoCharactersNotInsideAFlagOrAnAccentedLetter() throws Exception {
+        String flags = "\uD83C\uDDE9\uD83C\uDDEA".repeat(40);
+        String accents = "e\u0301".repeat(40);
+        byte[] raw = COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
+                new OutgoingMail.Attachment("ab" + flags + ".txt", "text/plain; charset=utf-8", 24, false, LOG),
+                new OutgoingMail.Attachment(accents + ".txt", "text/plain; charset=utf-8", 24, false, LOG))).build())
+                .raw();
+        MimeMultipart mixed = (MimeMultipart) parse(raw).getContent();
+
+        // 55 code points are left for the stem: "ab" and 26 and a half flags, 27 and a half accented letters
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo("ab" + "\uD83C\uDDE9\uD83C\uDDEA".repeat(26) + "….txt");
+        assertThat(mixed.getBodyPart(2).getFileName()).isEqualTo("e\u0301".repeat(27) + "….txt");
+    }
+
+    @Test
     void aMailCarryingNothingIsSentAsComposed() {
         byte[] raw = COMPOSER.compose(mail(MailKind.MESSAGE).attachments(List.of(
                 new OutgoingMail.Attachment("trace.zip", 30_000_000, false))).build()).raw();

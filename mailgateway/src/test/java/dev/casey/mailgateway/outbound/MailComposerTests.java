@@ -667,6 +667,26 @@ class MailComposerTests {
         }
     }
 
+    @Nested
+    class Graphemes {
+
+        private static final String FAMILY = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66";
+        private static final String FLAGS = "\uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDEF\uD83C\uDDF5";
+
+        @Test
+        void givenATextLongerThanKeptEndingInAFamilyOrAFlag_whenComposed_thenItIsCutBeforeThemNotInside() {
+            ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE)
+                    .caseSubject("y".repeat(196) + FAMILY + " tail")
+                    .authorName("x".repeat(98) + FLAGS).recipient("z".repeat(98) + "e\u0301e\u0301", CUSTOMER).build());
+
+            assertThat(composed.subject()).isEqualTo("[Casey K7QM-4XPD] " + "y".repeat(196) + "\u2026");
+            assertThat(composed.headers().get("From")).isEqualTo(
+                    "\"" + "x".repeat(98) + "\u2026 via Acme Support\" <support@example.com>");
+            assertThat(composed.headers().get("To")).isEqualTo(
+                    "\"" + "z".repeat(98) + "\u2026\" <some.user@other.tld>");
+        }
+    }
+
     // --- determinism ---------------------------------------------------------------------------------------------
 
     @Nested
