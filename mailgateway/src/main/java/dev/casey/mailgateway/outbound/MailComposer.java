@@ -1,10 +1,8 @@
 package dev.casey.mailgateway.outbound;
 
-import jakarta.mail.Address;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
@@ -15,7 +13,6 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -159,7 +156,7 @@ public final class MailComposer {
                 message.setHeader("References", MimeUtility.fold("References: ".length(),
                         String.join(" ", references.stream().map(id -> "<" + id + ">").toList())));
             }
-            message.setSubject(subject, CHARSET);
+            message.setHeader("Subject", unstructured("Subject", subject));
             String autoSubmitted = mail.kind().autoSubmittedValue(mail.caseOpenedByMail());
             if (autoSubmitted != null) {
                 message.setHeader("Auto-Submitted", autoSubmitted);
@@ -360,19 +357,31 @@ public final class MailComposer {
 
     /**
      * {@code "name" <address>}: ASCII names always as an RFC 5322 quoted-string, other names as RFC 2047
-     * encoded words (by Jakarta Mail); folded; just the address when there is no name.
+     * encoded words ({@link EncodedWords}); folded; just the address when there is no name.
      */
-    private static String addressHeader(String header, String name, String address)
-            throws UnsupportedEncodingException, AddressException {
+    private static String addressHeader(String header, String name, String address) {
         int used = header.length() + 2;
         if (name == null) {
             return address;
         }
-        if (name.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+        if (isAscii(name)) {
             String quoted = "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
             return MimeUtility.fold(used, quoted + " <" + address + ">");
         }
-        return InternetAddress.toString(new Address[] {new InternetAddress(address, name, CHARSET)}, used);
+        String words = EncodedWords.encode(name, used);
+        String lastLine = words.substring(words.lastIndexOf('\n') + 1);
+        int lastLineLength = (words.indexOf('\n') < 0 ? used : 0) + lastLine.length();
+        return words + (lastLineLength + 2 + address.length() + 1 <= 78 ? " <" : "\r\n <") + address + ">";
+    }
+
+    /** A subject: ASCII as it is, folded at its spaces; else encoded words ({@link EncodedWords}). */
+    private static String unstructured(String header, String text) {
+        int used = header.length() + 2;
+        return isAscii(text) ? MimeUtility.fold(used, text) : EncodedWords.encode(text, used);
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
     }
 
     /** A boundary derived from the Message-ID (so the same mail always gets the same one) that occurs in neither part. */

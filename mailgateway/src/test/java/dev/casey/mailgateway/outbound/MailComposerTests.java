@@ -17,14 +17,19 @@ import jakarta.mail.Header;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -672,6 +677,7 @@ class MailComposerTests {
 
         private static final String FAMILY = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66";
         private static final String FLAGS = "\uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDEF\uD83C\uDDF5";
+        private static final Pattern ENCODED_WORD = Pattern.compile("=\\?UTF-8\\?([BQ])\\?([^?]*)\\?=");
 
         @Test
         void givenATextLongerThanKeptEndingInAFamilyOrAFlag_whenComposed_thenItIsCutBeforeThemNotInside() {
@@ -684,6 +690,80 @@ class MailComposerTests {
                     "\"" + "x".repeat(98) + "\u2026 via Acme Support\" <support@example.com>");
             assertThat(composed.headers().get("To")).isEqualTo(
                     "\"" + "z".repeat(98) + "\u2026\" <some.user@other.tld>");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66 Fam\u00EDlia "
+                        + "\uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDEF\uD83C\uDDF5\uD83C\uDDFA\uD83C\uDDE6 \uD83D\uDC4D\uD83C\uDFFD",
+                "\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22\u6F22",
+                "Caf\u0065\u0301 re\u0301sume\u0301 Z\u0337\u0322\u0348a\u0338l\u0335g\u0334o\u0336 and more text",
+                "Attachments \uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDEF\uD83C\uDDF5\uD83C\uDDFA\uD83C\uDDE6",
+                "\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57"
+                        + "\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57\u6F22\u5B57"})
+        void givenEmojiFlagsAndCombiningMarks_whenComposed_thenNoEncodedWordEndsInsideACharacterAndLinesFit(String text)
+                throws Exception {
+            String long_ = (text + " ").repeat(4).strip();
+            ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).caseSubject(long_).authorName(text)
+                    .recipient(text, CUSTOMER).build());
+            MimeMessage m = parse(composed.raw());
+
+            assertThat(m.getSubject()).isEqualTo("[Casey K7QM-4XPD] " + long_);
+            assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo(text + " via Acme Support");
+            assertThat(((InternetAddress) m.getAllRecipients()[0]).getPersonal()).isEqualTo(text);
+            assertThat(headerLines(composed)).allMatch(line -> line.length() <= 78);
+            for (String name : List.of("Subject", "From", "To")) {
+                List<String> words = new ArrayList<>();
+                Matcher word = ENCODED_WORD.matcher(header(m, name));
+                while (word.find()) {
+                    assertThat(word.group().length()).isLessThanOrEqualTo(75);
+                    byte[] bytes = word.group(1).equals("B") ? Base64.getDecoder().decode(word.group(2))
+                            : QDecoder.decode(word.group(2));
+                    words.add(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+                }
+                assertThat(words).as(name).isNotEmpty();
+                int end = 0;
+                for (String decoded : words.subList(0, words.size() - 1)) {
+                    end += decoded.length();
+                    String whole = String.join("", words);
+                    assertThat(graphemeBoundaries(whole).contains(end)).as("%s: a word ends inside a character at %d",
+                            name, end).isTrue();
+                }
+            }
+        }
+
+        @Test
+        void givenASubjectOfChineseCharactersOnly_whenComposed_thenTheFirstLineLeavesRoomForTheFieldName() {
+            ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).caseSubject("\u6F22".repeat(300)).build());
+
+            assertThat(headerLines(composed)).allMatch(line -> line.length() <= 78);
+            assertThat(composed.subject()).isEqualTo("[Casey K7QM-4XPD] " + "\u6F22".repeat(199) + "\u2026");
+        }
+
+        private static java.util.Set<Integer> graphemeBoundaries(String text) {
+            java.util.Set<Integer> ends = new java.util.HashSet<>();
+            Matcher cluster = Pattern.compile("\\X").matcher(text);
+            while (cluster.find()) {
+                ends.add(cluster.end());
+            }
+            return ends;
+        }
+
+        /** The Q encoding of RFC 2047, 4.2. */
+        private static final class QDecoder {
+            static byte[] decode(String text) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < text.length(); i++) {
+                    char c = text.charAt(i);
+                    if (c == '=') {
+                        out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                        i += 2;
+                    } else {
+                        out.write(c == '_' ? ' ' : c);
+                    }
+                }
+                return out.toByteArray();
+            }
         }
     }
 
