@@ -1,5 +1,6 @@
 package dev.casey.mailgateway.inbound;
 
+import java.net.IDN;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -175,7 +176,29 @@ final class AddressParser {
         if (name == null && comment != null) {
             name = decodePhrase(comment);
         }
-        return Optional.of(new MailAddress(address, name));
+        return Optional.of(new MailAddress(withAsciiDomain(address), name));
+    }
+
+    /**
+     * The address with an internationalised domain in its ASCII form (IDNA A-labels, RFC 5890), when the local part is
+     * ASCII: a client that may send UTF-8 headers (RFC 6532) writes {@code kunde@münchen.example} as it was typed, and
+     * that is the mailbox {@code kunde@xn--mnchen-3ya.example}, the only spelling the HTTP API, the cases and SMTP
+     * without SMTPUTF8 know; without it such a customer's every mail went to quarantine. A domain with a character
+     * IDNA 2003 (java.net.IDN) maps otherwise than IDNA 2008 ({@code ß}, final sigma, joiners), or one it does not know,
+     * is left as written: it could name another domain.
+     */
+    static String withAsciiDomain(String address) {
+        int at = address.lastIndexOf('@');
+        String domain = address.substring(at + 1);
+        if (domain.chars().allMatch(c -> c < 0x80) || address.substring(0, at).chars().anyMatch(c -> c >= 0x80)
+                || domain.chars().anyMatch(c -> c == '\u00DF' || c == '\u03C2' || c == '\u200C' || c == '\u200D')) {
+            return address;
+        }
+        try {
+            return address.substring(0, at + 1) + IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
     }
 
     private static String cleanAddress(String raw) {

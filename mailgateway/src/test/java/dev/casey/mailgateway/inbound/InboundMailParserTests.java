@@ -200,6 +200,22 @@ class InboundMailParserTests {
         }
 
         @Test
+        void givenAnInternationalisedDomainWrittenInUtf8_whenParsed_thenTheAddressHasItsAsciiForm() throws Exception {
+            InboundMail mail = parse("""
+                    From: Kunde <kunde@M\u00FCnchen.example>
+                    Reply-To: j\u00F6rg@m\u00FCnchen.example, info@stra\u00DFe.example
+                    Subject: Hallo
+
+                    Hi
+                    """);
+
+            assertThat(mail.from()).isEqualTo(new MailAddress("kunde@xn--mnchen-3ya.example", "Kunde"));
+            // a UTF-8 local part needs SMTPUTF8 whatever the domain; IDNA 2003 would take "straße" for "strasse"
+            assertThat(mail.replyTo()).extracting(MailAddress::address)
+                    .containsExactly("j\u00F6rg@m\u00FCnchen.example", "info@stra\u00DFe.example");
+        }
+
+        @Test
         void givenRawUtf8Headers_whenParsed_thenTheyAreDecodedAsUtf8() throws Exception {
             InboundMail mail = parse("""
                     From: "Jürgen Müller" <juergen@example.com>
