@@ -1669,6 +1669,56 @@ class MailConversationTests extends ServiceTest {
         assertThat(Mails.text(fromBen)).contains("BEN foo (customer) wrote:");
     }
 
+    @Test
+    void aCustomerWritingInEmojiSequencesFlagsAndPersianIsReadAndRelayedAsWritten() throws Exception {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66";
+        String flags = "\uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDEF\uD83C\uDDF5\uD83C\uDDFA\uD83C\uDDE6";
+        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+        String name = family + " Fam\u00EDlia " + flags;
+        String subject = (flags + " " + family + " ").repeat(3) + "\u6F22\u5B57".repeat(20);
+        String customer = "emoji@example.org";
+        Response created = api.openCase(name, customer, subject, "Hello " + family);
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        byte[] acknowledgement = awaitMail(customer, reference, 1).get(0);
+
+        MAIL.sendToSupport(("""
+                From: =?UTF-8?B?%s?= =?UTF-8?B?%s?= <%s>
+                To: %s
+                Subject: Re: [Casey %s] more
+                Message-ID: <emoji-reply-1@example.org>
+                In-Reply-To: <%s>
+                Content-Type: text/plain; charset=UTF-8
+                Content-Transfer-Encoding: 8bit
+
+                Our family %s would like %s.
+                """).formatted(base64(family + " Fam\u00EDlia "), base64(flags), customer,
+                MailServers.SUPPORT, reference, messageId(acknowledgement), family, persian));
+
+        JsonNode messages = awaitMessages(uuid, 2);
+        assertThat(messages.get(1).get("body").asString()).isEqualTo("Our family " + family + " would like " + persian + ".");
+        byte[] toBen = awaitMail("ben@team.test", reference, 2).get(1);
+        jakarta.mail.internet.MimeMessage relayed = MailServers.parse(toBen);
+        assertThat(relayed.getSubject()).isEqualTo("[Casey " + reference + "] " + subject);
+        assertThat(((jakarta.mail.internet.InternetAddress) relayed.getFrom()[0]).getPersonal())
+                .isEqualTo(name + " via Acme Support");
+        assertThat(Mails.text(toBen)).contains("Our family " + family + " would like " + persian + ".");
+        String head = new String(toBen, StandardCharsets.US_ASCII).split("\r\n\r\n", 2)[0];
+        assertThat(head.split("\r\n")).allMatch(line -> line.length() <= 78);
+        // every encoded word holds whole characters as people see them: no flag or family is cut in two
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("=\\?UTF-8\\?B\\?([^?]*)\\?=").matcher(head);
+        while (word.find()) {
+            String decoded = new String(Base64.getDecoder().decode(word.group(1)), StandardCharsets.UTF_8);
+            assertThat(decoded).as(word.group()).doesNotStartWith("\u200D").doesNotEndWith("\u200D");
+            assertThat(decoded.codePoints().filter(cp -> cp >= 0x1F1E6 && cp <= 0x1F1FF).count() % 2)
+                    .as("regional indicators of %s", word.group()).isZero();
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Hands a raw mail to the HTTP inbound endpoint, with the CRLF line ends of mail. */
     private Response receive(String raw) {
         return api.post("/mail/inbound", "message/rfc822", raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
