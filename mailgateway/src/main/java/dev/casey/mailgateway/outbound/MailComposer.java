@@ -68,6 +68,7 @@ public final class MailComposer {
     private static final Pattern REPLY_PREFIX = Pattern.compile(
             "(?:re|aw|antw|sv|vs|fw|fwd|wg)\\s*+(?:\\[\\d++\\]|\\(\\d++\\))?\\s*+:\\s*+", Pattern.CASE_INSENSITIVE);
     private static final Set<String> ADDRESS_HEADERS = Set.of("from", "to", "reply-to");
+    private static final Pattern FROM_LINE = Pattern.compile("^From ", Pattern.MULTILINE);
     /** Above the list of a message's attachments: those the mail does not carry are named so recipients know of them. */
     private static final String ATTACHMENTS_HEADING = "Attached to this message:";
 
@@ -163,10 +164,8 @@ public final class MailComposer {
             }
             message.setHeader("X-Auto-Response-Suppress", "All");
 
-            MimeBodyPart textPart = new MimeBodyPart();
-            textPart.setText(crlf(text), CHARSET, "plain");
-            MimeBodyPart htmlPart = new MimeBodyPart();
-            htmlPart.setText(crlf(html), CHARSET, "html");
+            MimeBodyPart textPart = textPart(text, "plain");
+            MimeBodyPart htmlPart = textPart(html, "html");
             MimeMultipart alternative = new FixedBoundaryMultipart("alternative", boundary(mail.messageId(), text, html));
             alternative.addBodyPart(textPart);
             alternative.addBodyPart(htmlPart);
@@ -189,7 +188,7 @@ public final class MailComposer {
 
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
             message.writeTo(out);
-            byte[] raw = out.toByteArray();
+            byte[] raw = fromLinesEncoded(out.toByteArray());
             return new ComposedMail(raw, subject, mail.messageId(), decodedHeaders(raw), text, html);
         } catch (MessagingException | IOException e) {
             throw new IllegalStateException("cannot compose mail " + mail.messageId(), e);
@@ -397,6 +396,31 @@ public final class MailComposer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A text part, quoted-printable when a line starts with "From ": a mailbox in mbox format (RFC 4155) takes such a
+     * line for the start of the next mail and stores it as ">From ", so the recipient read a text that was changed, and
+     * a DKIM signature over it broke. Quoted-printable lets {@link #fromLinesEncoded} write the F as "=46".
+     */
+    private static MimeBodyPart textPart(String lf, String subtype) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setText(crlf(lf), CHARSET, subtype);
+        if (FROM_LINE.matcher(lf).find()) {
+            part.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        }
+        return part;
+    }
+
+    /**
+     * Every body line starting with "From " written "=46rom ". Only quoted-printable parts can hold such a line
+     * ({@link #textPart}; header lines start with a field name and a colon, base64 has no spaces), and there "=46" is
+     * the F.
+     */
+    private static byte[] fromLinesEncoded(byte[] raw) {
+        String mail = new String(raw, StandardCharsets.ISO_8859_1);
+        String encoded = mail.replace("\r\nFrom ", "\r\n=46rom ");
+        return encoded.length() == mail.length() ? raw : encoded.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String crlf(String lf) {

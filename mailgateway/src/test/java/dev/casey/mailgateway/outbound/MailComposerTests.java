@@ -624,6 +624,20 @@ class MailComposerTests {
     }
 
     @Test
+    void givenLinesStartingWithFrom_whenComposed_thenNoLineOfTheMailStartsSoAndTheTextIsUnchanged() throws Exception {
+        String body = "From the start\n.\n..\nFrom me, with \u00FCmlauts\nFrom";
+        ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).history(List.of()).body(body).build());
+        MimeMessage m = parse(composed.raw());
+
+        // an mbox file would take such a line for the next mail and keep it as ">From "
+        assertThat(composed.rawString()).doesNotContain("\r\nFrom ");
+        MimeMultipart mp = (MimeMultipart) m.getContent();
+        assertThat(mp.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat(textPart(m)).isEqualTo(MARKER + "\n\n" + body + "\n");
+        assertThat(Jsoup.parse(htmlPart(m)).text()).contains("From the start . .. From me, with \u00FCmlauts From");
+    }
+
+    @Test
     void givenABodyWithAVeryLongLine_whenComposed_thenItIsQuotedPrintableAndNoLineIsTooLong() throws Exception {
         String line = "0123456789 ".repeat(200);
         ComposedMail composed = COMPOSER.compose(mail(MailKind.MESSAGE).history(List.of()).body(line).build());
