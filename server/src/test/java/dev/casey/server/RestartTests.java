@@ -96,7 +96,10 @@ class RestartTests {
                 log = Files.readString(logs.findFirst().orElseThrow());
             }
             assertThat(second.exitValue()).isNotZero();
-            assertThat(log).contains("Another caseyd (pid " + ProcessHandle.current().pid() + ") uses " + dataDir)
+            // the reason is what the start ends with, as with a refused configuration file, not a "Caused by" mid-log
+            assertThat(log).containsSubsequence("APPLICATION FAILED TO START", "Description:",
+                            "Another caseyd (pid " + ProcessHandle.current().pid() + ") uses " + dataDir, "Action:",
+                            "Stop the other caseyd")
                     .doesNotContain("shutting it down");
             assertThat(api.openCase("Some User", "some.user@other.tld", "Still here", "after the second start")
                     .status()).isEqualTo(201);
