@@ -418,6 +418,7 @@ class CaseyServiceTests extends ServiceTest {
         Response confirmed = api.post("/confirm/" + code);
         assertThat(confirmed.status()).isEqualTo(200);
         assertThat(confirmed.at("/status")).isEqualTo("open");
+        assertThat(confirmed.etag()).startsWith("\"" + confirmed.json().get("version").asLong() + ".");
         assertProblem(api.post("/confirm/" + code), 409, "ALREADY_CONFIRMED", null);
     }
 
@@ -1070,6 +1071,19 @@ class CaseyServiceTests extends ServiceTest {
         assertThat(patch(uuid, changed.etag(), "{\"meta\": {\"a\": \"1\", \"b\": \"2\"}}").status()).isEqualTo(200);
         assertThat(patch(uuid, "*", "{\"tags\": [\"any\"]}").status()).isEqualTo(200);
         assertThat(api.get("/case/" + uuid).json().get("meta").size()).isEqualTo(2);
+    }
+
+    @Test
+    void theAnswersOfCloseAndReopenCarryTheETagOfTheCaseTheyShow() {
+        String uuid = api.openCase("Etag", "etag.close@other.tld", "Versions", "v").at("/uuid");
+        Response closed = api.post("/case/" + uuid + "/close");
+        assertThat(closed.status()).isEqualTo(200);
+        assertThat(closed.etag()).startsWith("\"" + closed.json().get("version").asLong() + ".");
+        assertThat(patch(uuid, closed.etag(), "{\"tags\": [\"closed\"]}").status()).isEqualTo(200);
+        Response reopened = api.post("/case/" + uuid + "/reopen");
+        assertThat(reopened.status()).isEqualTo(200);
+        assertThat(reopened.etag()).startsWith("\"" + reopened.json().get("version").asLong() + ".");
+        assertThat(patch(uuid, reopened.etag(), "{\"tags\": [\"reopened\"]}").status()).isEqualTo(200);
     }
 
     private Response patch(String uuid, String ifMatch, String json) {

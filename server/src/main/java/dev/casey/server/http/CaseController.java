@@ -132,8 +132,7 @@ class CaseController {
 
     @GetMapping("/case/{uuid}")
     ResponseEntity<CaseView> one(@PathVariable UUID uuid, @RequestParam(required = false) Instant asOf) {
-        CaseView kase = get(uuid, asOf);
-        return ResponseEntity.ok().eTag(eTag(kase)).body(kase);
+        return withETag(get(uuid, asOf));
     }
 
     @GetMapping("/case/{uuid}/history")
@@ -177,18 +176,20 @@ class CaseController {
         return ResponseEntity.created(location(uuid)).body(Map.of("uuid", messageId, "case", uuid));
     }
 
+    // the answers that show the case carry its ETag as GET does: a client that closes, reopens or confirms a case and
+    // then changes it with If-Match need not read it once more
     @PostMapping("/case/{uuid}/close")
-    CaseView close(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
-                   HttpServletRequest request) {
+    ResponseEntity<CaseView> close(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
+                                   HttpServletRequest request) {
         send(new CloseCaseCommand(uuid, reason(body), RequestActor.of(request), Source.HTTP), uuid);
-        return get(uuid, null);
+        return withETag(get(uuid, null));
     }
 
     @PostMapping("/case/{uuid}/reopen")
-    CaseView reopen(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
-                    HttpServletRequest request) {
+    ResponseEntity<CaseView> reopen(@PathVariable UUID uuid, @RequestBody(required = false) ReasonRequest body,
+                                    HttpServletRequest request) {
         send(new ReopenCaseCommand(uuid, reason(body), RequestActor.of(request), Source.HTTP), uuid);
-        return get(uuid, null);
+        return withETag(get(uuid, null));
     }
 
     @PatchMapping(path = "/case/{uuid}", consumes = "application/json")
@@ -205,7 +206,10 @@ class CaseController {
             }
             throw e;
         }
-        CaseView kase = get(uuid, null);
+        return withETag(get(uuid, null));
+    }
+
+    private static ResponseEntity<CaseView> withETag(CaseView kase) {
         return ResponseEntity.ok().eTag(eTag(kase)).body(kase);
     }
 
@@ -247,10 +251,10 @@ class CaseController {
     }
 
     @PostMapping("/confirm/{code}")
-    CaseView confirm(@PathVariable String code, HttpServletRequest request) {
+    ResponseEntity<CaseView> confirm(@PathVariable String code, HttpServletRequest request) {
         UUID caseId = commands.send(new ConfirmCaseByCodeCommand(code, RequestActor.of(request), Source.HTTP),
                 ErrorCode.CONFIRMATION_CODE_INVALID, "no case waits for this confirmation code");
-        return get(caseId, null);
+        return withETag(get(caseId, null));
     }
 
     @GetMapping("/cases")
