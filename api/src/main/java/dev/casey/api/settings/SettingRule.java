@@ -40,8 +40,7 @@ interface SettingRule {
         return value -> {
             long bytes = ((Number) value).longValue();
             return bytes >= min && bytes <= max ? Optional.empty()
-                    : Optional.of("a number of bytes from " + min + " (" + binary(min) + ") to " + max + " ("
-                            + binary(max) + ")");
+                    : Optional.of("a number of bytes from " + withBinary(min) + " to " + withBinary(max));
         };
     }
 
@@ -101,6 +100,11 @@ interface SettingRule {
             return Optional.of("an absolute http or https URL of at most 2000 characters, such as "
                     + "https://support.example.com/confirm/%code%");
         };
+    }
+
+    /** Zero needs no unit: "0 (0 GiB)" read like a rule of its own. */
+    private static String withBinary(long bytes) {
+        return bytes == 0 ? "0" : bytes + " (" + binary(bytes) + ")";
     }
 
     private static String binary(long bytes) {

@@ -83,6 +83,10 @@ class SettingsTests {
         }
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("caseConfirmationExpiry", 0)))
                 .hasMessageStartingWith("caseConfirmationExpiry must be a duration from 1s to 3650d");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailAttachmentMaxBytes", -1)))
+                .hasMessage("mailAttachmentMaxBytes must be a number of bytes from 0 to 1073741824 (1 GiB)");
+        assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailMaxBytes", 1024)))
+                .hasMessage("mailMaxBytes must be a number of bytes from 65536 (64 KiB) to 1073741824 (1 GiB)");
         assertThatThrownBy(() -> Settings.defaults().with(Map.of("mailSyncTimr", 5)))
                 .hasMessage("unknown configuration key mailSyncTimr");
     }
