@@ -3,6 +3,7 @@ package dev.casey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.server.Api.Response;
 import java.io.IOException;
@@ -63,6 +64,7 @@ class OperationsTests extends ServiceTest {
         // every health request probes SMTP afresh, and a mail is overdue after 2 s instead of 15 min
         registry.add("casey.health.smtp-probe-reuse", () -> "0s");
         registry.add("casey.health.outbox-max-age", () -> "2s");
+        registry.add("casey.health.timer-max-delay", () -> "2s");
         // Casey's own processors all subscribe; this one streams, so that lag can be seen
         registry.add("axon.eventhandling.processors." + STREAMING_PROCESSOR + ".mode", () -> "pooled");
     }
@@ -98,6 +100,8 @@ class OperationsTests extends ServiceTest {
     RequestMappingHandlerMapping mappings;
     @Autowired
     CaseCounter caseCounter;
+    @Autowired
+    Scheduler timerScheduler;
 
     Api api() {
         return new Api(port, ADMIN_TOKEN);
@@ -205,7 +209,7 @@ class OperationsTests extends ServiceTest {
             Response health = open("/actuator/health");
             assertThat(health.status()).as(health.text()).isEqualTo(200);
             JsonNode components = health.json().get("components");
-            for (String component : List.of("db", "smtp", "imap", "outbox", "eventProcessors")) {
+            for (String component : List.of("db", "smtp", "imap", "outbox", "timers", "eventProcessors")) {
                 assertThat(components.at("/" + component + "/status").asString()).as(component).isEqualTo("UP");
             }
             assertThat(components.at("/imap/details/role").asString()).isEqualTo("leader");
@@ -221,6 +225,28 @@ class OperationsTests extends ServiceTest {
 
         assertThat(open("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(open("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTimerNoInstancePicksUpTurnsTimersDown_untilTimersFireAgain() {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(open("/actuator/health").json()
+                .at("/components/timers/status").asString()).isEqualTo("UP"));
+        timerScheduler.pause();
+        try {
+            api().post("/config", "[{\"caseConfirmation\": true}, {\"caseConfirmationExpiry\": \"1s\"}]");
+            api().openCase("Late Customer", "late@example.org", "Waiting", "for a timer that does not fire");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode timers = open("/actuator/health").json().at("/components/timers");
+                assertThat(timers.at("/status").asString()).as(timers.toString()).isEqualTo("DOWN");
+                assertThat(timers.at("/details/overdue").asLong()).isPositive();
+            });
+            assertThat(open("/actuator/health/readiness").status()).isEqualTo(200);
+        } finally {
+            timerScheduler.resume();
+            api().post("/config", "[{\"caseConfirmation\": null}, {\"caseConfirmationExpiry\": null}]");
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(open("/actuator/health").json()
+                .at("/components/timers/status").asString()).isEqualTo("UP"));
     }
 
     @Test

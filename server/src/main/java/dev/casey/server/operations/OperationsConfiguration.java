@@ -9,10 +9,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
@@ -27,10 +30,11 @@ import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Health indicators and meters for the people who run Casey. The bean names give the component
- * names under {@code /actuator/health}: smtp, imap, outbox, eventProcessors.
+ * names under {@code /actuator/health}: smtp, imap, outbox, timers, eventProcessors.
  */
 @Configuration(proxyBeanMethods = false)
 class OperationsConfiguration {
@@ -84,6 +88,19 @@ class OperationsConfiguration {
                                        @Value("${casey.health.outbox-max-age:15m}") Duration maxAge) {
         return new OutboxHealth(settings::current, new Deadline<>("outbox", outboxBacklog, HEALTH_DEADLINE), maxAge,
                 Clock.systemUTC());
+    }
+
+    @Bean
+    TimerHealth timersHealthIndicator(JdbcTemplate jdbc,
+                                      @Value("${casey.health.timer-max-delay:1m}") Duration maxDelay) {
+        Supplier<TimerHealth.Overdue> overdue = () -> jdbc.queryForObject(
+                "SELECT count(*), min(execution_time) FROM scheduled_tasks WHERE NOT picked AND execution_time < ?",
+                (rs, row) -> new TimerHealth.Overdue(rs.getLong(1),
+                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()),
+                Timestamp.from(Instant.now().minus(maxDelay)));
+        // one indexed count: half a second is plenty, and with the database away the report must still come in time
+        return new TimerHealth(new Deadline<>("timers", new RecentValue<>(overdue, READ_AT_MOST_EVERY),
+                Duration.ofMillis(500)), maxDelay);
     }
 
     @Bean
