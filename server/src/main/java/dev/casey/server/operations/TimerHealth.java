@@ -9,8 +9,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * The case timers (confirmation expiry, idle close, team reminders). A timer due for longer than {@code maxDelay} that
  * no instance has picked up means timers are not firing: cases neither expire, nor close, nor remind anyone, and
- * nothing else tells. Read from the scheduler's table, so it speaks for every instance. Seen once in an audit: an
- * instance whose scheduler had stopped polling without a word in the log, its due timers left until a restart.
+ * nothing else tells. Read from the scheduler's table, so it speaks for every instance. Seen once in an audit: the jar
+ * was rebuilt under a running caseyd, db-scheduler's polling loop met a class it could no longer load while logging an
+ * error, and ended without a word in the log; its due timers waited until a restart. Two timer handlers that hang
+ * (the scheduler runs two at a time) would hold up every other timer the same way.
  */
 class TimerHealth implements HealthIndicator {
 
