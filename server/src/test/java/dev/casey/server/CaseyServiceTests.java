@@ -1162,6 +1162,31 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void anAcceptHeaderTurnsARequestAwayBeforeItIsHandled_neverAfter() {
+        String person = "{\"name\": \"Accept %1$s\", \"email\": \"accept-%1$s@other.tld\", \"team\": false}";
+        // Jackson writes no UTF-16: the person was registered, then the answer failed with a 500
+        Response utf16 = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Accept", "application/json; charset=utf-16")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(person.formatted("utf16"))));
+        assertThat(utf16.status()).as(utf16.text()).isEqualTo(201);
+        assertThat(utf16.contentType()).startsWith("application/json");
+        assertThat(utf16.at("/uuid")).isNotBlank();
+
+        Response unparsable = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Accept", "}{").POST(java.net.http.HttpRequest.BodyPublishers.ofString(person.formatted("x"))));
+        assertThat(unparsable.status()).as(unparsable.text()).isEqualTo(201);
+        Response malformed = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Accept", "*/*;q=abc").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{")));
+        assertProblem(malformed, 400, "MALFORMED_JSON", null);
+
+        Response image = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Accept", "image/png").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        person.formatted("png"))));
+        assertProblem(image, 406, "NOT_ACCEPTABLE", null);
+        assertThat(api.get("/persons?q=accept-png").json().get("total").asLong()).as("nothing kept").isZero();
+    }
+
+    @Test
     void textPostgreSqlCannotKeepIsRefusedNamingTheField() {
         String opening = "{\"creator\": {\"name\": \"N\", \"email\": \"nul@other.tld\"}, \"subject\": \"%s\", "
                 + "\"message\": \"%s\", \"meta\": {%s}}";
