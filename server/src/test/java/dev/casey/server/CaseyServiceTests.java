@@ -1162,6 +1162,22 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void theIdOfAPersonIsNoCase_andTheIdOfACaseNoPerson() {
+        String person = api.person("Other Kind", "other-kind-" + unique() + "@team.tld", true);
+        String kase = api.openCase("Kind Customer", "kind-" + unique() + "@other.tld", "Kinds", "Which kind?").at("/uuid");
+        long events = jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
+
+        assertProblem(api.post("/case/" + person + "/messages", "{\"from\": \"x@other.tld\", \"message\": \"m\"}"),
+                404, "CASE_NOT_FOUND", null);
+        assertProblem(api.post("/case/" + person + "/close", "{}"), 404, "CASE_NOT_FOUND", null);
+        assertProblem(api.post("/case/" + person + "/reopen", "{}"), 404, "CASE_NOT_FOUND", null);
+        assertProblem(api.patch("/case/" + person, "{\"category\": \"c\"}"), 404, "CASE_NOT_FOUND", null);
+        assertProblem(api.patch("/persons/" + kase, "{\"name\": \"n\"}"), 404, "PERSON_NOT_FOUND", null);
+        assertProblem(api.post("/persons/" + kase + "/retire"), 404, "PERSON_NOT_FOUND", null);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class)).isEqualTo(events);
+    }
+
+    @Test
     void anAcceptHeaderTurnsARequestAwayBeforeItIsHandled_neverAfter() {
         String person = "{\"name\": \"Accept %1$s\", \"email\": \"accept-%1$s@other.tld\", \"team\": false}";
         // Jackson writes no UTF-16: the person was registered, then the answer failed with a 500
