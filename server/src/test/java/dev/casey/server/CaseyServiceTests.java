@@ -1178,6 +1178,15 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void aNulInASearchIsAnInvalidValue_notAServerError() {
+        assertProblem(api.get("/persons?q=a%00"), 400, "INVALID_VALUE", "q");
+        assertProblem(api.get("/cases?participant=a%00@other.tld"), 400, "INVALID_VALUE", "participant");
+        for (String filter : List.of("q", "category", "tag")) {
+            assertProblem(api.get("/cases?" + filter + "=%00"), 400, "INVALID_VALUE", filter);
+        }
+    }
+
+    @Test
     void anAcceptHeaderTurnsARequestAwayBeforeItIsHandled_neverAfter() {
         String person = "{\"name\": \"Accept %1$s\", \"email\": \"accept-%1$s@other.tld\", \"team\": false}";
         // Jackson writes no UTF-16: the person was registered, then the answer failed with a 500

@@ -262,8 +262,8 @@ class CaseController {
                   @RequestParam(required = false) String tag, @RequestParam(required = false) String participant,
                   @RequestParam(required = false) String q, @RequestParam(defaultValue = "0") int page,
                   @RequestParam(defaultValue = "20") int size) {
-        return queries.query(new FindCasesQuery(status(status), blankToNull(category), blankToNull(tag),
-                blankToNull(participant), null, blankToNull(q), page(page), size(size)), CasePage.class).join();
+        return queries.query(new FindCasesQuery(status(status), filter("category", category), filter("tag", tag),
+                filter("participant", participant), null, filter("q", q), page(page), size(size)), CasePage.class).join();
     }
 
     static int page(int page) {
@@ -377,6 +377,10 @@ class CaseController {
 
     private static String reason(ReasonRequest body) {
         return body == null ? null : blankToNull(body.reason());
+    }
+
+    private static String filter(String name, String value) {
+        return blankToNull(StorableText.parameter(name, value));
     }
 
     private static String blankToNull(String value) {

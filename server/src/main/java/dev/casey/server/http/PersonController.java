@@ -63,7 +63,7 @@ class PersonController {
     @GetMapping
     PersonList list(@RequestParam(required = false) Boolean team, @RequestParam(required = false) String q,
                     @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        String text = q == null || q.isBlank() ? null : q.strip();
+        String text = q == null || q.isBlank() ? null : StorableText.parameter("q", q).strip();
         return queries.query(new FetchPersonsQuery(team, text, CaseController.page(page), CaseController.size(size)),
                 PersonList.class).join();
     }

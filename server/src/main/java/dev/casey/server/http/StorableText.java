@@ -1,5 +1,7 @@
 package dev.casey.server.http;
 
+import dev.casey.api.common.CaseyRefusal;
+import dev.casey.api.common.ErrorCode;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.KeyDeserializer;
@@ -47,6 +49,15 @@ final class StorableText {
             }
         }
         return null;
+    }
+
+    /** A query parameter's text: PostgreSQL refuses to compare a NUL as it refuses to keep one (it was a 500). */
+    static String parameter(String name, String value) {
+        String reason = value == null ? null : unstorable(value);
+        if (reason != null) {
+            throw new CaseyRefusal(ErrorCode.INVALID_VALUE, name + " " + reason, name);
+        }
+        return value;
     }
 
     private static final class Values extends StringDeserializer {
