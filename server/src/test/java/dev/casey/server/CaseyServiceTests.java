@@ -1116,6 +1116,19 @@ class CaseyServiceTests extends ServiceTest {
                 .startsWith("HTTP/1.1 400").contains("\"field\":\"uuid\"");
     }
 
+    @Test
+    void whatTheServletContainerAnswersItselfIsAProblemToo() throws Exception {
+        // Tomcat refuses TRACE itself, then shows its error page
+        String trace = exchange("TRACE /api/casey/v1/persons HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(trace).startsWith("HTTP/1.1 405").containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("\"code\":\"METHOD_NOT_ALLOWED\"").contains("\"instance\":\"/api/casey/v1/persons\"")
+                .doesNotContain("\"timestamp\"");
+
+        String error = exchange("GET /error HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(error).startsWith("HTTP/1.1 404").containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("\"code\":\"NOT_FOUND\"").doesNotContain("999");
+    }
+
     /** One request as the bytes given, its whole answer as text: for requests no HTTP client would send. */
     private String exchange(String request) throws java.io.IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
