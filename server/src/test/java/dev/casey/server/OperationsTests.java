@@ -166,6 +166,31 @@ class OperationsTests extends ServiceTest {
     }
 
     @Test
+    void theApiDescriptionGivesTheValuesAndHeadersTheApiAnswersWith() {
+        String uuid = api().openCase("Enum Reader", "enum-reader@example.org", "Enums", "Which case?").at("/uuid");
+        Response kase = api().get("/case/" + uuid);
+        JsonNode history = api().get("/case/" + uuid + "/history").json();
+        JsonNode schemas = open("/v3/api-docs").json().get("components").get("schemas");
+
+        assertThat(enumOf(schemas, "CaseView", "status")).contains(kase.at("/status")).doesNotContain("OPEN");
+        assertThat(enumOf(schemas, "CaseSummary", "status")).contains("open", "closed", "pending", "expired");
+        assertThat(enumOf(schemas, "MessageView", "source")).contains(kase.at("/messages/0/source"));
+        assertThat(enumOf(schemas, "CaseHistoryEntry", "source")).contains(history.at("/events/0/source").asString());
+        assertThat(enumOf(schemas, "Actor", "kind")).contains(history.at("/events/0/actor/kind").asString());
+
+        JsonNode paths = open("/v3/api-docs").json().get("paths");
+        assertThat(kase.etag()).isNotBlank();
+        assertThat(paths.at("/~1api~1casey~1v1~1case~1{uuid}/get/responses/200/headers/ETag").isObject()).isTrue();
+        assertThat(paths.at("/~1api~1casey~1v1~1cases/post/responses/201/headers/Location").isObject()).isTrue();
+    }
+
+    private static List<String> enumOf(JsonNode schemas, String schema, String property) {
+        List<String> values = new java.util.ArrayList<>();
+        schemas.at("/" + schema + "/properties/" + property + "/enum").forEach(value -> values.add(value.asString()));
+        return values;
+    }
+
+    @Test
     void swaggerUiIsServedWithoutAToken() {
         Response ui = open("/swagger-ui/index.html");
         assertThat(ui.status()).isEqualTo(200);

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
@@ -20,6 +21,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -116,6 +118,9 @@ class ApiDocumentation {
                 openApi.setComponents(new Components());
             }
             // springdoc builds the schemas itself, replacing any set on the OpenAPI bean
+            if (openApi.getComponents().getSchemas() != null) {
+                openApi.getComponents().getSchemas().values().forEach(ApiDocumentation::lowerCaseEnums);
+            }
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
             if (openApi.getPaths() == null) {
                 return;
@@ -137,8 +142,39 @@ class ApiDocumentation {
         };
     }
 
+    /**
+     * The values of enums as the API writes them ({@code "open"}, {@code "http"}: Casey's mapper writes enums in lower
+     * case), not as springdoc reads them off the Java constants: a client generated from the upper-case ones failed on
+     * the first case it read.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void lowerCaseEnums(Schema schema) {
+        if (schema == null) {
+            return;
+        }
+        if (schema.getEnum() != null) {
+            schema.setEnum(((List<Object>) schema.getEnum()).stream()
+                    .map(value -> value instanceof String text ? text.toLowerCase(Locale.ROOT) : value).toList());
+        }
+        if (schema.getProperties() != null) {
+            ((Map<String, Schema>) schema.getProperties()).values().forEach(ApiDocumentation::lowerCaseEnums);
+        }
+        lowerCaseEnums(schema.getItems());
+        if (schema.getAdditionalProperties() instanceof Schema values) {
+            lowerCaseEnums(values);
+        }
+    }
+
     private static void special(String key, ApiResponses responses) {
         ApiResponse ok = responses.get("200");
+        if (CREATING.contains(key) && ok != null) {
+            ok.addHeaderObject("Location", new Header().description("The path of what was created")
+                    .schema(new StringSchema().format("uri-reference")));
+        }
+        if ((key.equals("GET /case/{uuid}") || key.equals("PATCH /case/{uuid}")) && ok != null) {
+            ok.addHeaderObject("ETag", new Header().description("The case's version, \"<version>\", for If-Match")
+                    .schema(new StringSchema()));
+        }
         if (CREATING.contains(key) && ok != null) {
             responses.remove("200");
             responses.addApiResponse("201", ok.description("Created; the Location header names it")
