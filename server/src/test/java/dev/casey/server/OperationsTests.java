@@ -182,6 +182,9 @@ class OperationsTests extends ServiceTest {
         assertThat(kase.etag()).isNotBlank();
         assertThat(paths.at("/~1api~1casey~1v1~1case~1{uuid}/get/responses/200/headers/ETag").isObject()).isTrue();
         assertThat(paths.at("/~1api~1casey~1v1~1cases/post/responses/201/headers/Location").isObject()).isTrue();
+        JsonNode retry = paths.at("/~1api~1casey~1v1~1mail~1inbound~1{id}~1retry/post/responses");
+        assertThat(retry.propertyNames()).as("answered as POST /mail/inbound").contains("200", "201", "422");
+        assertThat(schemas.at("/Problem/properties/mail/format").asString()).isEqualTo("uuid");
     }
 
     private static List<String> enumOf(JsonNode schemas, String schema, String property) {

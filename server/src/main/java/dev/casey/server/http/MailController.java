@@ -25,7 +25,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -189,8 +191,12 @@ class MailController {
 
     private static ResponseEntity<Map<String, Object>> answer(InboundMailProcessor.Result result) {
         if (result.outcome() == InboundMailProcessor.Outcome.QUARANTINED) {
-            throw new CaseyRefusal(ErrorCode.UNPROCESSABLE_MAIL, "the mail was kept in quarantine as " + result.mail()
-                    + ": " + result.detail());
+            // the record's id as a member of its own, as every other answer names it: a program should not have to
+            // read it out of the detail, which is for people
+            ProblemDetail problem = ProblemResponses.refusalProblem(new CaseyRefusal(ErrorCode.UNPROCESSABLE_MAIL,
+                    "the mail was kept in quarantine as " + result.mail() + ": " + result.detail()));
+            problem.setProperty("mail", result.mail());
+            throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("outcome", result.outcome().name().toLowerCase());

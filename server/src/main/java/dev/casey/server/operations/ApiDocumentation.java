@@ -187,11 +187,13 @@ class ApiDocumentation {
             responses.addApiResponse("202", new ApiResponse().description(
                     "With Prefer: respond-async: the rebuild started; GET the same path for its progress"));
         }
-        if (key.equals("POST /mail/inbound") && ok != null) {
+        // a retry is answered as the mail was when it came
+        if ((key.equals("POST /mail/inbound") || key.equals("POST /mail/inbound/{id}/retry")) && ok != null) {
             responses.addApiResponse("201", new ApiResponse().description("The mail opened a case or was posted to one")
                     .content(ok.getContent()));
             ok.description("Handled without a new message: duplicate, automatic reply, bounce, held back, refused");
-            responses.addApiResponse("422", problem("The mail cannot be used; it was kept in quarantine"));
+            responses.addApiResponse("422", problem("The mail cannot be used; it was kept in quarantine as the record "
+                    + "the problem's mail names (UNPROCESSABLE_MAIL)"));
         }
         if (key.equals("POST /config/commit")) {
             responses.addApiResponse("503", problem("The configuration file cannot be written"));
@@ -270,6 +272,8 @@ class ApiDocumentation {
                 .description("The input to blame, when there is one"));
         schema.addProperty("errors", new ArraySchema().items(fieldError)
                 .description("Every invalid field, when several are"));
+        schema.addProperty("mail", new StringSchema().format("uuid")
+                .description("UNPROCESSABLE_MAIL: the record the mail is kept as (GET /mail/inbound/{id})"));
         schema.setRequired(List.of("status", "code"));
         return schema;
     }
