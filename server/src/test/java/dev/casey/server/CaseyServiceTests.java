@@ -1225,6 +1225,23 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void aBodyWithAContentEncodingIsRefusedWith415_notReadAsItCame() {
+        String person = "{\"name\": \"Encoded\", \"email\": \"%s@other.tld\", \"team\": false}";
+        // labelled gzip, but plain: it was registered
+        Response gzip = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(person.formatted("encoded-gzip"))));
+        assertProblem(gzip, 415, "UNSUPPORTED_MEDIA_TYPE", null);
+        assertThat(gzip.at("/detail")).contains("gzip");
+        assertThat(api.get("/persons?q=encoded-gzip").json().get("total").asLong()).as("nothing kept").isZero();
+
+        Response identity = api.send(api.request("/persons").header("Content-Type", "application/json")
+                .header("Content-Encoding", "identity")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(person.formatted("encoded-identity"))));
+        assertThat(identity.status()).as(identity.text()).isEqualTo(201);
+    }
+
+    @Test
     void textPostgreSqlCannotKeepIsRefusedNamingTheField() {
         String opening = "{\"creator\": {\"name\": \"N\", \"email\": \"nul@other.tld\"}, \"subject\": \"%s\", "
                 + "\"message\": \"%s\", \"meta\": {%s}}";

@@ -97,6 +97,15 @@ class HttpConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<ContentEncodingFilter> contentEncodingFilter() {
+        FilterRegistrationBean<ContentEncodingFilter> registration = new FilterRegistrationBean<>(
+                new ContentEncodingFilter());
+        registration.addUrlPatterns(API);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SettingsService settings) {
         FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(settings));
         registration.addUrlPatterns(API);
