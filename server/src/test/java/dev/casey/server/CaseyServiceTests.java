@@ -1169,6 +1169,8 @@ class CaseyServiceTests extends ServiceTest {
         assertProblem(api.post("/cases", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)),
                 415, "UNSUPPORTED_MEDIA_TYPE", null);
         assertProblem(api.get("/case/not-a-uuid"), 400, "INVALID_VALUE", "uuid");
+        assertProblem(api.post("/persons/%20/retire"), 400, "INVALID_VALUE", "uuid");
+        assertProblem(api.get("/mail/inbound/%20"), 400, "INVALID_VALUE", "id");
         assertProblem(api.get("/case/" + UUID.randomUUID()), 404, "CASE_NOT_FOUND", null);
         assertProblem(api.get("/nowhere"), 404, "NOT_FOUND", null);
         assertProblem(api.send(api.request("/cases").DELETE()), 405, "METHOD_NOT_ALLOWED", null);

@@ -6,6 +6,7 @@ import dev.casey.api.common.LostRaces;
 import dev.casey.api.supportcase.CaseMeta;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingPathVariableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -132,6 +134,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .toList();
         String detail = errors.stream().map(error -> error.get("message")).collect(Collectors.joining("; "));
         return withBody(Problems.invalid("INVALID_REQUEST", detail, errors));
+    }
+
+    /** A blank id ({@code /case/%20}) converts to no UUID at all: Spring calls that "not present", code BAD_REQUEST. */
+    @Override
+    protected ResponseEntity<Object> handleMissingPathVariable(MissingPathVariableException e, HttpHeaders headers,
+                                                               HttpStatusCode status, WebRequest request) {
+        String name = e.getVariableName();
+        String expected = e.getParameter().getParameterType() == UUID.class ? "a UUID" : "given";
+        return withBody(Problems.problem(HttpStatus.BAD_REQUEST, "INVALID_VALUE", name + " must be " + expected, name));
     }
 
     /** Spring's word for it names "static resources", which this service has none of. */
