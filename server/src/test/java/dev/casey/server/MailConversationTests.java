@@ -1824,7 +1824,7 @@ class MailConversationTests extends ServiceTest {
                 orphan);
         jdbc.update("UPDATE mail_team SET name = 'Ben Wrong' WHERE email_key = 'ben@team.test'");
         jdbc.update("DELETE FROM mail_team WHERE person_id = ?::uuid", cleo);
-        jdbc.update("INSERT INTO mail_team VALUES (?, 'ghost@team.test', 'ghost@team.test', 'Ghost', true)",
+        jdbc.update("INSERT INTO mail_team VALUES (?, 'ghost@team.test', 'ghost@team.test', 'Ghost', true, true)",
                 UUID.randomUUID());
 
         JsonNode repaired = api.post("/admin/read-models/rebuild").json();

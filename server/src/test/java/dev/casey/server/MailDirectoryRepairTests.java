@@ -1,10 +1,12 @@
 package dev.casey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
 import dev.casey.api.supportcase.PostMessageCommand;
+import dev.casey.mailgateway.cases.MailDirectory;
 import dev.casey.mailgateway.cases.MailDirectoryRepair;
 import dev.casey.query.ReadModelRebuild;
 import java.util.ArrayList;
@@ -25,13 +27,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The mail directory's repair against commands running meanwhile: what a command writes while a group is compared is
- * never undone. (What the repair puts right is shown in MailConversationTests, after real conversations.)
+ * never undone; and the team the directory keeps. (What the repair puts right is shown in MailConversationTests, after
+ * real conversations.)
  */
 class MailDirectoryRepairTests extends ServiceTest {
 
@@ -46,6 +50,8 @@ class MailDirectoryRepairTests extends ServiceTest {
     JdbcTemplate jdbc;
     @Autowired
     MailDirectoryRepair repair;
+    @Autowired
+    MailDirectory directory;
     @Autowired
     ReadModelRebuild rebuild;
     @Autowired
@@ -146,6 +152,57 @@ class MailDirectoryRepairTests extends ServiceTest {
                 SELECT count(*) FROM (SELECT DISTINCT aggregateidentifier FROM domainevententry WHERE type = 'Person') p
                  WHERE NOT EXISTS (SELECT 1 FROM mail_team t WHERE t.person_id::text = p.aggregateidentifier)""",
                 Long.class)).as("persons without a team row").isZero();
+    }
+
+    /**
+     * The team whose addresses and names mail keeps from customers: those in it now, and those who left it after taking
+     * part in a case as a member (under any of their addresses); never a registered customer, also not one registered
+     * at an address a member gave up, nor one who was in the team once without taking part anywhere.
+     */
+    @Test
+    void theTeamIsWhoeverIsInItOrTookPartAsAMemberNeverACustomer() {
+        api.person("Tara Now", "tara@team.test", true);
+        String rita = api.person("Rita Gone", "rita@team.test", true);
+        UUID caseId = openCase("ola@example.org");
+        assertThat(api.post("/case/" + caseId + "/messages", "{\"from\": \"rita@team.test\", \"message\": \"on it\"}")
+                .status()).isEqualTo(201);
+        assertThat(api.patch("/persons/" + rita, "{\"email\": \"rita@elsewhere.test\"}").status()).isEqualTo(200);
+        assertThat(api.post("/persons/" + rita + "/retire").status()).isEqualTo(200);
+        api.person("Rick Taker", "rita@team.test", false);
+        String nico = api.person("Nico Brief", "nico@team.test", true);
+        assertThat(api.post("/persons/" + nico + "/retire").status()).isEqualTo(200);
+        api.person("Carl Customer", "carl@example.org", false);
+
+        MailDirectory.Team team = directory.team();
+        assertThat(team.names()).contains("Tara Now", "Rita Gone").doesNotContain("Rick Taker", "Nico Brief",
+                "Carl Customer");
+        assertThat(team.addresses()).contains("tara@team.test", "rita@elsewhere.test", "rita@team.test")
+                .doesNotContain("nico@team.test", "carl@example.org");
+    }
+
+    /**
+     * Whether someone was ever in the team (the team is looked for among them only) is put right from their events:
+     * a customer taken into the team and out again was, one who never was in it was not.
+     */
+    @Test
+    void whetherSomeoneWasEverInTheTeamIsPutRightFromTheirEvents() {
+        String pia = api.person("Pia", "pia@example.org", false);
+        assertThat(api.patch("/persons/" + pia, "{\"team\": true}").status()).isEqualTo(200);
+        assertThat(api.patch("/persons/" + pia, "{\"team\": false}").status()).isEqualTo(200);
+        String udo = api.person("Udo", "udo@example.org", false);
+        assertThat(wasTeam(pia)).isTrue();
+        assertThat(wasTeam(udo)).isFalse();
+        jdbc.update("UPDATE mail_team SET was_team = NOT was_team WHERE person_id IN (?::uuid, ?::uuid)", pia, udo);
+
+        assertThat(repair.repair(List.of(), done -> { })).isEqualTo(2);
+        assertThat(wasTeam(pia)).isTrue();
+        assertThat(wasTeam(udo)).isFalse();
+        assertThatThrownBy(() -> jdbc.update("UPDATE mail_team SET active = TRUE WHERE person_id = ?::uuid", udo))
+                .as("in the team now is in the team ever").isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    private boolean wasTeam(String personId) {
+        return jdbc.queryForObject("SELECT was_team FROM mail_team WHERE person_id = ?::uuid", Boolean.class, personId);
     }
 
     /** Two team rows holding each other's address: each gets its own back (the address is unique among them). */

@@ -12,8 +12,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A store upgraded from a version before {@code mail_team_former_address} (2026-12-02, 08:15) has its team's former
- * addresses filled in at the first start, without a read-model rebuild.
+ * A store upgraded from a version before {@code mail_team_former_address} (2026-12-02, 08:15) or before {@code
+ * mail_team.was_team} has what the migrations could not tell filled in from the events at the first start, without a
+ * read-model rebuild.
  */
 class MailDirectoryUpgradeTests {
 
@@ -41,10 +42,11 @@ class MailDirectoryUpgradeTests {
                 assertThat(api.patch("/persons/" + dora, "{\"email\": \"dora.new@team.test\"}").status()).isEqualTo(200);
                 await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
                         "SELECT count(*) FROM mail_team_former_address", Integer.class) == 1);
-                // as a version before the table left it; the migration that marks the repair due is yet to run
+                // as a version before the table left it; the migrations that mark the repair due are yet to run
                 jdbc.update("DELETE FROM mail_team_former_address");
                 jdbc.update("DROP TABLE mail_directory_repair_due");
                 jdbc.update("DELETE FROM flyway_schema_history WHERE version = '20261202.1800'");
+                beforeWasTeam(jdbc);
             }
             int toFormerBefore = mail.receivedBy("dora@team.test", reference).size();
             try (ConfigurableApplicationContext upgraded = Services.start(dataDir, "--casey.config-file=" + config)) {
@@ -67,6 +69,44 @@ class MailDirectoryUpgradeTests {
                         .hasSize(toFormerBefore);
             }
         }
+    }
+
+    /**
+     * A store of the version before {@code mail_team.was_team} (2026-12-03, 08:00): a team member who left without
+     * taking part in a case is found to have been in the team from their events at the first start (the migration can
+     * only tell those who took part), and the team is then looked for among those who were.
+     */
+    @Test
+    void whoWasEverInTheTeamIsFilledInFromTheEventsOfAStoreFromBefore() throws Exception {
+        Path dataDir = Files.createTempDirectory("casey-upgrade-");
+        String nico;
+        String carl;
+        try (ConfigurableApplicationContext old = Services.start(dataDir)) {
+            Api api = Services.api(old);
+            JdbcTemplate jdbc = old.getBean(JdbcTemplate.class);
+            api.person("Ann Stay", "ann@team.test", true);
+            nico = api.person("Nico Brief", "nico@team.test", true);
+            assertThat(api.post("/persons/" + nico + "/retire").status()).isEqualTo(200);
+            carl = api.person("Carl Customer", "carl@example.org", false);
+            beforeWasTeam(jdbc);
+        }
+        try (ConfigurableApplicationContext upgraded = Services.start(dataDir)) {
+            JdbcTemplate jdbc = upgraded.getBean(JdbcTemplate.class);
+            await().atMost(PATIENCE).until(() -> dueRepairs(jdbc) == 0);
+            assertThat(jdbc.queryForMap("SELECT active, was_team FROM mail_team WHERE person_id = ?::uuid", nico))
+                    .containsEntry("active", false).containsEntry("was_team", true);
+            assertThat(jdbc.queryForObject("SELECT was_team FROM mail_team WHERE person_id = ?::uuid", Boolean.class,
+                    carl)).isFalse();
+            assertThat(jdbc.queryForList("SELECT name FROM mail_team WHERE was_team ORDER BY name", String.class))
+                    .containsExactly("Ann Stay", "Nico Brief");
+        }
+    }
+
+    /** Takes the store back to the version before {@code mail_team.was_team}, whose migration is yet to run. */
+    private static void beforeWasTeam(JdbcTemplate jdbc) {
+        jdbc.update("ALTER TABLE mail_team DROP COLUMN was_team");
+        jdbc.update("DROP INDEX mail_participant_team_key");
+        jdbc.update("DELETE FROM flyway_schema_history WHERE version = '20261203.0800'");
     }
 
     private static int dueRepairs(JdbcTemplate jdbc) {

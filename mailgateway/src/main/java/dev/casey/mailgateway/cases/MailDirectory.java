@@ -128,10 +128,10 @@ public class MailDirectory {
         // an address taken up again is current, not former
         jdbc.update("DELETE FROM mail_team_former_address WHERE person_id = ? AND email_key = ?", personId, key);
         jdbc.update("""
-                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO mail_team (person_id, email_key, email, name, active, was_team) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
-                       name = EXCLUDED.name, active = EXCLUDED.active""",
-                personId, key, email, name, active);
+                       name = EXCLUDED.name, active = EXCLUDED.active, was_team = mail_team.was_team OR EXCLUDED.active""",
+                personId, key, email, name, active, active);
     }
 
     public void teamMemberLeft(UUID personId) {
@@ -273,7 +273,9 @@ public class MailDirectory {
     /**
      * Everyone who is or was in the team (a member now, or one who took part in a case as a member under any of their
      * addresses): their addresses, with those they had before, never to be shown outside it (an old signature or quote
-     * still carries a former one); and their names, not to be borne by anyone outside it.
+     * still carries a former one); and their names, not to be borne by anyone outside it. Read for every command that
+     * mails, so it looks only among those who were ever in the team ({@code was_team}, indexed), never through every
+     * registered customer.
      */
     public Team team() {
         Set<String> addresses = new LinkedHashSet<>();
@@ -281,9 +283,11 @@ public class MailDirectory {
         jdbc.query("""
                 WITH member AS (
                     SELECT m.person_id, m.email, m.name FROM mail_team m
-                     WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team
-                           AND (p.email_key = m.email_key OR p.email_key IN (SELECT f.email_key
-                                 FROM mail_team_former_address f WHERE f.person_id = m.person_id))))
+                     WHERE m.was_team AND (m.active
+                           OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team AND p.email_key = m.email_key)
+                           OR EXISTS (SELECT 1 FROM mail_team_former_address f
+                                        JOIN mail_participant p ON p.team AND p.email_key = f.email_key
+                                       WHERE f.person_id = m.person_id)))
                 SELECT email, name FROM member
                 UNION ALL
                 SELECT f.email, NULL FROM mail_team_former_address f JOIN member USING (person_id)

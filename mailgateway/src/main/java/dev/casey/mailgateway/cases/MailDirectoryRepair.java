@@ -172,9 +172,11 @@ public class MailDirectoryRepair implements KeptFromEvents {
                 + jdbc.update("DELETE FROM mail_case c" + orphan.formatted("c"));
     }
 
-    record TeamRow(String emailKey, String email, String name, boolean active) {
-        static TeamRow of(String email, String name, boolean active) {
-            return new TeamRow(EmailAddresses.key(email), email, asStored(name), active);
+    /** A row of mail_team; wasTeam: in the team at any time, as MailDirectory#teamMember keeps it. */
+    record TeamRow(String emailKey, String email, String name, boolean active, boolean wasTeam) {
+        static TeamRow of(String email, String name, boolean active, TeamRow was) {
+            return new TeamRow(EmailAddresses.key(email), email, asStored(name), active,
+                    active || was != null && was.wasTeam());
         }
     }
 
@@ -183,9 +185,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
         List<UUID> personIds = jdbc.queryForList(
                 "SELECT DISTINCT aggregateidentifier::uuid FROM domainevententry WHERE type = 'Person'", UUID.class);
         Map<UUID, TeamRow> kept = new HashMap<>();
-        jdbc.query("SELECT person_id, email_key, email, name, active FROM mail_team", rs -> {
+        jdbc.query("SELECT person_id, email_key, email, name, active, was_team FROM mail_team", rs -> {
             kept.put(rs.getObject(1, UUID.class), new TeamRow(rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getBoolean(5)));
+                    rs.getBoolean(5), rs.getBoolean(6)));
         });
         Map<UUID, TeamRow> wanted = new LinkedHashMap<>();
         Map<UUID, Map<String, String>> formerWanted = new HashMap<>();
@@ -193,7 +195,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
             for (DomainEventMessage<?> event : recorded(personId)) {
                 Object payload = event.getPayload();
                 if (payload instanceof PersonRegisteredEvent e) {
-                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
+                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team(), null));
                 } else if (payload instanceof PersonUpdatedEvent e) {
                     // as MailDirectory#teamMember: the address left behind is kept, one taken up again is not former
                     TeamRow was = wanted.get(personId);
@@ -203,10 +205,10 @@ public class MailDirectoryRepair implements KeptFromEvents {
                         former.putIfAbsent(was.emailKey(), was.email());
                     }
                     former.remove(key);
-                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team()));
+                    wanted.put(personId, TeamRow.of(e.email(), e.name(), e.team(), was));
                 } else if (payload instanceof PersonRetiredFromTeamEvent && wanted.containsKey(personId)) {
                     TeamRow was = wanted.get(personId);
-                    wanted.put(personId, new TeamRow(was.emailKey(), was.email(), was.name(), false));
+                    wanted.put(personId, new TeamRow(was.emailKey(), was.email(), was.name(), false, was.wasTeam()));
                 }
             }
         }
@@ -217,7 +219,7 @@ public class MailDirectoryRepair implements KeptFromEvents {
         wanted.forEach((id, row) -> {
             TeamRow had = kept.get(id);
             if (!row.equals(had)) {
-                written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active()});
+                written.add(new Object[] {id, row.emailKey(), row.email(), row.name(), row.active(), row.wasTeam()});
                 if (had == null || !row.emailKey().equals(had.emailKey())) {
                     addressesWanted.add(new Object[] {row.emailKey(), id});
                 }
@@ -228,9 +230,9 @@ public class MailDirectoryRepair implements KeptFromEvents {
         jdbc.batchUpdate("UPDATE mail_team SET email_key = '~' || person_id::text WHERE email_key = ? AND person_id <> ?",
                 addressesWanted);
         jdbc.batchUpdate("""
-                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO mail_team (person_id, email_key, email, name, active, was_team) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
-                       name = EXCLUDED.name, active = EXCLUDED.active""", written);
+                       name = EXCLUDED.name, active = EXCLUDED.active, was_team = EXCLUDED.was_team""", written);
         return dropped.size() + written.size() + repairFormerAddresses(formerWanted);
     }
 

@@ -31,8 +31,9 @@ class MailDirectoryUpgrade {
                     repair.repairTeamIfDue();
                 }
             } catch (RuntimeException e) {
-                LOG.error("Mail directory: the addresses team members gave up before this version could not be filled "
-                        + "in; they are tried again at the next start (or run a read-model rebuild)", e);
+                LOG.error("Mail directory: the team's rows could not be put right from its events as the upgrade "
+                        + "asked (the addresses its members gave up, who was ever in it); tried again at the next "
+                        + "start (or run a read-model rebuild)", e);
             }
         }, "casey-mail-directory-upgrade");
         // a stop meanwhile rolls the repair back and leaves it due: it need not hold the stop up
