@@ -86,8 +86,13 @@ public final class CaseyApi {
 
     /** Registers a team member; one already registered (409) is fine. */
     public void teamMember(String name, String email) {
+        person(name, email, true);
+    }
+
+    /** Registers a person, in the team or not; one already registered (409) is fine. */
+    public void person(String name, String email, boolean team) {
         Answer a = postJson("/persons", """
-                {"name": "%s", "email": "%s", "team": true}""".formatted(name, email));
+                {"name": "%s", "email": "%s", "team": %s}""".formatted(name, email, team));
         if (a.status() != 201 && a.status() != 409) {
             throw new IllegalStateException("cannot register " + email + ": " + a.status() + " " + a.body());
         }

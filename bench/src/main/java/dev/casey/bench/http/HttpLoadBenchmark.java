@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * on an external PostgreSQL). One sub-command per measurement:
  *
  * <pre>
- *   team                       register the team members the other runs post as (idempotent)
+ *   team                       register the team members the other runs post as (idempotent); --customers N also
+ *                              registers N persons outside the team (registered0@customer.example, …)
  *   open-cases                 POST /cases at each client count
  *   post-messages              POST /case/{uuid}/messages over a pool of open cases, customers and team taking turns
  *                              (--pool 500 cases opened first; --pool-of existing: open cases of the store instead)
@@ -77,11 +78,29 @@ public final class HttpLoadBenchmark {
         }
     }
 
+    /** The team; with {@code --customers N}, also N registered customers (persons outside the team), 8 at a time. */
     private void team() {
         for (String[] member : TEAM) {
             api.teamMember(member[0], member[1]);
         }
         System.out.println("team: " + TEAM.stream().map(m -> m[1]).toList());
+        int customers = Integer.parseInt(option("customers", "0"));
+        long started = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int first = t;
+            threads.add(new Thread(() -> {
+                for (int i = first; i < customers; i += 8) {
+                    api.person("Registered Customer " + i, "registered" + i + "@customer.example", false);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        threads.forEach(HttpLoadBenchmark::join);
+        if (customers > 0) {
+            System.out.printf(Locale.ROOT, "registered customers: %d in %.1f s%n", customers,
+                    (System.nanoTime() - started) / 1e9);
+        }
     }
 
     private void openCases() {
