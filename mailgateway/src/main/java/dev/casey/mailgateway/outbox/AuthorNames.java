@@ -23,7 +23,13 @@ final class AuthorNames {
     /** What follows the name of someone outside the team who bears a team member's or the support's name. */
     static final String OUTSIDE = " (customer)";
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-    private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
+    /**
+     * What shows nothing: format characters (zero-width space, soft hyphen, word joiner, joiners), which would split
+     * "Ben Foo" into words of no one's name while it looks the same.
+     */
+    private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}+");
+    /** Between words: all but letters and digits, and the Hangul fillers, letters that show as a blank. */
+    private static final Pattern SEPARATORS = Pattern.compile("(?:[^\\p{L}\\p{N}]|[\\u115F\\u1160\\u3164\\uFFA0])+");
     /**
      * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and the Latin
      * letter each passes for: "Веn Fоо" with Cyrillic letters reads as "Ben Foo".
@@ -60,8 +66,8 @@ final class AuthorNames {
      * look Latin, so that neither "BEN  FOO", "Bén Foo", "Ben.Foo" nor "Веn Fоо" tells apart from "Ben Foo".
      */
     static List<String> words(String name) {
-        StringBuilder latin = new StringBuilder(MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD))
-                .replaceAll(""));
+        StringBuilder latin = new StringBuilder(INVISIBLE.matcher(MARKS.matcher(
+                Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("")).replaceAll(""));
         for (int i = 0; i < latin.length(); i++) {
             int lookAlike = LOOK_ALIKES.indexOf(latin.charAt(i));
             if (lookAlike >= 0) {

@@ -25,6 +25,15 @@ class AuthorNamesTests {
         }
     }
 
+    /** Characters that show nothing split no name: "Be\u200Bn Foo" looks like "Ben Foo" wherever it is shown. */
+    @Test
+    void aTeamMembersNameWithInvisibleCharactersInItIsMarked() {
+        for (String name : List.of("Be\u200Bn Foo", "Be\u00ADn Foo", "Ben F\u2060oo", "B\u200Den Fo\u200Co",
+                "\uFEFFBen \u200BFoo", "Ben\u3164Foo", "Ac\u200Bme Support")) {
+            assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name + " (customer)");
+        }
+    }
+
     @Test
     void otherNamesAreShownAsWritten() {
         for (String name : List.of("Benjamin Foo", "Ben", "Foo Ben", "Annabel", "BenFoo", "Support", "Acme", "",
