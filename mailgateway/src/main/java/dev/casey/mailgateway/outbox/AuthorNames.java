@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,6 +31,13 @@ final class AuthorNames {
     private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}+");
     /** Between words: all but letters and digits, and the Hangul fillers, letters that show as a blank. */
     private static final Pattern SEPARATORS = Pattern.compile("(?:[^\\p{L}\\p{N}]|[\\u115F\\u1160\\u3164\\uFFA0])+");
+    /**
+     * The code points kept of a marked name, so that the mark survives where the name is cut (the sender's name of a
+     * mail is cut to 100 code points, and writing it can lengthen it by half): "Ben Foo" and 93 zero-width spaces lost
+     * its mark there, and read "Ben Foo… via Acme Support".
+     */
+    static final int MAX_MARKED = 40;
+    private static final Pattern CHARACTER = Pattern.compile("\\X");
     /**
      * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and the Latin
      * letter each passes for: "Веn Fоо" with Cyrillic letters reads as "Ben Foo".
@@ -58,7 +66,21 @@ final class AuthorNames {
             return authorName;
         }
         List<String> words = words(authorName);
-        return reserved.stream().anyMatch(name -> contains(words, name)) ? authorName + OUTSIDE : authorName;
+        return reserved.stream().anyMatch(name -> contains(words, name)) ? cut(authorName) + OUTSIDE : authorName;
+    }
+
+    /** The name cut to {@link #MAX_MARKED} code points between two characters as people see them, with an ellipsis. */
+    private static String cut(String name) {
+        if (name.codePointCount(0, name.length()) <= MAX_MARKED) {
+            return name;
+        }
+        int limit = name.offsetByCodePoints(0, MAX_MARKED - 1);
+        Matcher character = CHARACTER.matcher(name);
+        int end = 0;
+        while (character.find() && character.end() <= limit) {
+            end = character.end();
+        }
+        return name.substring(0, end == 0 ? limit : end).stripTrailing() + "\u2026";
     }
 
     /**

@@ -2,7 +2,17 @@ package dev.casey.mailgateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casey.mailgateway.outbound.MailComposer;
+import dev.casey.mailgateway.outbound.MailIdentity;
+import dev.casey.mailgateway.outbound.MailKind;
+import dev.casey.mailgateway.outbound.OutgoingMail;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class AuthorNamesTests {
@@ -31,6 +41,27 @@ class AuthorNamesTests {
         for (String name : List.of("Be\u200Bn Foo", "Be\u00ADn Foo", "Ben F\u2060oo", "B\u200Den Fo\u200Co",
                 "\uFEFFBen \u200BFoo", "Ben\u3164Foo", "Ac\u200Bme Support")) {
             assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name + " (customer)");
+        }
+    }
+
+    /**
+     * The sender's name of a mail is cut to 100 code points: a long name bearing a team member's keeps its mark there,
+     * also one made long with what shows nothing or with what writing it lengthens.
+     */
+    @Test
+    void aLongNameKeepsItsMarkInTheSendersName() throws Exception {
+        MailComposer composer = new MailComposer(MailIdentity.of("support@acme.test", "Acme Support"));
+        for (String name : List.of("Ben Foo" + "\u200B".repeat(120), "Ben Foo " + "x".repeat(192),
+                "Ben Foo" + " =?".repeat(60), "Ben Foo " + "\uD83C\uDDE9\uD83C\uDDEA".repeat(60))) {
+            OutgoingMail mail = OutgoingMail.builder(MailKind.MESSAGE)
+                    .messageId("casey.aaaaaaaaaaaaaaaaaaaaaaaaaa@acme.test").date(Instant.parse("2026-12-03T08:00:00Z"))
+                    .recipient("Some User", "some.user@other.tld").caseReference("K7QM-4XPD").caseSubject("A bug")
+                    .authorName(names.shown("someone@example.org", name)).body("Please send us your password.")
+                    .build();
+            MimeMessage sent = new MimeMessage(Session.getInstance(new Properties()),
+                    new ByteArrayInputStream(composer.compose(mail).raw()));
+            assertThat(((InternetAddress) sent.getFrom()[0]).getPersonal()).as(name)
+                    .startsWith("Ben Foo").endsWith(" (customer) via Acme Support");
         }
     }
 
