@@ -39,11 +39,14 @@ final class AuthorNames {
     static final int MAX_MARKED = 40;
     private static final Pattern CHARACTER = Pattern.compile("\\X");
     /**
-     * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and the Latin
-     * letter each passes for: "Веn Fоо" with Cyrillic letters reads as "Ben Foo".
+     * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and Latin
+     * small capitals, which NFKD leaves as they are, and the Latin letter each passes for: "Веn Fоо" with Cyrillic
+     * letters reads as "Ben Foo", "ʙᴇɴ ꜰᴏᴏ" as "BEN FOO".
      */
-    private static final String LOOK_ALIKES = "АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ";
-    private static final String LOOKED_LIKE = "abekmhopctxyijsaeopcxyijsdqwabezhikmnoptyxaikvopux";
+    private static final String LOOK_ALIKES = "АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ"
+            + "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ";
+    private static final String LOOKED_LIKE = "abekmhopctxyijsaeopcxyijsdqwabezhikmnoptyxaikvopux"
+            + "abcdefghijklmnoprstuvwyz";
 
     private final Set<String> teamAddresses;
     /** The words of each name only the team bears. */
@@ -88,16 +91,22 @@ final class AuthorNames {
      * look Latin, so that neither "BEN  FOO", "Bén Foo", "Ben.Foo" nor "Веn Fоо" tells apart from "Ben Foo".
      */
     static List<String> words(String name) {
-        StringBuilder latin = new StringBuilder(INVISIBLE.matcher(MARKS.matcher(
-                Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("")).replaceAll(""));
+        String latin = INVISIBLE.matcher(MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD))
+                .replaceAll("")).replaceAll("");
+        // before and after lower case: a capital not listed may have a small letter that is ("Ԛ", "ԛ")
+        String plain = asLatin(asLatin(latin).toString().toLowerCase(Locale.ROOT)).toString();
+        return Arrays.stream(SEPARATORS.split(plain)).filter(word -> !word.isEmpty()).toList();
+    }
+
+    private static CharSequence asLatin(CharSequence text) {
+        StringBuilder latin = new StringBuilder(text);
         for (int i = 0; i < latin.length(); i++) {
             int lookAlike = LOOK_ALIKES.indexOf(latin.charAt(i));
             if (lookAlike >= 0) {
                 latin.setCharAt(i, LOOKED_LIKE.charAt(lookAlike));
             }
         }
-        String plain = latin.toString().toLowerCase(Locale.ROOT);
-        return Arrays.stream(SEPARATORS.split(plain)).filter(word -> !word.isEmpty()).toList();
+        return latin;
     }
 
     /** Whether {@code name}'s words stand together, in order, among {@code words}: "Ben Foo (Acme)" bears "Ben Foo". */

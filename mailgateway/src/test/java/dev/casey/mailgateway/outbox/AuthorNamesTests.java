@@ -35,6 +35,16 @@ class AuthorNamesTests {
         }
     }
 
+    /** Letters NFKD leaves that pass for Latin ones: small capitals, a Cyrillic capital whose small letter does. */
+    @Test
+    void smallCapitalsAndLookAlikeCapitalsAreMarked() {
+        for (String name : List.of("\u0299\u1D07\u0274 \uA730\u1D0F\u1D0F", "\u1D00\u0274\u0274\u1D00 \u0299\u1D07\u029F\u029F")) {
+            assertThat(names.shown("someone@example.org", name)).as(name).isEqualTo(name + " (customer)");
+        }
+        AuthorNames quinn = new AuthorNames(List.of(), List.of("Quinn"), "Acme Support");
+        assertThat(quinn.shown("someone@example.org", "\u051Auinn")).isEqualTo("\u051Auinn (customer)");
+    }
+
     /** Characters that show nothing split no name: "Be\u200Bn Foo" looks like "Ben Foo" wherever it is shown. */
     @Test
     void aTeamMembersNameWithInvisibleCharactersInItIsMarked() {
