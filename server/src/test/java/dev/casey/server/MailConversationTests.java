@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.casey.api.supportcase.RecordMailDeliveryFailureCommand;
 import dev.casey.mailgateway.cases.MailDirectory;
+import dev.casey.mailgateway.inbound.InboundMailProcessor;
 import dev.casey.server.Api.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,6 +79,8 @@ class MailConversationTests extends ServiceTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    InboundMailProcessor inboundMail;
     @Autowired
     CommandBus commandBus;
     @Autowired
@@ -1485,6 +1488,30 @@ class MailConversationTests extends ServiceTest {
         }
         assertThat(outcomes).containsExactly("opened", "opened", "opened", "rate_limited", "rate_limited");
         assertThat(api.get("/cases?participant=flood@example.org").json().get("total").asLong()).isEqualTo(3);
+    }
+
+    /**
+     * A mail the mailbox could not hand out (or that could not be handled) 5 times in a row is listed by its header;
+     * a retry says what to do with it, not that it was too large.
+     */
+    @Test
+    void aMailTheMailboxQuarantinedUnreadIsListedAndItsRetrySaysWhy() {
+        byte[] header = """
+                From: Jane <jane.unread@example.org>\r
+                Subject: Printer on fire\r
+                Message-ID: <unread-1@example.org>\r
+                \r
+                """.getBytes(StandardCharsets.UTF_8);
+        String mail = inboundMail.quarantinedUnread(header, 4096, "could not be read from the mailbox 5 times in a row "
+                + "(NO cannot fetch)", InboundMailProcessor.Via.IMAP).mail().toString();
+
+        JsonNode listed = api.get("/mail/inbound/" + mail).json();
+        assertThat(listed.get("outcome").asString()).isEqualTo("quarantined");
+        assertThat(listed.get("whole").asBoolean()).isFalse();
+        assertThat(listed.get("from").asString()).isEqualTo("jane.unread@example.org");
+        Response retry = api.post("/mail/inbound/" + mail + "/retry");
+        CaseyServiceTests.assertProblem(retry, 409, "MAIL_NOT_RETRIABLE", null);
+        assertThat(retry.at("/detail")).doesNotContain("mailMaxBytes").contains("$CaseyQuarantined");
     }
 
     @Test

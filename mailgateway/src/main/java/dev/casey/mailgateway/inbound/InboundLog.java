@@ -86,20 +86,26 @@ public class InboundLog {
      */
     Kept takeUpForRetry(UUID id) {
         record Row(InboundMailProcessor.Outcome outcome, InboundMailProcessor.Via via, byte[] raw, UUID retriedAs,
-                   boolean whole) {
+                   boolean whole, String dedupeKey) {
         }
         Row row = jdbc.query("""
-                        SELECT m.outcome, m.via, m.raw, r.id, m.whole FROM inbound_mail m
+                        SELECT m.outcome, m.via, m.raw, r.id, m.whole, m.dedupe_key FROM inbound_mail m
                           LEFT JOIN inbound_mail r ON r.retry_of = m.id
                          WHERE m.id = ? FOR UPDATE OF m""",
                 (rs, i) -> new Row(InboundMailProcessor.Outcome.valueOf(rs.getString(1)),
                         InboundMailProcessor.Via.valueOf(rs.getString(2)), rs.getBytes(3), rs.getObject(4, UUID.class),
-                        rs.getBoolean(5)), id).stream().findFirst()
+                        rs.getBoolean(5), rs.getString(6)), id).stream().findFirst()
                 .orElseThrow(() -> new CaseyRefusal(ErrorCode.MAIL_NOT_FOUND, "no inbound mail " + id));
         InboundMailProcessor.Outcome outcome = row.outcome();
         if (!outcome.retriable()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only quarantined and held-back mail is retried; "
                     + "this one was " + outcome.name().toLowerCase(Locale.ROOT));
+        }
+        if (!row.whole() && row.dedupeKey().startsWith(InboundMailProcessor.UNREAD + ":")) {
+            throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only its header was kept, as the mailbox could not "
+                    + "hand it out or it could not be handled, 5 times in a row (see its detail): move it from the "
+                    + "mailbox's quarantine folder back to the inbox without its keyword "
+                    + "$CaseyQuarantined once the cause is mended");
         }
         if (!row.whole()) {
             throw new CaseyRefusal(ErrorCode.MAIL_NOT_RETRIABLE, "only its header was read, as it was larger than "

@@ -163,6 +163,9 @@ public class InboundMailProcessor {
                 + "quarantine folder, only its header kept here", via);
     }
 
+    /** The kind of key of a mail the mailbox quarantined unread ({@link #quarantinedUnread}). */
+    static final String UNREAD = "unread";
+
     /**
      * Records a mail the mailbox moved to its quarantine folder because it could not be read or handled, {@code why},
      * by its header: so it is listed with the mails quarantined here, though it cannot be retried from here (the
@@ -170,7 +173,7 @@ public class InboundMailProcessor {
      * again is recorded once. Throws when it could not be recorded.
      */
     public Result quarantinedUnread(byte[] header, long size, String why, Via via) {
-        return keptByHeader("unread", header, "message of " + size + " bytes " + why + ": moved to the mailbox's "
+        return keptByHeader(UNREAD, header, "message of " + size + " bytes " + why + ": moved to the mailbox's "
                 + "quarantine folder, only its header kept here", via);
     }
 
