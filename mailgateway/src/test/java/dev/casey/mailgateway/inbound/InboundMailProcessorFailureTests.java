@@ -88,6 +88,18 @@ class InboundMailProcessorFailureTests {
     }
 
     @Test
+    void givenAMailWhoseHeaderCouldNotBeReadEither_whenRecorded_thenItHasARecordOfItsOwn() {
+        for (int i = 0; i < 2; i++) {
+            InboundMailProcessor.Result result = processor.quarantinedUnread(new byte[0], 4096,
+                    "could not be read from the mailbox 5 times in a row (NO cannot fetch)", InboundMailProcessor.Via.IMAP);
+            assertThat(result.outcome()).isEqualTo(InboundMailProcessor.Outcome.QUARANTINED);
+        }
+        verify(inbound, org.mockito.Mockito.times(2)).record(startsWith("unread:"), eq(null), eq(null), eq(null),
+                eq(InboundMailProcessor.Via.IMAP), eq(InboundMailProcessor.Outcome.QUARANTINED), any(), eq(null),
+                eq(new byte[0]), eq(null), eq(false));
+    }
+
+    @Test
     void givenHandlingMeetsABug_whenReceived_thenTheMailIsQuarantinedSayingWhichOne() {
         when(matcher.match(any(), any(), any())).thenThrow(new IllegalStateException("a bug\nmet by\u0000this mail"));
 
