@@ -11,8 +11,10 @@ import dev.casey.mailgateway.cases.MailDirectoryRepair;
 import dev.casey.query.ReadModelRebuild;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -199,6 +201,95 @@ class MailDirectoryRepairTests extends ServiceTest {
         assertThat(wasTeam(udo)).isFalse();
         assertThatThrownBy(() -> jdbc.update("UPDATE mail_team SET active = TRUE WHERE person_id = ?::uuid", udo))
                 .as("in the team now is in the team ever").isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    /**
+     * The team read among those who were ever in it is the team the query before {@code was_team} read (7461b5b^), for
+     * every kind of person, but for customers registered at an address a team member took part with and gave up; so
+     * also after the repair has set who was ever in the team from the events.
+     */
+    @Test
+    void theTeamIsTheOneTheQueryBeforeWasTeamReadButForCustomersAtAnAddressAMemberGaveUp() {
+        UUID caseId = openCase("eq.customer@example.org");
+        api.person("Eq Active", "eq.active@team.test", true);
+        String tookPart = api.person("Eq Took Part", "eq.took@team.test", true);
+        post(caseId, "eq.took@team.test");
+        retire(tookPart);
+        retire(api.person("Eq Never Took Part", "eq.never@team.test", true));
+        api.person("Eq Customer", "eq.customer@example.org", false);
+        String promotedOnly = api.person("Eq Promoted Only", "eq.promoted@example.org", false);
+        patch(promotedOnly, "{\"team\": true}");
+        patch(promotedOnly, "{\"team\": false}");
+        String promotedTookPart = api.person("Eq Promoted Took Part", "eq.promoted.took@example.org", false);
+        patch(promotedTookPart, "{\"team\": true}");
+        post(caseId, "eq.promoted.took@example.org");
+        patch(promotedTookPart, "{\"team\": false}");
+        String moved = api.person("Eq Moved", "eq.moved@team.test", true);
+        post(caseId, "eq.moved@team.test");
+        patch(moved, "{\"email\": \"eq.moved.new@team.test\"}");
+        String gone = api.person("Eq Gone", "eq.gone@team.test", true);
+        post(caseId, "eq.gone@team.test");
+        patch(gone, "{\"email\": \"eq.gone.new@team.test\"}");
+        retire(gone);
+        api.person("Eq Taker", "eq.gone@team.test", false);
+        String back = api.person("Eq Back", "eq.back@team.test", true);
+        post(caseId, "eq.back@team.test");
+        patch(back, "{\"email\": \"eq.back.new@team.test\"}");
+        patch(back, "{\"email\": \"eq.back@team.test\"}");
+        retire(back);
+        String customerFirst = api.person("Eq Customer First", "eq.first@example.org", false);
+        UUID own = openCase("eq.first@example.org");
+        patch(customerFirst, "{\"team\": true}");
+        retire(customerFirst);
+
+        for (int round = 0; round < 2; round++) {
+            MailDirectory.Team team = directory.team();
+            Set<String> oldNames = new HashSet<>();
+            Set<String> oldAddresses = new HashSet<>();
+            jdbc.query("""
+                    WITH member AS (
+                        SELECT m.person_id, m.email, m.name FROM mail_team m
+                         WHERE m.active OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team
+                               AND (p.email_key = m.email_key OR p.email_key IN (SELECT f.email_key
+                                     FROM mail_team_former_address f WHERE f.person_id = m.person_id))))
+                    SELECT email, name FROM member
+                    UNION ALL
+                    SELECT f.email, NULL FROM mail_team_former_address f JOIN member USING (person_id)""", rs -> {
+                oldAddresses.add(rs.getString(1));
+                if (rs.getString(2) != null) {
+                    oldNames.add(rs.getString(2));
+                }
+            });
+            Set<String> lostNames = new HashSet<>(oldNames);
+            team.names().forEach(lostNames::remove);
+            Set<String> lostAddresses = new HashSet<>(oldAddresses);
+            team.addresses().forEach(lostAddresses::remove);
+            assertThat(oldNames).as("round " + round).containsAll(team.names());
+            assertThat(oldAddresses).as("round " + round).containsAll(team.addresses());
+            List<String> neverInTheTeam = jdbc.queryForList("SELECT name FROM mail_team WHERE NOT was_team",
+                    String.class);
+            assertThat(lostNames).as("round " + round).contains("Eq Taker");
+            assertThat(neverInTheTeam).as("round " + round).containsAll(lostNames);
+            assertThat(lostAddresses).as("round " + round).isEmpty();
+            assertThat(team.names()).as("round " + round).contains("Eq Active", "Eq Took Part",
+                    "Eq Promoted Took Part", "Eq Moved", "Eq Gone", "Eq Back").doesNotContain("Eq Never Took Part",
+                    "Eq Customer", "Eq Promoted Only", "Eq Customer First");
+            jdbc.update("INSERT INTO mail_directory_repair_due (part) VALUES ('team') ON CONFLICT DO NOTHING");
+            repair.repair(List.of(caseId, own), done -> { });
+        }
+    }
+
+    private void post(UUID caseId, String from) {
+        assertThat(api.post("/case/" + caseId + "/messages", "{\"from\": \"" + from + "\", \"message\": \"on it\"}")
+                .status()).isEqualTo(201);
+    }
+
+    private void patch(String person, String body) {
+        assertThat(api.patch("/persons/" + person, body).status()).as(body).isEqualTo(200);
+    }
+
+    private void retire(String person) {
+        assertThat(api.post("/persons/" + person + "/retire").status()).isEqualTo(200);
     }
 
     private boolean wasTeam(String personId) {
