@@ -1,7 +1,6 @@
 package dev.casey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casey.api.common.Actor;
 import dev.casey.api.common.Source;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -199,8 +197,34 @@ class MailDirectoryRepairTests extends ServiceTest {
         assertThat(repair.repair(List.of(), done -> { })).isEqualTo(2);
         assertThat(wasTeam(pia)).isTrue();
         assertThat(wasTeam(udo)).isFalse();
-        assertThatThrownBy(() -> jdbc.update("UPDATE mail_team SET active = TRUE WHERE person_id = ?::uuid", udo))
-                .as("in the team now is in the team ever").isInstanceOf(DataIntegrityViolationException.class);
+        jdbc.update("UPDATE mail_team SET active = TRUE WHERE person_id = ?::uuid", udo);
+        assertThat(wasTeam(udo)).as("in the team now is in the team ever").isTrue();
+        jdbc.update("UPDATE mail_team SET active = FALSE, was_team = FALSE WHERE person_id = ?::uuid", udo);
+    }
+
+    /**
+     * An instance of the version before {@code was_team} (instances upgraded one after the other) writes team rows
+     * without it: a member it registers, or a customer it takes into the team, is in the team ever all the same, and
+     * stays in it once they retired after taking part.
+     */
+    @Test
+    void aTeamMemberWrittenByAnInstanceOfTheVersionBeforeWasTeamWasInTheTeam() {
+        UUID registered = UUID.randomUUID();
+        String promoted = api.person("Olga Older", "olga.older@example.org", false);
+        String older = """
+                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
+                       name = EXCLUDED.name, active = EXCLUDED.active""";
+        jdbc.update(older, registered, "oscar.older@team.test", "oscar.older@team.test", "Oscar Older", true);
+        jdbc.update(older, UUID.fromString(promoted), "olga.older@example.org", "olga.older@example.org",
+                "Olga Older", true);
+        jdbc.update("UPDATE mail_team SET active = FALSE WHERE person_id IN (?, ?::uuid)", registered, promoted);
+
+        assertThat(wasTeam(registered.toString())).isTrue();
+        assertThat(wasTeam(promoted)).isTrue();
+        // as the events have them, for the other tests
+        jdbc.update("DELETE FROM mail_team WHERE person_id = ?", registered);
+        jdbc.update("UPDATE mail_team SET was_team = FALSE WHERE person_id = ?::uuid", promoted);
     }
 
     /**

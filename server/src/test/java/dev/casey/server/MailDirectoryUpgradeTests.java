@@ -110,6 +110,9 @@ class MailDirectoryUpgradeTests {
 
     /** Takes the store back to the version before {@code mail_team.was_team}, whose migration is yet to run. */
     private static void beforeWasTeam(JdbcTemplate jdbc) {
+        jdbc.update("DROP TRIGGER mail_team_was_team ON mail_team");
+        jdbc.update("DROP FUNCTION mail_team_was_team()");
+        jdbc.update("DELETE FROM flyway_schema_history WHERE version = '20261203.0820'");
         jdbc.update("ALTER TABLE mail_team DROP COLUMN was_team");
         jdbc.update("DROP INDEX mail_participant_team_key");
         jdbc.update("DELETE FROM flyway_schema_history WHERE version = '20261203.0800'");
