@@ -618,6 +618,43 @@ class MailboxPollerTest {
                 .contains("SERVERBUG");
     }
 
+    /**
+     * A message whose reading drops the connection (a server process that dies on a damaged message): the fifth time
+     * the connection is gone, so the message cannot be moved then; it is moved after reconnecting, before it is read
+     * again, and the inbox goes on.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("review: fails today; the fifth failure moves the message on the connection that "
+            + "failure closed (IllegalStateException), and so does every one after it: the inbox stays blocked")
+    void messageWhoseReadingDropsTheConnectionIsQuarantinedAfterFiveFailuresAndTheNextOneFollows() {
+        mail.deliver("dropping@other.test", "Reading this one drops the connection");
+        mail.deliver("readable@other.test", "Fine");
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        AtomicInteger reads = new AtomicInteger();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = (message, prefetched) -> {
+            byte[] raw = server.read(message, prefetched);
+            if (RecordingSink.messageId(raw).startsWith("dropping")) {
+                reads.incrementAndGet();
+                jakarta.mail.Folder folder = message.getFolder();
+                folder.close(false);
+                throw new jakarta.mail.FolderClosedException(folder, "simulated: BYE the server dropped the connection");
+            }
+            return raw;
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(reads).hasValue(MailboxPoller.MAX_FETCH_FAILURES);
+        assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
+                .containsExactly("dropping@other.test");
+        assertThat(sink.messageIds()).containsExactly("readable@other.test");
+        assertThat(sink.quarantined).hasSize(1);
+        assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
+                .contains("dropped the connection");
+    }
+
     @Test
     void messageAlreadyMarkedProcessedIsHandedOverAgainForTheSinkToTellWhetherItKnowsIt() {
         mail.deliver("half-done@other.test", "Moved before the crash? No.");
