@@ -55,7 +55,9 @@ import org.springframework.context.SmartLifecycle;
  *       after it is handed over before it (replies must keep their order). The poller backs off
  *       (exponentially, at most the sync interval) and tries again.</li>
  *   <li>A message the server cannot deliver is retried; after {@value #MAX_FETCH_FAILURES} failures
- *       in a row it is moved to the quarantine folder.</li>
+ *       in a row it is moved to the quarantine folder, unread: when the last failure lost the connection, first thing
+ *       after reconnecting. A read-ahead that loses the connection is no one message's failure, so until the inbox
+ *       has been read to its end messages are read one at a time, and such a message's failures become its own.</li>
  *   <li>So is a message the sink failed to take {@value #MAX_SINK_FAILURES} times in a row for a reason that is not
  *       one of the moment ({@link InboundSink#temporary}): a StackOverflowError, say. A failure of the moment (the
  *       database away) never moves a message.</li>
@@ -277,6 +279,17 @@ public class MailboxPoller implements SmartLifecycle {
         private boolean sawMail;
         private final Map<Long, Integer> fetchFailures = new HashMap<>();
         private final Map<Long, Integer> sinkFailures = new HashMap<>();
+        /**
+         * Messages that failed to be read {@value #MAX_FETCH_FAILURES} times and go to quarantine unread, before they
+         * are read again: the last failure may have closed the connection they would have been moved on.
+         */
+        private final Map<Long, Unreadable> unreadable = new HashMap<>();
+        /**
+         * Whether a read-ahead lost the connection in this drain or one before it that did not get through: a message
+         * that drops the connection would drop every batch it is in, and such a failure is no one message's. Until the
+         * inbox has been read to its end, messages are read one at a time, so that each failure is the message's own.
+         */
+        private boolean readOneByOne;
         /** The largest message the sink takes, as of the start of the current drain. */
         private long largest = Long.MAX_VALUE;
 
@@ -467,6 +480,7 @@ public class MailboxPoller implements SmartLifecycle {
             if (validity != uidValidity) {
                 fetchFailures.clear();
                 sinkFailures.clear();
+                unreadable.clear();
                 uidValidity = validity;
             }
             largest = largestMessage();
@@ -489,6 +503,10 @@ public class MailboxPoller implements SmartLifecycle {
                     c.move(message, c.quarantine, preferMove);
                     continue;
                 }
+                if (unreadable.containsKey(uid)) {
+                    quarantineUnreadable(c, message, uid);
+                    continue;
+                }
                 if (message.getSize() > largest) {
                     if (!tooLarge(c, message, uid)) {
                         file(c, handled);
@@ -499,7 +517,8 @@ public class MailboxPoller implements SmartLifecycle {
                 if (index > prefetched.until()) {
                     // after a blocked cycle (the database away, say) only the message that blocked, until it goes
                     // through: a retry every backoff must not read a whole batch again for nothing
-                    prefetched = prefetch(c, messages, index, backoffAttempts > 0 && !handedOver ? 1 : PREFETCH_COUNT);
+                    boolean alone = readOneByOne || backoffAttempts > 0 && !handedOver;
+                    prefetched = prefetch(c, messages, index, uid, alone ? 1 : PREFETCH_COUNT);
                 }
                 byte[] raw;
                 try {
@@ -507,22 +526,15 @@ public class MailboxPoller implements SmartLifecycle {
                 } catch (MessageRemovedException gone) {
                     continue; // expunged by someone else meanwhile
                 } catch (MessagingException | IOException e) {
-                    failures.incrementAndGet();
-                    int failed = fetchFailures.merge(uid, 1, Integer::sum);
-                    if (failed >= MAX_FETCH_FAILURES) {
-                        log.error("The IMAP message UID {} could not be read {} times in a row ({}); moving it to {}",
-                                uid, failed, ProblemLog.describe(e), c.quarantine.getFullName());
-                        recordQuarantined(message, uid, header(c, message, uid), "could not be read from the mailbox "
-                                + failed + " times in a row (" + ProblemLog.describe(e) + ")");
-                        c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
-                        fetchFailures.remove(uid);
-                        quarantined.incrementAndGet();
+                    boolean closed = e instanceof FolderClosedException || e instanceof StoreClosedException;
+                    if (fetchFailed(c, uid, e) && !closed) {
+                        quarantineUnreadable(c, message, uid);
                         continue;
                     }
-                    problems.report("fetch", "Cannot read a message from the IMAP inbox; it is retried", e, false);
-                    log.debug("IMAP message UID {} failed to be read {} time(s)", uid, failed);
-                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
-                        throw (MessagingException) e; // reconnect; what was handled is a duplicate next time
+                    if (closed) {
+                        // reconnect; what was handled is a duplicate next time, and a message due for quarantine is
+                        // moved then, before it is read again
+                        throw (MessagingException) e;
                     }
                     file(c, handled);
                     return Drain.BLOCKED;
@@ -578,7 +590,58 @@ public class MailboxPoller implements SmartLifecycle {
                 }
             }
             file(c, handled);
+            readOneByOne = false;
             return Drain.DONE;
+        }
+
+        /** A message that could not be read, due for quarantine unread. */
+        private static final class Unreadable {
+            final String why;
+            /** Whether its header was asked for: if that lost the connection too, it is moved without one. */
+            boolean headerAsked;
+            boolean recorded;
+
+            Unreadable(String why) {
+                this.why = why;
+            }
+        }
+
+        /**
+         * Counts a failure to read a message; true when it failed {@value #MAX_FETCH_FAILURES} times in a row and is
+         * now due for quarantine ({@link #quarantineUnreadable}).
+         */
+        private boolean fetchFailed(ImapConnection c, long uid, Exception e) {
+            failures.incrementAndGet();
+            int failed = fetchFailures.merge(uid, 1, Integer::sum);
+            if (failed < MAX_FETCH_FAILURES) {
+                problems.report("fetch", "Cannot read a message from the IMAP inbox; it is retried", e, false);
+                log.debug("IMAP message UID {} failed to be read {} time(s)", uid, failed);
+                return false;
+            }
+            log.error("The IMAP message UID {} could not be read {} times in a row ({}); moving it to {}",
+                    uid, failed, ProblemLog.describe(e), c.quarantine.getFullName());
+            fetchFailures.remove(uid);
+            unreadable.put(uid, new Unreadable("could not be read from the mailbox " + failed + " times in a row ("
+                    + ProblemLog.describe(e) + ")"));
+            return true;
+        }
+
+        /** Records a message due for quarantine by its header, once, and moves it there unread. */
+        private void quarantineUnreadable(ImapConnection c, Message message, long uid) throws MessagingException {
+            Unreadable due = unreadable.get(uid);
+            if (!due.recorded) {
+                byte[] header = new byte[0];
+                if (!due.headerAsked) {
+                    due.headerAsked = true;
+                    header = header(c, message, uid);
+                }
+                recordQuarantined(message, uid, header, due.why);
+                due.recorded = true;
+            }
+            c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
+            unreadable.remove(uid);
+            quarantined.incrementAndGet();
+            log.info("IMAP message UID {} moved to {} unread", uid, c.quarantine.getFullName());
         }
 
         /**
@@ -666,9 +729,10 @@ public class MailboxPoller implements SmartLifecycle {
         /**
          * Reads the bytes of up to {@code most} messages to hand over from {@code from} on with one round trip (see
          * {@link #PREFETCH_COUNT}). When that fails, nothing is read ahead: each message is then read on its own,
-         * and its failures are counted as usual.
+         * and its failures are counted as usual. When it loses the connection, the drains read one message at a time
+         * until the inbox is read to its end ({@link #readOneByOne}); such a read of one message counts as its failure.
          */
-        private Prefetched prefetch(ImapConnection c, Message[] messages, int from, int most)
+        private Prefetched prefetch(ImapConnection c, Message[] messages, int from, long uidOfFirst, int most)
                 throws MessagingException {
             List<Message> next = new ArrayList<>();
             long bytes = 0;
@@ -679,7 +743,8 @@ public class MailboxPoller implements SmartLifecycle {
                     continue;
                 }
                 Flags flags = message.getFlags();
-                if (flags.contains(QUARANTINED_KEYWORD)) {
+                if (flags.contains(QUARANTINED_KEYWORD)
+                        || !unreadable.isEmpty() && unreadable.containsKey(c.inbox.getUID(message))) {
                     continue; // filed without reading
                 }
                 int size = message.getSize();
@@ -700,6 +765,10 @@ public class MailboxPoller implements SmartLifecycle {
             try {
                 return new Prefetched(batchReader.read(c, next), until);
             } catch (FolderClosedException | StoreClosedException closed) {
+                if (next.size() == 1 && next.get(0) == messages[from]) {
+                    fetchFailed(c, uidOfFirst, closed);
+                }
+                readOneByOne = true;
                 throw closed; // reconnect
             } catch (MessagingException | RuntimeException e) {
                 log.debug("Reading {} IMAP messages at once failed; reading them one by one", next.size(), e);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -624,8 +625,6 @@ class MailboxPollerTest {
      * again, and the inbox goes on.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("review: fails today; the fifth failure moves the message on the connection that "
-            + "failure closed (IllegalStateException), and so does every one after it: the inbox stays blocked")
     void messageWhoseReadingDropsTheConnectionIsQuarantinedAfterFiveFailuresAndTheNextOneFollows() {
         mail.deliver("dropping@other.test", "Reading this one drops the connection");
         mail.deliver("readable@other.test", "Fine");
@@ -650,6 +649,45 @@ class MailboxPollerTest {
         assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
                 .containsExactly("dropping@other.test");
         assertThat(sink.messageIds()).containsExactly("readable@other.test");
+        assertThat(sink.quarantined).hasSize(1);
+        assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
+                .contains("dropped the connection");
+    }
+
+    /**
+     * The same message read ahead with others: every batch it is in drops the connection, which is no one message's
+     * failure. The messages are then read one at a time, so that the failures become its own, and it goes to
+     * quarantine after five of them; the messages before and after it are handed over.
+     */
+    @Test
+    void messageThatDropsTheConnectionInEveryBatchItIsInIsQuarantinedAfterFiveReadsOfItsOwn() {
+        mail.deliver("before@other.test", "Fine");
+        mail.deliver("dropping@other.test", "Reading this one drops the connection");
+        mail.deliver("after@other.test", "Fine too");
+        RecordingSink sink = new RecordingSink("sink");
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        AtomicInteger droppedAlone = new AtomicInteger();
+        MailboxPoller.BatchReader server = poller.batchReader;
+        poller.batchReader = (connection, messages) -> {
+            Map<Long, byte[]> raw = server.read(connection, messages);
+            if (raw.values().stream().anyMatch(r -> RecordingSink.messageId(r).startsWith("dropping"))) {
+                if (messages.size() == 1) {
+                    droppedAlone.incrementAndGet();
+                }
+                jakarta.mail.Folder folder = messages.get(0).getFolder();
+                folder.close(false);
+                throw new jakarta.mail.FolderClosedException(folder, "simulated: BYE the server dropped the connection");
+            }
+            return raw;
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
+        assertThat(droppedAlone).hasValue(MailboxPoller.MAX_FETCH_FAILURES);
+        assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
+                .containsExactly("dropping@other.test");
+        assertThat(sink.messageIds()).contains("before@other.test", "after@other.test")
+                .doesNotContain("dropping@other.test");
         assertThat(sink.quarantined).hasSize(1);
         assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
                 .contains("dropped the connection");
