@@ -60,7 +60,8 @@ class CaseQueries {
 
     @QueryHandler
     CasePage handle(FindCasesQuery query) {
-        return new CasePage(views.find(query), query.page(), query.size(), views.count(query));
+        long total = views.count(query);
+        return new CasePage(views.find(query, total), query.page(), query.size(), total);
     }
 
     @QueryHandler
