@@ -8,6 +8,7 @@ import dev.casey.api.common.Source;
 import dev.casey.api.supportcase.CaseOpenedEvent;
 import dev.casey.api.supportcase.CaseStatus;
 import dev.casey.api.supportcase.CaseView;
+import dev.casey.api.supportcase.FindCasesQuery;
 import dev.casey.api.supportcase.MessagePostedEvent;
 import dev.casey.api.supportcase.MessageView;
 import dev.casey.api.supportcase.Participant;
@@ -125,6 +126,37 @@ class CaseViewRepositoryTests {
             views.lock(caseIds);
             views.replace(caseIds, rebuilt);
         });
+    }
+
+    @Test
+    void aPersonsCasesAreTheSameFoundFromTheirParticipantRowsOrByWalkingEveryCase() {
+        UUID many = UUID.randomUUID();
+        UUID few = UUID.randomUUID();
+        List<UUID> cases = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            UUID caseId = UUID.randomUUID();
+            views.save(null, opened(caseId));
+            cases.add(caseId);
+        }
+        // every other case is the first person's, every hundredth the second's; the times tell them apart
+        for (int i = 0; i < cases.size(); i++) {
+            jdbc.update("UPDATE case_view SET updated_at = ?::timestamptz WHERE case_id = ?",
+                    T0.plusSeconds(i % 7 == 0 ? 0 : i).toString(), cases.get(i));
+            jdbc.update("UPDATE case_view_participant SET person_id = ? WHERE case_id = ?",
+                    i % 100 == 0 ? few : i % 2 == 0 ? many : null, cases.get(i));
+        }
+        for (UUID person : List.of(many, few)) {
+            FindCasesQuery all = new FindCasesQuery(null, null, null, null, person, null, 0, 50);
+            long total = views.count(all);
+            assertThat(total).isEqualTo(person == many ? 147 : 3);
+            for (int page : List.of(0, 1, 2, 3)) {
+                FindCasesQuery query = new FindCasesQuery(null, null, null, null, person, null, page, 50);
+                // a total at most FEW_CASES reads the person's rows, a larger one walks every case: the same page
+                assertThat(views.find(query, 0).stream().map(c -> c.uuid()).toList()).as("page " + page)
+                        .isEqualTo(views.find(query, Long.MAX_VALUE).stream().map(c -> c.uuid()).toList())
+                        .isEqualTo(views.find(query, total).stream().map(c -> c.uuid()).toList());
+            }
+        }
     }
 
     private static CaseView opened(UUID caseId) {
