@@ -636,9 +636,7 @@ class MailboxPollerTest {
             byte[] raw = server.read(message, prefetched);
             if (RecordingSink.messageId(raw).startsWith("dropping")) {
                 reads.incrementAndGet();
-                jakarta.mail.Folder folder = message.getFolder();
-                folder.close(false);
-                throw new jakarta.mail.FolderClosedException(folder, "simulated: BYE the server dropped the connection");
+                throw droppedConnection(message.getFolder());
             }
             return raw;
         };
@@ -646,12 +644,8 @@ class MailboxPollerTest {
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
         assertThat(reads).hasValue(MailboxPoller.MAX_FETCH_FAILURES);
-        assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
-                .containsExactly("dropping@other.test");
         assertThat(sink.messageIds()).containsExactly("readable@other.test");
-        assertThat(sink.quarantined).hasSize(1);
-        assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
-                .contains("dropped the connection");
+        assertDroppingOneQuarantinedAndRecorded(sink);
     }
 
     /**
@@ -674,9 +668,7 @@ class MailboxPollerTest {
                 if (messages.size() == 1) {
                     droppedAlone.incrementAndGet();
                 }
-                jakarta.mail.Folder folder = messages.get(0).getFolder();
-                folder.close(false);
-                throw new jakarta.mail.FolderClosedException(folder, "simulated: BYE the server dropped the connection");
+                throw droppedConnection(messages.get(0).getFolder());
             }
             return raw;
         };
@@ -684,10 +676,21 @@ class MailboxPollerTest {
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 2);
         assertThat(droppedAlone).hasValue(MailboxPoller.MAX_FETCH_FAILURES);
-        assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
-                .containsExactly("dropping@other.test");
         assertThat(sink.messageIds()).contains("before@other.test", "after@other.test")
                 .doesNotContain("dropping@other.test");
+        assertDroppingOneQuarantinedAndRecorded(sink);
+    }
+
+    /** What a server that dies on reading a message answers: the connection is gone. */
+    private static jakarta.mail.FolderClosedException droppedConnection(jakarta.mail.Folder folder)
+            throws jakarta.mail.MessagingException {
+        folder.close(false);
+        return new jakarta.mail.FolderClosedException(folder, "simulated: BYE the server dropped the connection");
+    }
+
+    private void assertDroppingOneQuarantinedAndRecorded(RecordingSink sink) {
+        assertThat(mail.folder("Casey/Quarantine")).extracting(TestMailServer.Seen::messageId)
+                .containsExactly("dropping@other.test");
         assertThat(sink.quarantined).hasSize(1);
         assertThat(sink.quarantined.get(0).getValue()).startsWith("could not be read from the mailbox 5 times in a row")
                 .contains("dropped the connection");
