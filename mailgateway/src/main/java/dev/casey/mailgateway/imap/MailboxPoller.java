@@ -501,6 +501,7 @@ public class MailboxPoller implements SmartLifecycle {
                 Flags flags = message.getFlags();
                 if (flags.contains(QUARANTINED_KEYWORD)) {
                     c.move(message, c.quarantine, preferMove);
+                    unreadable.remove(uid); // flagged, then its move failed: it was recorded then
                     continue;
                 }
                 if (unreadable.containsKey(uid)) {
