@@ -505,7 +505,10 @@ public class MailboxPoller implements SmartLifecycle {
                     continue;
                 }
                 if (unreadable.containsKey(uid)) {
-                    quarantineUnreadable(c, message, uid);
+                    if (!quarantineUnreadable(c, message, uid)) {
+                        file(c, handled);
+                        return Drain.BLOCKED;
+                    }
                     continue;
                 }
                 if (message.getSize() > largest) {
@@ -529,8 +532,11 @@ public class MailboxPoller implements SmartLifecycle {
                 } catch (MessagingException | IOException e) {
                     boolean closed = e instanceof FolderClosedException || e instanceof StoreClosedException;
                     if (fetchFailed(c, uid, e) && !closed) {
-                        quarantineUnreadable(c, message, uid);
-                        continue;
+                        if (quarantineUnreadable(c, message, uid)) {
+                            continue;
+                        }
+                        file(c, handled);
+                        return Drain.BLOCKED;
                     }
                     if (closed) {
                         // reconnect; what was handled is a duplicate next time, and a message due for quarantine is
@@ -627,8 +633,12 @@ public class MailboxPoller implements SmartLifecycle {
             return true;
         }
 
-        /** Records a message due for quarantine by its header, once, and moves it there unread. */
-        private void quarantineUnreadable(ImapConnection c, Message message, long uid) throws MessagingException {
+        /**
+         * Records a message due for quarantine by its header, once, and moves it there unread; false when the record
+         * failed for a reason of the moment (the database away): the message stays in the inbox, due, so that it is
+         * not in the quarantine folder without a record to find it by.
+         */
+        private boolean quarantineUnreadable(ImapConnection c, Message message, long uid) throws MessagingException {
             Unreadable due = unreadable.get(uid);
             if (!due.recorded) {
                 byte[] header = new byte[0];
@@ -636,13 +646,28 @@ public class MailboxPoller implements SmartLifecycle {
                     due.headerAsked = true;
                     header = header(c, message, uid);
                 }
-                recordQuarantined(message, uid, header, due.why);
+                try {
+                    sink.quarantined(header, message.getSize(), due.why);
+                } catch (RuntimeException e) {
+                    if (sink.temporary(e)) {
+                        failures.incrementAndGet();
+                        problems.report("sink", "A message going to quarantine could not be recorded; it stays in the "
+                                + "inbox until it can be", e, true);
+                        return false;
+                    }
+                    log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid,
+                            ProblemLog.describe(e));
+                } catch (StackOverflowError e) {
+                    log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid,
+                            ProblemLog.describe(e));
+                }
                 due.recorded = true;
             }
             c.markAndMove(message, QUARANTINED_KEYWORD, c.quarantine, preferMove);
             unreadable.remove(uid);
             quarantined.incrementAndGet();
             log.info("IMAP message UID {} moved to {} unread", uid, c.quarantine.getFullName());
+            return true;
         }
 
         /**

@@ -620,6 +620,37 @@ class MailboxPollerTest {
     }
 
     /**
+     * A message going to quarantine unread whose record fails for a reason of the moment (the database away) stays in
+     * the inbox, not read again, until it can be recorded: nothing lies in the quarantine folder without a record.
+     */
+    @Test
+    void messageDueForQuarantineWhoseRecordFailsForNowWaitsForItsRecord() {
+        mail.deliver("unreadable@other.test", "Server cannot read this one");
+        mail.deliver("readable@other.test", "Fine");
+        RecordingSink sink = new RecordingSink("sink");
+        sink.quarantinedRefusals.set(2);
+        MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
+        AtomicInteger reads = new AtomicInteger();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = (message, prefetched) -> {
+            byte[] raw = server.read(message, prefetched);
+            if (RecordingSink.messageId(raw).startsWith("unreadable")) {
+                reads.incrementAndGet();
+                throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
+            }
+            return raw;
+        };
+        poller.start();
+
+        await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
+        assertThat(sink.quarantinedRefusals).hasValue(0);
+        assertThat(reads).as("not read again while it waited").hasValue(MailboxPoller.MAX_FETCH_FAILURES);
+        assertThat(mail.messageIds("Casey/Quarantine")).containsExactly("unreadable@other.test");
+        assertThat(sink.quarantined).hasSize(1);
+        assertThat(sink.messageIds()).containsExactly("readable@other.test");
+    }
+
+    /**
      * A message whose reading drops the connection (a server process that dies on a damaged message): the fifth time
      * the connection is gone, so the message cannot be moved then; it is moved after reconnecting, before it is read
      * again, and the inbox goes on.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -32,6 +33,8 @@ final class RecordingSink implements InboundSink {
     final List<Map.Entry<String, String>> quarantined = new CopyOnWriteArrayList<>();
     /** What {@link #quarantined} throws, if anything. */
     volatile Error quarantinedFailure;
+    /** How many more calls of {@link #quarantined} fail as if the database were away. */
+    final AtomicInteger quarantinedRefusals = new AtomicInteger();
 
     RecordingSink(String name) {
         this(name, new CopyOnWriteArrayList<>());
@@ -81,6 +84,9 @@ final class RecordingSink implements InboundSink {
     public void quarantined(byte[] header, long size, String why) {
         if (quarantinedFailure != null) {
             throw quarantinedFailure;
+        }
+        if (quarantinedRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("simulated: the database is away");
         }
         quarantined.add(Map.entry(new String(header, StandardCharsets.UTF_8), why));
     }
