@@ -588,16 +588,7 @@ class MailboxPollerTest {
         mail.deliver("readable@other.test", "Fine");
         RecordingSink sink = new RecordingSink("sink");
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
-        AtomicInteger reads = new AtomicInteger();
-        MailboxPoller.RawReader server = poller.rawReader;
-        poller.rawReader = (message, prefetched) -> {
-            byte[] raw = server.read(message, prefetched);
-            if (RecordingSink.messageId(raw).startsWith("unreadable")) {
-                reads.incrementAndGet();
-                throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
-            }
-            return raw;
-        };
+        AtomicInteger reads = serverCannotRead(poller, "unreadable");
         poller.start();
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
@@ -630,16 +621,7 @@ class MailboxPollerTest {
         RecordingSink sink = new RecordingSink("sink");
         sink.quarantinedRefusals.set(2);
         MailboxPoller poller = poller(() -> Optional.of(mail.settings(FAST)), sink, "instance");
-        AtomicInteger reads = new AtomicInteger();
-        MailboxPoller.RawReader server = poller.rawReader;
-        poller.rawReader = (message, prefetched) -> {
-            byte[] raw = server.read(message, prefetched);
-            if (RecordingSink.messageId(raw).startsWith("unreadable")) {
-                reads.incrementAndGet();
-                throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
-            }
-            return raw;
-        };
+        AtomicInteger reads = serverCannotRead(poller, "unreadable");
         poller.start();
 
         await().atMost(WAIT).until(() -> mail.messageIds("Casey/Processed").size() == 1);
@@ -710,6 +692,21 @@ class MailboxPollerTest {
         assertThat(sink.messageIds()).contains("before@other.test", "after@other.test")
                 .doesNotContain("dropping@other.test");
         assertDroppingOneQuarantinedAndRecorded(sink);
+    }
+
+    /** Has the server refuse every read of the messages whose Message-ID starts so; counts the reads refused. */
+    private static AtomicInteger serverCannotRead(MailboxPoller poller, String messageIdStart) {
+        AtomicInteger reads = new AtomicInteger();
+        MailboxPoller.RawReader server = poller.rawReader;
+        poller.rawReader = (message, prefetched) -> {
+            byte[] raw = server.read(message, prefetched);
+            if (RecordingSink.messageId(raw).startsWith(messageIdStart)) {
+                reads.incrementAndGet();
+                throw new jakarta.mail.MessagingException("simulated: NO [SERVERBUG] cannot fetch this message");
+            }
+            return raw;
+        };
+        return reads;
     }
 
     /** What a server that dies on reading a message answers: the connection is gone. */
