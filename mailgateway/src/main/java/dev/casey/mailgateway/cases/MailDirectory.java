@@ -118,7 +118,10 @@ public class MailDirectory {
         return JSON.writeValueAsString(listed);
     }
 
-    /** A person registered or changed; an address they leave behind is kept as a former one (see teamAddresses). */
+    /**
+     * A person registered or changed; an address they leave behind is kept as a former one (see team). Whether
+     * they were ever in the team ({@code was_team}) the row keeps itself (a trigger, V20261203_0820).
+     */
     public void teamMember(UUID personId, String email, String name, boolean active) {
         String key = EmailAddresses.key(email);
         jdbc.update("""
@@ -128,10 +131,10 @@ public class MailDirectory {
         // an address taken up again is current, not former
         jdbc.update("DELETE FROM mail_team_former_address WHERE person_id = ? AND email_key = ?", personId, key);
         jdbc.update("""
-                INSERT INTO mail_team (person_id, email_key, email, name, active, was_team) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO mail_team (person_id, email_key, email, name, active) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (person_id) DO UPDATE SET email_key = EXCLUDED.email_key, email = EXCLUDED.email,
-                       name = EXCLUDED.name, active = EXCLUDED.active, was_team = mail_team.was_team OR EXCLUDED.active""",
-                personId, key, email, name, active, active);
+                       name = EXCLUDED.name, active = EXCLUDED.active""",
+                personId, key, email, name, active);
     }
 
     public void teamMemberLeft(UUID personId) {

@@ -646,20 +646,9 @@ public class MailboxPoller implements SmartLifecycle {
                     due.headerAsked = true;
                     header = header(c, message, uid);
                 }
-                try {
-                    sink.quarantined(header, message.getSize(), due.why);
-                } catch (RuntimeException e) {
-                    if (sink.temporary(e)) {
-                        failures.incrementAndGet();
-                        problems.report("sink", "A message going to quarantine could not be recorded; it stays in the "
-                                + "inbox until it can be", e, true);
-                        return false;
-                    }
-                    log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid,
-                            ProblemLog.describe(e));
-                } catch (StackOverflowError e) {
-                    log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid,
-                            ProblemLog.describe(e));
+                if (!recordQuarantined(message, uid, header, due.why)) {
+                    failures.incrementAndGet();
+                    return false;
                 }
                 due.recorded = true;
             }
@@ -742,13 +731,16 @@ public class MailboxPoller implements SmartLifecycle {
 
         /**
          * Has the sink record a message going to quarantine for failures of its own, so that an operator finds it with
-         * the others; when that fails too, the log's error above is all there is of it.
+         * the others; false when that failed for a reason of the moment ({@link InboundSink#temporary}: the database
+         * away). A message moved all the same has the log's lines only.
          */
-        private void recordQuarantined(Message message, long uid, byte[] header, String why) {
+        private boolean recordQuarantined(Message message, long uid, byte[] header, String why) {
             try {
                 sink.quarantined(header, message.getSize(), why);
+                return true;
             } catch (RuntimeException | MessagingException | StackOverflowError e) {
                 log.warn("The quarantined IMAP message UID {} could not be recorded: {}", uid, ProblemLog.describe(e));
+                return !(e instanceof RuntimeException failure && sink.temporary(failure));
             }
         }
 
