@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sanitising of the texts and addresses that go into a mail (package-private helpers). */
-final class MailText {
+public final class MailText {
 
     /** Longest display name kept (code points); longer ones are cut and end in an ellipsis. */
     static final int MAX_NAME = 100;
@@ -55,11 +55,18 @@ final class MailText {
             pendingSpace = false;
             b.appendCodePoint(Character.charCount(cp) == 1 && Character.isSurrogate((char) cp) ? 0xFFFD : cp);
         }
-        String s = b.toString().replace("=?", "= ?");
-        if (s.codePointCount(0, s.length()) > max) {
-            s = prefix(s, max - 1).stripTrailing() + "\u2026";
+        return shortened(b.toString().replace("=?", "= ?"), max);
+    }
+
+    /**
+     * The text as it is when it has at most {@code max} code points, else its {@link #prefix} ending in an ellipsis
+     * that keeps it within them.
+     */
+    public static String shortened(String text, int max) {
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text;
         }
-        return s;
+        return prefix(text, max - 1).stripTrailing() + "\u2026";
     }
 
     /**

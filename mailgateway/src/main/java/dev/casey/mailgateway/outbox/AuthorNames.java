@@ -1,6 +1,7 @@
 package dev.casey.mailgateway.outbox;
 
 import dev.casey.api.common.EmailAddresses;
+import dev.casey.mailgateway.outbound.MailText;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Collection;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -37,7 +37,6 @@ final class AuthorNames {
      * its mark there, and read "Ben Foo… via Acme Support".
      */
     static final int MAX_MARKED = 40;
-    private static final Pattern CHARACTER = Pattern.compile("\\X");
     /**
      * Cyrillic and Greek letters that look like Latin ones (after UTS #39's confusables, the common part), and Latin
      * small capitals, which NFKD leaves as they are, and the Latin letter each passes for: "Веn Fоо" with Cyrillic
@@ -69,21 +68,8 @@ final class AuthorNames {
             return authorName;
         }
         List<String> words = words(authorName);
-        return reserved.stream().anyMatch(name -> contains(words, name)) ? cut(authorName) + OUTSIDE : authorName;
-    }
-
-    /** The name cut to {@link #MAX_MARKED} code points between two characters as people see them, with an ellipsis. */
-    private static String cut(String name) {
-        if (name.codePointCount(0, name.length()) <= MAX_MARKED) {
-            return name;
-        }
-        int limit = name.offsetByCodePoints(0, MAX_MARKED - 1);
-        Matcher character = CHARACTER.matcher(name);
-        int end = 0;
-        while (character.find() && character.end() <= limit) {
-            end = character.end();
-        }
-        return name.substring(0, end == 0 ? limit : end).stripTrailing() + "\u2026";
+        boolean bearsTeamName = reserved.stream().anyMatch(name -> contains(words, name));
+        return bearsTeamName ? MailText.shortened(authorName, MAX_MARKED) + OUTSIDE : authorName;
     }
 
     /**
