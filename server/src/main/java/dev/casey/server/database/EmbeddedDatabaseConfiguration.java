@@ -47,6 +47,8 @@ public class EmbeddedDatabaseConfiguration {
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(connectionTimeout);
         config.setPoolName("casey-embedded");
+        // as spring.datasource.hikari.data-source-properties in application.yml does for an external database
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);
     }
 }
