@@ -50,6 +50,9 @@ public class MailDirectory {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A message as {@link #postedMessage} reads it. */
+    private static final String MESSAGE_COLUMNS =
+            "message_id, author_email, author_name, body, posted_at, mail_message_id, attachments";
     private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
     };
 
@@ -97,14 +100,19 @@ public class MailDirectory {
                 caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role);
     }
 
-    public void messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
-                              String mailMessageId, List<AttachmentRef> attachments) {
-        jdbc.update("""
+    /**
+     * Keeps a message of a case (once: the same event handled again changes nothing) and gives it as stored, as
+     * {@link #message} would read it back.
+     */
+    public PostedMessage messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
+                                       String mailMessageId, List<AttachmentRef> attachments) {
+        return jdbc.query("""
                 INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at, mail_message_id,
                                           attachments)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                messageId, caseId, author.email(), author.name(), body, Timestamp.from(at), mailMessageId,
-                attachmentsJson(attachments));
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING\s""" + MESSAGE_COLUMNS,
+                MailDirectory::postedMessage, messageId, caseId, author.email(), author.name(), body, Timestamp.from(at),
+                mailMessageId, attachmentsJson(attachments)).stream().findFirst()
+                .or(() -> message(messageId)).orElseThrow();
     }
 
     /**
@@ -201,8 +209,8 @@ public class MailDirectory {
     /** The message a case was opened with. */
     public PostedMessage firstMessage(UUID caseId) {
         return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
-                  FROM mail_message WHERE case_id = ? ORDER BY posted_at, message_id LIMIT 1""",
+                SELECT %s FROM mail_message WHERE case_id = ? ORDER BY posted_at, message_id LIMIT 1"""
+                        .formatted(MESSAGE_COLUMNS),
                 MailDirectory::postedMessage, caseId).stream().findFirst()
                 .orElseThrow(() -> new IllegalStateException("no message known for case " + caseId));
     }
@@ -308,17 +316,15 @@ public class MailDirectory {
     }
 
     public Optional<PostedMessage> message(UUID messageId) {
-        return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
-                  FROM mail_message WHERE message_id = ?""", MailDirectory::postedMessage, messageId)
-                .stream().findFirst();
+        return jdbc.query("SELECT " + MESSAGE_COLUMNS + " FROM mail_message WHERE message_id = ?",
+                MailDirectory::postedMessage, messageId).stream().findFirst();
     }
 
     /** Earlier messages of a case, newest first, for quoting below a new one. */
     public List<PostedMessage> history(UUID caseId, Instant before, int limit) {
         return jdbc.query("""
-                SELECT message_id, author_email, author_name, body, posted_at, mail_message_id, attachments
-                  FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?""",
+                SELECT %s FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?"""
+                        .formatted(MESSAGE_COLUMNS),
                 MailDirectory::postedMessage, caseId, Timestamp.from(before), limit);
     }
 
