@@ -164,7 +164,10 @@ class MailConversationTests extends ServiceTest {
         assertThat(Mails.header(answer, "In-Reply-To")).isEqualTo("<" + messageId(received) + ">");
         assertThat(Mails.ids(Mails.header(answer, "References"))).contains(messageId(received));
         assertThat(Mails.text(answer)).contains("We are on it. Which version do you use?");
-        awaitMail("anna@team.test", reference, 2);
+        // the threads of the message's recipients are read at once: Anna's mail threads onto hers, not the customer's
+        byte[] answerToAnna = awaitMail("anna@team.test", reference, 2).get(1);
+        assertThat(Mails.header(answerToAnna, "In-Reply-To")).isEqualTo("<" + messageId(toAnna) + ">");
+        assertThat(Mails.ids(Mails.header(answerToAnna, "References"))).containsExactly(messageId(toAnna));
         assertThat(mailsOfCase("ben@team.test", reference)).hasSize(1);
 
         // the customer answers from their mail client

@@ -26,7 +26,9 @@ import dev.casey.mailgateway.ProcessingGroups;
 import dev.casey.mailgateway.cases.MailDirectory;
 import dev.casey.mailgateway.outbound.MailKind;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.axonframework.config.ProcessingGroup;
@@ -100,8 +102,8 @@ class CaseMail {
 
     @EventHandler
     void on(MessagePostedEvent event, EventMessage<?> message, @Timestamp Instant at) {
-        directory.messagePosted(event.caseId(), event.messageId(), event.author(), event.body(), at,
-                event.mailMessageId(), event.attachments());
+        MailDirectory.PostedMessage posted = directory.messagePosted(event.caseId(), event.messageId(), event.author(),
+                event.body(), at, event.mailMessageId(), event.attachments());
         directory.tookPart(event.caseId(), event.author());
         MailDirectory.CaseInfo kase = kase(event.caseId());
         if (event.initial()) {
@@ -112,21 +114,21 @@ class CaseMail {
             return;
         }
         Settings current = settings.current();
-        MailDirectory.PostedMessage posted = directory.message(event.messageId()).orElseThrow();
         // the author's own copy: the case decided it (and put a MailWithheldEvent on record when off)
         String author = EmailAddresses.key(event.author().email());
         // a team member's mail goes to their current address, and they may have written from a former one
         String authorNow = !event.author().team() ? author : directory.teamMemberNow(event.author())
                 .map(now -> EmailAddresses.key(now.email())).orElse(author);
+        Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
         for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
             String to = EmailAddresses.key(recipient.email());
             if (!to.equals(author) && !to.equals(authorNow)) {
-                planner.write(kase, recipient, MailPlanner.Letter.about(MailKind.MESSAGE, posted),
-                        message.getIdentifier(), at);
+                letters.put(recipient, MailPlanner.Letter.about(MailKind.MESSAGE, posted));
             } else if (current.bool(Setting.CASE_SEND_COPY)) {
-                planner.write(kase, recipient, MailPlanner.Letter.ownCopy(posted), message.getIdentifier(), at);
+                letters.put(recipient, MailPlanner.Letter.ownCopy(posted));
             }
         }
+        planner.write(kase, letters, message.getIdentifier(), at);
     }
 
     @EventHandler
@@ -145,11 +147,12 @@ class CaseMail {
     private void writeToTeam(UUID caseId, List<Participant> members, MailKind kind, String cause, Instant at) {
         MailDirectory.CaseInfo kase = kase(caseId);
         MailDirectory.PostedMessage first = directory.firstMessage(caseId);
+        Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
         for (Participant member : members) {
             // a reminder comes a round after the invitation named them: they may have changed address or left since
-            directory.teamMemberNow(member).ifPresent(to ->
-                    planner.write(kase, to, MailPlanner.Letter.about(kind, first), cause, at));
+            directory.teamMemberNow(member).ifPresent(to -> letters.put(to, MailPlanner.Letter.about(kind, first)));
         }
+        planner.write(kase, letters, cause, at);
     }
 
     /** A case Casey closed itself (it was idle) tells everyone; one closed by a person or program does not. */
@@ -157,11 +160,10 @@ class CaseMail {
     void on(CaseClosedEvent event, EventMessage<?> message, @Timestamp Instant at) {
         directory.statusChanged(event.caseId(), CaseStatus.CLOSED);
         if (event.actor().kind() == Actor.Kind.SYSTEM) {
-            MailDirectory.CaseInfo kase = kase(event.caseId());
-            for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
-                planner.write(kase, recipient, new MailPlanner.Letter(MailKind.CASE_CLOSED, null, null, event.reason()),
-                        message.getIdentifier(), at);
-            }
+            MailPlanner.Letter letter = new MailPlanner.Letter(MailKind.CASE_CLOSED, null, null, event.reason());
+            Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
+            directory.recipients(event.caseId()).forEach(recipient -> letters.put(recipient, letter));
+            planner.write(kase(event.caseId()), letters, message.getIdentifier(), at);
         }
     }
 

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,16 +96,39 @@ public class MailPlanner {
 
     /** Queues the letter for one recipient of the case; {@code cause} identifies the event. */
     public void write(MailDirectory.CaseInfo kase, MailDirectory.Recipient to, Letter letter, String cause, Instant at) {
+        draft(kase, to, letter, cause, at, outbox.threadOf(kase.caseId(), to.email()))
+                .ifPresent(mail -> outbox.enqueue(List.of(mail)));
+    }
+
+    /**
+     * Queues the letters of one event to several recipients of the case, read and stored with one statement each for
+     * all of them (a message goes to everyone who takes part: per recipient, that was two of its ~21 statements).
+     */
+    public void write(MailDirectory.CaseInfo kase, Map<MailDirectory.Recipient, Letter> letters, String cause,
+                      Instant at) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> threads = outbox.threadsOf(kase.caseId());
+        List<Outbox.NewMail> mails = new ArrayList<>();
+        letters.forEach((to, letter) -> draft(kase, to, letter, cause, at,
+                threads.getOrDefault(Outbox.threadKey(to.email()), List.of())).ifPresent(mails::add));
+        outbox.enqueue(mails);
+    }
+
+    /** The mail to queue; none to the support address. {@code threaded}: the recipient's thread, see {@link #thread}. */
+    private Optional<Outbox.NewMail> draft(MailDirectory.CaseInfo kase, MailDirectory.Recipient to, Letter letter,
+                                           String cause, Instant at, List<String> threaded) {
         Settings current = settings.current();
         if (EmailAddresses.isSupportAddress(to.email(), current.mailAddress())) {
             // kept with a support address from before such addresses were refused, or the support address changed to
             // theirs: mail to it would come back into the support mailbox, as our own
             log.warn("Not writing {} of case {} to {}: that is the support address", letter.kind(), kase.reference(),
                     to.email());
-            return;
+            return Optional.empty();
         }
         String domain = MailSettings.domain(current);
-        List<String> thread = thread(kase.caseId(), to.email());
+        List<String> thread = thread(threaded);
         String messageId = MessageIds.newMessageId(domain);
         Instant since = letter.message() == null ? at : letter.message().postedAt();
         MailIdentity identity = identity(current);
@@ -134,7 +159,7 @@ public class MailPlanner {
                 letter.caseOpenedByMail());
         UUID id = UUID.nameUUIDFromBytes((cause + "\n" + letter.kind() + "\n" + EmailAddresses.key(to.email()))
                 .getBytes(StandardCharsets.UTF_8));
-        outbox.enqueue(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null
+        return Optional.of(new Outbox.NewMail(id, kase.caseId(), letter.message() == null ? null
                 : letter.message().messageId(), letter.kind().name(), to.email(), to.name() == null ? to.email()
                 : to.name(), identity, mail));
     }
@@ -191,12 +216,12 @@ public class MailPlanner {
     }
 
     /**
-     * The Message-IDs this recipient's mail client knows for the case, oldest first: the mails they
-     * sent into it and the mails we sent them. Long threads keep the first and the latest ones.
+     * The Message-IDs this recipient's mail client knows for the case, oldest first ({@code known}, see
+     * {@link Outbox#threadOf}), as threading headers carry them: long threads keep the first and the latest ones.
      */
-    private List<String> thread(UUID caseId, String recipient) {
+    private static List<String> thread(List<String> known) {
         // a sender's Message-ID may be one our headers cannot carry (too long, quoted, with spaces): left out
-        List<String> ids = outbox.threadOf(caseId, recipient).stream().filter(MessageIds::isValid).toList();
+        List<String> ids = known.stream().filter(MessageIds::isValid).toList();
         if (ids.size() > MAX_REFERENCES) {
             List<String> kept = new ArrayList<>(ids.subList(0, 1));
             kept.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));

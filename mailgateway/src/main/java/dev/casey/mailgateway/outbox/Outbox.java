@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +82,19 @@ public class Outbox {
     private static final String KEEP = "subject = COALESCE(subject, ?), headers = COALESCE(headers, ?::jsonb), "
             + "body_text = COALESCE(body_text, ?), raw = COALESCE(raw, ?)";
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    /** The Message-IDs of a case's mails, with whose thread each is in; narrowed by {@link #threadOf}. */
+    private static final String THREADS = """
+            SELECT id, who FROM (
+                SELECT mail_message_id AS id, lower(author_email) AS who, 0 AS ours, posted_at AS at,
+                       NULL::uuid AS row_id
+                  FROM mail_message WHERE case_id = ? AND mail_message_id IS NOT NULL""";
+    private static final String OURS = """
+
+                UNION ALL
+                SELECT message_id, recipient_key, 1, created_at, id FROM mail_outbox WHERE case_id = ?""";
+    private static final String ORDER = """
+
+            ) thread ORDER BY ours, at, row_id""";
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal signal;
@@ -94,16 +108,23 @@ public class Outbox {
         this.drafts = drafts;
     }
 
-    /** Queues a mail; a mail with the same id (the same event and recipient) is queued only once. */
-    public void enqueue(NewMail mail) {
+    /**
+     * Queues mails, in one statement (a batch the driver sends as one INSERT); a mail with the same id (the same event
+     * and recipient) is queued only once.
+     */
+    public void enqueue(List<NewMail> mails) {
+        if (mails.isEmpty()) {
+            return;
+        }
         Timestamp now = Timestamp.from(Instant.now());
-        jdbc.update("""
+        jdbc.batchUpdate("""
                 INSERT INTO mail_outbox (id, case_id, case_message_id, kind, recipient, recipient_key, recipient_name,
                                          message_id, draft, state, next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'QUEUED', ?, ?) ON CONFLICT (id) DO NOTHING""",
-                mail.id(), mail.caseId(), mail.caseMessageId(), mail.kind(), mail.recipient(), EmailAddresses.key(mail.recipient()),
-                mail.recipientName(), mail.mail().messageId(), Drafts.json(new Drafts.Draft(mail.sender(), mail.mail())),
-                now, now);
+                mails.stream().map(mail -> new Object[] {mail.id(), mail.caseId(), mail.caseMessageId(), mail.kind(),
+                        mail.recipient(), EmailAddresses.key(mail.recipient()), mail.recipientName(),
+                        mail.mail().messageId(), Drafts.json(new Drafts.Draft(mail.sender(), mail.mail())), now, now})
+                        .toList());
         signal.afterCommit();
     }
 
@@ -112,14 +133,23 @@ public class Outbox {
      * then the mails we sent them, each oldest first.
      */
     List<String> threadOf(UUID caseId, String recipient) {
-        String key = EmailAddresses.key(recipient);
-        return jdbc.queryForList("""
-                SELECT id FROM (
-                    SELECT mail_message_id AS id, 0 AS ours, posted_at AS at, NULL::uuid AS row_id FROM mail_message
-                     WHERE case_id = ? AND lower(author_email) = ? AND mail_message_id IS NOT NULL
-                    UNION ALL
-                    SELECT message_id, 1, created_at, id FROM mail_outbox WHERE case_id = ? AND recipient_key = ?
-                ) thread ORDER BY ours, at, row_id""", String.class, caseId, key, caseId, key);
+        String key = threadKey(recipient);
+        return jdbc.query(THREADS + " AND lower(author_email) = ?" + OURS + " AND recipient_key = ?" + ORDER,
+                (rs, row) -> rs.getString(1), caseId, key, caseId, key);
+    }
+
+    /** {@link #threadOf} for everyone in the case at once, by {@link #threadKey}. */
+    Map<String, List<String>> threadsOf(UUID caseId) {
+        Map<String, List<String>> threads = new HashMap<>();
+        jdbc.query(THREADS + OURS + ORDER, rs -> {
+            threads.computeIfAbsent(rs.getString(2), key -> new ArrayList<>()).add(rs.getString(1));
+        }, caseId, caseId);
+        return threads;
+    }
+
+    /** Whose thread a mail is in: the key of the address of its author or recipient. */
+    static String threadKey(String address) {
+        return EmailAddresses.key(address);
     }
 
     /** How the mails of the case's messages fared, oldest first. */
