@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -227,15 +228,21 @@ public class MailDirectory {
      * directory holds no team row for is written to as named.
      */
     public Optional<Recipient> teamMemberNow(Participant member) {
-        Recipient named = new Recipient(member.email(), member.name(), true, true);
-        if (member.personId() == null) {
-            return Optional.of(named);
+        return teamMembersNow(List.of(member)).stream().findFirst();
+    }
+
+    /** {@link #teamMemberNow} of each of them, in their order, with one statement; those who left are left out. */
+    public List<Recipient> teamMembersNow(List<Participant> members) {
+        UUID[] known = members.stream().map(Participant::personId).filter(Objects::nonNull).toArray(UUID[]::new);
+        Map<UUID, Optional<Recipient>> now = new HashMap<>();
+        if (known.length > 0) {
+            jdbc.query("SELECT person_id, email, name, active FROM mail_team WHERE person_id = ANY(?)", rs -> {
+                now.put(rs.getObject(1, UUID.class), rs.getBoolean(4)
+                        ? Optional.of(new Recipient(rs.getString(2), rs.getString(3), true, true)) : Optional.empty());
+            }, (Object) known);
         }
-        return jdbc.query("SELECT email, name, active FROM mail_team WHERE person_id = ?",
-                        (rs, i) -> rs.getBoolean(3)
-                                ? Optional.of(new Recipient(rs.getString(1), rs.getString(2), true, true))
-                                : Optional.<Recipient>empty(), member.personId()).stream()
-                .findFirst().orElse(Optional.of(named));
+        return members.stream().flatMap(member -> now.getOrDefault(member.personId(),
+                Optional.of(new Recipient(member.email(), member.name(), true, true))).stream()).toList();
     }
 
     public boolean isActiveTeamMember(String email) {

@@ -26,6 +26,7 @@ import dev.casey.mailgateway.ProcessingGroups;
 import dev.casey.mailgateway.cases.MailDirectory;
 import dev.casey.mailgateway.outbound.MailKind;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
@@ -96,7 +98,7 @@ class CaseMail {
 
     @EventHandler
     void on(CaseConfirmedEvent event, EventMessage<?> message, @Timestamp Instant at) {
-        directory.statusChanged(event.caseId(), CaseStatus.OPEN);
+        statusChanged(event.caseId(), CaseStatus.OPEN);
         sendInitialToCreator(event.caseId(), () -> openedByMail(event.caseId()), message.getIdentifier(), at);
     }
 
@@ -148,17 +150,15 @@ class CaseMail {
         MailDirectory.CaseInfo kase = kase(caseId);
         MailDirectory.PostedMessage first = directory.firstMessage(caseId);
         Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
-        for (Participant member : members) {
-            // a reminder comes a round after the invitation named them: they may have changed address or left since
-            directory.teamMemberNow(member).ifPresent(to -> letters.put(to, MailPlanner.Letter.about(kind, first)));
-        }
+        // a reminder comes a round after the invitation named them: they may have changed address or left since
+        directory.teamMembersNow(members).forEach(to -> letters.put(to, MailPlanner.Letter.about(kind, first)));
         planner.write(kase, letters, cause, at);
     }
 
     /** A case Casey closed itself (it was idle) tells everyone; one closed by a person or program does not. */
     @EventHandler
     void on(CaseClosedEvent event, EventMessage<?> message, @Timestamp Instant at) {
-        directory.statusChanged(event.caseId(), CaseStatus.CLOSED);
+        statusChanged(event.caseId(), CaseStatus.CLOSED);
         if (event.actor().kind() == Actor.Kind.SYSTEM) {
             MailPlanner.Letter letter = new MailPlanner.Letter(MailKind.CASE_CLOSED, null, null, event.reason());
             Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
@@ -169,7 +169,7 @@ class CaseMail {
 
     @EventHandler
     void on(CaseExpiredEvent event) {
-        directory.statusChanged(event.caseId(), CaseStatus.EXPIRED);
+        statusChanged(event.caseId(), CaseStatus.EXPIRED);
     }
 
     /** A mail to a closed case that may not reopen: its author is told so, when the case decided to. */
@@ -186,7 +186,7 @@ class CaseMail {
 
     @EventHandler
     void on(CaseReopenedEvent event) {
-        directory.statusChanged(event.caseId(), CaseStatus.OPEN);
+        statusChanged(event.caseId(), CaseStatus.OPEN);
     }
 
     private void sendInitialToCreator(UUID caseId, BooleanSupplier openedByMail, String cause, Instant at) {
@@ -207,7 +207,26 @@ class CaseMail {
                 .orElse(false);
     }
 
+    /**
+     * The case as mail knows it, read once per unit of work (the events of a new case named it three times, each a
+     * statement) and kept up to date by {@link #statusChanged}, the only change to it that events make.
+     */
     private MailDirectory.CaseInfo kase(UUID caseId) {
-        return directory.find(caseId).orElseThrow(() -> new IllegalStateException("mail knows no case " + caseId));
+        return cases().computeIfAbsent(caseId, id -> directory.find(id)
+                .orElseThrow(() -> new IllegalStateException("mail knows no case " + id)));
+    }
+
+    private void statusChanged(UUID caseId, CaseStatus status) {
+        directory.statusChanged(caseId, status);
+        cases().remove(caseId);
+    }
+
+    /** The cases read in this unit of work; none kept outside one. */
+    private static Map<UUID, MailDirectory.CaseInfo> cases() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return new HashMap<>();
+        }
+        return CurrentUnitOfWork.get().root().getOrComputeResource(CaseMail.class.getName() + ".cases",
+                key -> new HashMap<>());
     }
 }
