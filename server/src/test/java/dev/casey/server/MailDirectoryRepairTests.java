@@ -413,4 +413,16 @@ class MailDirectoryRepairTests extends ServiceTest {
     private String status(UUID caseId) {
         return jdbc.queryForObject("SELECT status FROM mail_case WHERE case_id = ?", String.class, caseId);
     }
+
+    /**
+     * The mails of one event and a command's events go to PostgreSQL as one multi-row INSERT: the driver's property
+     * of application.yml reaches the embedded database's connections too, not only an external one's.
+     */
+    @Test
+    void batchedInsertsAreSentAsOneStatement() throws Exception {
+        try (java.sql.Connection connection = jdbc.getDataSource().getConnection()) {
+            assertThat(connection.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor()
+                    .isReWriteBatchedInsertsEnabled()).isTrue();
+        }
+    }
 }

@@ -5,11 +5,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The embedded default: with no database configured, Casey runs a real PostgreSQL of its own with
@@ -38,7 +42,7 @@ public class EmbeddedDatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres postgres,
+    DataSource dataSource(EmbeddedPostgres postgres, Environment environment,
                           @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize,
                           @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeout) {
         HikariConfig config = new HikariConfig();
@@ -47,8 +51,9 @@ public class EmbeddedDatabaseConfiguration {
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(connectionTimeout);
         config.setPoolName("casey-embedded");
-        // as spring.datasource.hikari.data-source-properties in application.yml does for an external database
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // the driver's properties as for an external database (application.yml's, and any an operator adds)
+        Binder.get(environment).bind("spring.datasource.hikari.data-source-properties",
+                Bindable.mapOf(String.class, String.class)).orElse(Map.of()).forEach(config::addDataSourceProperty);
         return new HikariDataSource(config);
     }
 }
