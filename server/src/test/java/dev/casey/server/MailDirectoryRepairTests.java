@@ -425,4 +425,26 @@ class MailDirectoryRepairTests extends ServiceTest {
                     .isReWriteBatchedInsertsEnabled()).isTrue();
         }
     }
+
+    /**
+     * Mail planning takes a posted message as its insert returns it; an event handled again (a retry, a replay) inserts
+     * nothing and gets the message as first stored.
+     */
+    @Test
+    void aMessagePostedAgainIsGivenAsFirstStored() {
+        UUID caseId = openCase("again@example.org");
+        UUID messageId = UUID.randomUUID();
+        java.time.Instant at = java.time.Instant.parse("2026-12-03T10:00:00.123456789Z");
+        dev.casey.api.supportcase.Participant author = new dev.casey.api.supportcase.Participant("again@example.org",
+                "Again", false, null);
+        MailDirectory.PostedMessage first = directory.messagePosted(caseId, messageId, author, "first", at, null, null);
+        assertThat(first.body()).isEqualTo("first");
+        assertThat(first.postedAt()).as("as stored: microseconds").isEqualTo(directory.message(messageId).orElseThrow()
+                .postedAt());
+        MailDirectory.PostedMessage again = directory.messagePosted(caseId, messageId, author, "changed",
+                at.plusSeconds(1), null, null);
+        assertThat(again).isEqualTo(first);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM mail_message WHERE message_id = ?", Long.class, messageId))
+                .isEqualTo(1L);
+    }
 }
