@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,6 +59,13 @@ public class MailDirectory {
     private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
     };
 
+    /** The statement of {@link #upsertParticipant}; {@code %1$s}: the role after. */
+    private static final String UPSERT_PARTICIPANT = """
+            INSERT INTO mail_participant (case_id, email_key, email, name, team, role) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (case_id, email_key) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team, role = %1$s
+             WHERE (mail_participant.name, mail_participant.team, mail_participant.role)
+                   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.team, %1$s)""";
+
     static final String TOOK_PART = "participant";
     static final String INVITED = "invited";
 
@@ -93,26 +102,28 @@ public class MailDirectory {
      * they are (every further message of theirs) is not written again.
      */
     private void upsertParticipant(UUID caseId, Participant p, String role, String roleAfter) {
-        jdbc.update("""
-                INSERT INTO mail_participant (case_id, email_key, email, name, team, role) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (case_id, email_key) DO UPDATE SET name = EXCLUDED.name, team = EXCLUDED.team, role = %s
-                 WHERE (mail_participant.name, mail_participant.team, mail_participant.role)
-                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.team, %s)""".formatted(roleAfter, roleAfter),
-                caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role);
+        jdbc.update(UPSERT_PARTICIPANT.formatted(roleAfter), participantRow(caseId, p, role));
+    }
+
+    private static Object[] participantRow(UUID caseId, Participant p, String role) {
+        return new Object[] {caseId, EmailAddresses.key(p.email()), p.email(), p.name(), p.team(), role};
     }
 
     /**
-     * Keeps a message of a case (once: the same event handled again changes nothing) and gives it as stored, as
-     * {@link #message} would read it back.
+     * Keeps a message of a case (once: the same event handled again changes nothing) and its author as taking part
+     * ({@link #tookPart}), with one statement, and gives the message as stored, as {@link #message} would read it back.
      */
     public PostedMessage messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
                                        String mailMessageId, List<AttachmentRef> attachments) {
-        return jdbc.query("""
-                INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at, mail_message_id,
-                                          attachments)
+        List<Object> args = new ArrayList<>(List.of(participantRow(caseId, author, TOOK_PART)));
+        args.addAll(Arrays.asList(messageId, caseId, author.email(), author.name(), body, Timestamp.from(at),
+                mailMessageId, attachmentsJson(attachments)));
+        // a data-modifying WITH runs to its end whether or not the INSERT after it reads it
+        return jdbc.query("WITH author AS (" + UPSERT_PARTICIPANT.formatted("'participant'") + """
+                ) INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at,
+                                            mail_message_id, attachments)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING\s""" + MESSAGE_COLUMNS,
-                MailDirectory::postedMessage, messageId, caseId, author.email(), author.name(), body, Timestamp.from(at),
-                mailMessageId, attachmentsJson(attachments)).stream().findFirst()
+                MailDirectory::postedMessage, args.toArray()).stream().findFirst()
                 .or(() -> message(messageId)).orElseThrow();
     }
 
@@ -223,15 +234,10 @@ public class MailDirectory {
     }
 
     /**
-     * A team member named in an event (invited, reminded) as mail is to reach them now: at the address and name they
-     * have since changed to, as the mail of messages does, and not at all once they have left the team. Someone the
-     * directory holds no team row for is written to as named.
+     * Team members named in an event (invited, reminded) as mail is to reach them now, in their order: at the address
+     * and name they have since changed to, as the mail of messages does, and not at all once they have left the team.
+     * Someone the directory holds no team row for is written to as named.
      */
-    public Optional<Recipient> teamMemberNow(Participant member) {
-        return teamMembersNow(List.of(member)).stream().findFirst();
-    }
-
-    /** {@link #teamMemberNow} of each of them, in their order, with one statement; those who left are left out. */
     public List<Recipient> teamMembersNow(List<Participant> members) {
         UUID[] known = members.stream().map(Participant::personId).filter(Objects::nonNull).toArray(UUID[]::new);
         Map<UUID, Optional<Recipient>> now = new HashMap<>();
@@ -298,28 +304,43 @@ public class MailDirectory {
     public Team team() {
         Set<String> addresses = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
+        Map<UUID, String> members = new HashMap<>();
         jdbc.query("""
                 WITH member AS (
-                    SELECT m.person_id, m.email, m.name FROM mail_team m
+                    SELECT m.person_id, m.email, m.name, m.active FROM mail_team m
                      WHERE m.was_team AND (m.active
                            OR EXISTS (SELECT 1 FROM mail_participant p WHERE p.team AND p.email_key = m.email_key)
                            OR EXISTS (SELECT 1 FROM mail_team_former_address f
                                         JOIN mail_participant p ON p.team AND p.email_key = f.email_key
                                        WHERE f.person_id = m.person_id)))
-                SELECT email, name FROM member
+                SELECT email, name, person_id, active FROM member
                 UNION ALL
-                SELECT f.email, NULL FROM mail_team_former_address f JOIN member USING (person_id)
+                SELECT f.email, NULL, NULL, FALSE FROM mail_team_former_address f JOIN member USING (person_id)
                 ORDER BY 1, 2""", rs -> {
             addresses.add(rs.getString(1));
             if (rs.getString(2) != null) {
                 names.add(rs.getString(2));
             }
+            if (rs.getBoolean(4)) {
+                members.put(rs.getObject(3, UUID.class), rs.getString(1));
+            }
         });
-        return new Team(List.copyOf(addresses), List.copyOf(names));
+        return new Team(List.copyOf(addresses), List.copyOf(names), Map.copyOf(members));
     }
 
-    /** Everyone who is or was in the team, as {@link #team()} reads them, in an order that stays while they do. */
-    public record Team(List<String> addresses, List<String> names) {
+    /**
+     * Everyone who is or was in the team, as {@link #team()} reads them, in an order that stays while they do;
+     * {@code members}: those in the team now, by person, at the address they have now.
+     */
+    public record Team(List<String> addresses, List<String> names, Map<UUID, String> members) {
+
+        /**
+         * The address mail reaches this team member at now: the one they have changed to since, as
+         * {@link #teamMembersNow} gives it, or the one named when they are no longer in the team or not known as in it.
+         */
+        public String addressNow(Participant member) {
+            return member.personId() == null ? member.email() : members.getOrDefault(member.personId(), member.email());
+        }
     }
 
     public Optional<PostedMessage> message(UUID messageId) {

@@ -52,6 +52,11 @@ import org.springframework.stereotype.Component;
 @ProcessingGroup(ProcessingGroups.MAIL)
 class CaseMail {
 
+    /** The cases read in a unit of work ({@link #kase}). */
+    private static final String CASES = CaseMail.class.getName() + ".cases";
+    /** The first messages of cases posted or read in a unit of work ({@link #firstMessage}). */
+    private static final String FIRST_MESSAGES = CaseMail.class.getName() + ".firstMessages";
+
     private final MailDirectory directory;
     private final MailPlanner planner;
     private final MailSettings settings;
@@ -106,9 +111,9 @@ class CaseMail {
     void on(MessagePostedEvent event, EventMessage<?> message, @Timestamp Instant at) {
         MailDirectory.PostedMessage posted = directory.messagePosted(event.caseId(), event.messageId(), event.author(),
                 event.body(), at, event.mailMessageId(), event.attachments());
-        directory.tookPart(event.caseId(), event.author());
         MailDirectory.CaseInfo kase = kase(event.caseId());
         if (event.initial()) {
+            firstMessages().put(event.caseId(), posted);
             if (kase.status() == CaseStatus.OPEN) {
                 // the first message came as the case did
                 sendInitialToCreator(event.caseId(), () -> event.source() == Source.MAIL, message.getIdentifier(), at);
@@ -119,8 +124,8 @@ class CaseMail {
         // the author's own copy: the case decided it (and put a MailWithheldEvent on record when off)
         String author = EmailAddresses.key(event.author().email());
         // a team member's mail goes to their current address, and they may have written from a former one
-        String authorNow = !event.author().team() ? author : directory.teamMemberNow(event.author())
-                .map(now -> EmailAddresses.key(now.email())).orElse(author);
+        String authorNow = !event.author().team() ? author
+                : EmailAddresses.key(planner.team().addressNow(event.author()));
         Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
         for (MailDirectory.Recipient recipient : directory.recipients(event.caseId())) {
             String to = EmailAddresses.key(recipient.email());
@@ -148,7 +153,7 @@ class CaseMail {
 
     private void writeToTeam(UUID caseId, List<Participant> members, MailKind kind, String cause, Instant at) {
         MailDirectory.CaseInfo kase = kase(caseId);
-        MailDirectory.PostedMessage first = directory.firstMessage(caseId);
+        MailDirectory.PostedMessage first = firstMessage(caseId);
         Map<MailDirectory.Recipient, MailPlanner.Letter> letters = new LinkedHashMap<>();
         // a reminder comes a round after the invitation named them: they may have changed address or left since
         directory.teamMembersNow(members).forEach(to -> letters.put(to, MailPlanner.Letter.about(kind, first)));
@@ -194,7 +199,7 @@ class CaseMail {
             return;
         }
         planner.write(kase(caseId), directory.creator(caseId),
-                MailPlanner.Letter.received(directory.firstMessage(caseId), openedByMail.getAsBoolean()), cause, at);
+                MailPlanner.Letter.received(firstMessage(caseId), openedByMail.getAsBoolean()), cause, at);
     }
 
     /**
@@ -221,12 +226,27 @@ class CaseMail {
         cases().remove(caseId);
     }
 
-    /** The cases read in this unit of work; none kept outside one. */
+    /**
+     * The message a case was opened with: the one posted in this unit of work when it opened the case (its
+     * acknowledgement and the team's invitations quote it, each a statement to read it back), else read.
+     */
+    private MailDirectory.PostedMessage firstMessage(UUID caseId) {
+        return firstMessages().computeIfAbsent(caseId, directory::firstMessage);
+    }
+
     private static Map<UUID, MailDirectory.CaseInfo> cases() {
+        return ofThisUnitOfWork(CASES);
+    }
+
+    private static Map<UUID, MailDirectory.PostedMessage> firstMessages() {
+        return ofThisUnitOfWork(FIRST_MESSAGES);
+    }
+
+    /** What this unit of work read or wrote of cases, by case, under one of the names above; none kept outside one. */
+    private static <T> Map<UUID, T> ofThisUnitOfWork(String name) {
         if (!CurrentUnitOfWork.isStarted()) {
             return new HashMap<>();
         }
-        return CurrentUnitOfWork.get().root().getOrComputeResource(CaseMail.class.getName() + ".cases",
-                key -> new HashMap<>());
+        return CurrentUnitOfWork.get().root().getOrComputeResource(name, key -> new HashMap<>());
     }
 }

@@ -132,7 +132,8 @@ public class MailPlanner {
         String messageId = MessageIds.newMessageId(domain);
         Instant since = letter.message() == null ? at : letter.message().postedAt();
         MailIdentity identity = identity(current);
-        Team known = perUnitOfWork("team", () -> team(directory.team(), identity));
+        MailDirectory.Team members = team();
+        Team known = perUnitOfWork("team", () -> team(members, identity));
         List<String> team = to.team() ? List.of() : known.directory().addresses();
         UnaryOperator<String> shown = to.team() ? UnaryOperator.identity() : known.masked();
         Function<MailDirectory.PostedMessage, String> author = m -> shown.apply(known.authors().shown(m.authorEmail(),
@@ -228,6 +229,11 @@ public class MailPlanner {
             return kept;
         }
         return ids;
+    }
+
+    /** Everyone who is or was in the team, read once per unit of work (every mail planned in it needs them). */
+    MailDirectory.Team team() {
+        return perUnitOfWork("team-directory", directory::team);
     }
 
     /**
