@@ -596,7 +596,7 @@ class CaseyServiceTests extends ServiceTest {
             // one on this case reads the old view, records its event and then waits to write the view
             CompletableFuture.runAsync(() -> raced.complete(api.post("/case/" + racing + "/messages",
                     "{\"from\": \"racing@other.tld\", \"message\": \"raced the rebuild\"}")));
-            awaitAStatementWaitingForALock("UPDATE case_view SET");
+            awaitAStatementWaitingForALock("WITH updated AS (%UPDATE case_view SET");
         });
 
         assertThat(raced.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
@@ -609,6 +609,24 @@ class CaseyServiceTests extends ServiceTest {
                 .isEqualTo(view);
         assertThat(api.get("/case/" + elsewhere).json().get("messages").findValuesAsString("body"))
                 .containsExactly("first", "while rebuilding");
+    }
+
+    @Test
+    void aViewChangedSinceThisInstanceStoredItIsFoldedOntoAsItIsNow() {
+        String uuid = api.openCase("K", "kept@other.tld", "Kept view", "first").at("/uuid");
+        // the view this message stores is kept for the case's next command
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"kept@other.tld\", \"message\": \"kept\"}");
+        // and replaced behind the instance's back, as a rebuild on another instance would
+        jdbc.update("UPDATE case_view_document SET document = jsonb_set(document, '{category}', '\"hand-made\"')"
+                + " WHERE case_id = ?::uuid", uuid);
+        jdbc.update("UPDATE case_view SET category = 'hand-made' WHERE case_id = ?::uuid", uuid);
+
+        assertThat(api.post("/case/" + uuid + "/messages", "{\"from\": \"kept@other.tld\", \"message\": \"after\"}")
+                .status()).isEqualTo(201);
+        assertThat(uuids(api.get("/cases?category=hand-made"))).as("the row written from the view as it is now")
+                .containsExactly(uuid);
+        assertThat(api.get("/case/" + uuid).json().get("messages").findValuesAsString("body"))
+                .containsExactly("first", "kept", "after");
     }
 
     @Test
@@ -704,7 +722,7 @@ class CaseyServiceTests extends ServiceTest {
             if (locked.contains(UUID.fromString(uuid))) {
                 // the mail's attachment is stored and its message recorded in one transaction, which then waits
                 CompletableFuture.runAsync(() -> raced.complete(api.post("/mail/inbound", "message/rfc822", raw)));
-                awaitAStatementWaitingForALock("UPDATE case_view SET");
+                awaitAStatementWaitingForALock("WITH updated AS (%UPDATE case_view SET");
             }
         });
 

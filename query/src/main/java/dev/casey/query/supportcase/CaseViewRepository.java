@@ -81,30 +81,40 @@ class CaseViewRepository {
      * Stores the view after events: previous is the stored view (null for a new case), next the view folded onto
      * it, whose messages are those added since (all of them for a new case).
      *
+     * @return the view as now stored, as {@link #stored} would read it in this transaction; null for a new case
      * @throws ViewReplaced when the row is no longer the one previous was read from (a rebuild replaced it meanwhile);
      *         nothing was written
      */
-    void save(Stored previous, CaseView next) {
+    Stored save(Stored previous, CaseView next) {
         if (previous == null) {
             insert(List.of(next));
-            return;
+            return null;
         }
         int messages = previous.messages() + next.messages().size();
         CaseView document = documentOf(next);
-        int updated = jdbc.update("""
-                UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
-                                     summary = ?::jsonb
-                 WHERE case_id = ? AND xmin = ?::xid""",
+        List<MessageRow> added = messageRows(next, previous.messages());
+        // the narrow row and the rows of the messages added with one statement (a message is the most frequent
+        // command), the messages written only when the row was
+        String writtenBy = jdbc.query("""
+                WITH updated AS (
+                    UPDATE case_view SET status = ?, category = ?, message_count = ?, updated_at = ?, version = ?,
+                                         summary = ?::jsonb
+                     WHERE case_id = ? AND xmin = ?::xid RETURNING case_id, xmin),
+                added AS (
+                    INSERT INTO case_view_message (case_id, position, search_text, message)
+                    SELECT u.case_id, m.position, m.search_text, m.message::jsonb
+                      FROM updated u, unnest(?::int[], ?::text[], ?::text[]) AS m(position, search_text, message))
+                SELECT xmin::text FROM updated""", (rs, i) -> rs.getString(1),
                 status(next), next.category(), messages, ts(next.updatedAt()), next.version(),
-                Documents.MAPPER.writeValueAsString(summaryOf(next, messages)), next.uuid(), previous.writtenBy());
-        if (updated == 0) {
-            throw new ViewReplaced(next.uuid());
-        }
+                Documents.MAPPER.writeValueAsString(summaryOf(next, messages)), next.uuid(), previous.writtenBy(),
+                added.stream().map(MessageRow::position).toArray(Integer[]::new),
+                added.stream().map(MessageRow::searchText).toArray(String[]::new),
+                added.stream().map(MessageRow::message).toArray(String[]::new)).stream().findFirst()
+                .orElseThrow(() -> new ViewReplaced(next.uuid()));
         if (!document.equals(documentOf(previous.view()))) { // a message alone changes only the narrow row
             jdbc.update("UPDATE case_view_document SET document = ?::jsonb WHERE case_id = ?",
                     Documents.MAPPER.writeValueAsString(document), next.uuid());
         }
-        insertMessageRows(messageRows(next, previous.messages()));
         CaseView was = previous.view();
         if (!was.tags().equals(next.tags())) {
             jdbc.update("DELETE FROM case_view_tag WHERE case_id = ?", next.uuid());
@@ -115,6 +125,9 @@ class CaseViewRepository {
             // joined, are not among the messages added since
             insertParticipants(List.of(next));
         }
+        return new Stored(new CaseView(next.uuid(), next.reference(), next.subject(), next.status(), next.category(),
+                next.tags(), next.meta(), next.creator(), next.participants(), next.invited(), List.of(),
+                next.openedAt(), next.updatedAt(), next.closedAt(), next.version()), messages, writtenBy);
     }
 
     /** Stores the views of cases that have none (a new case, or cases a rebuild has just cleared), with all their messages. */
@@ -130,7 +143,7 @@ class CaseViewRepository {
         jdbc.batchUpdate("INSERT INTO case_view_document (case_id, search_text, document) VALUES (?, ?, ?::jsonb)",
                 views.stream().map(v -> new Object[] {v.uuid(), searchable(v.subject()),
                         Documents.MAPPER.writeValueAsString(documentOf(v))}).toList());
-        List<Object[]> messages = new ArrayList<>();
+        List<MessageRow> messages = new ArrayList<>();
         views.forEach(v -> messages.addAll(messageRows(v, 0)));
         insertMessageRows(messages);
         insertTags(views);
@@ -156,19 +169,23 @@ class CaseViewRepository {
         insert(views);
     }
 
-    private static List<Object[]> messageRows(CaseView view, int before) {
-        List<Object[]> rows = new ArrayList<>();
+    /** A row of case_view_message; {@code message}: the message as JSON. */
+    private record MessageRow(UUID caseId, int position, String searchText, String message) {
+    }
+
+    private static List<MessageRow> messageRows(CaseView view, int before) {
+        List<MessageRow> rows = new ArrayList<>();
         for (int i = 0; i < view.messages().size(); i++) {
             MessageView message = view.messages().get(i);
-            rows.add(new Object[] {view.uuid(), before + i, searchable(message.body()),
-                    Documents.MAPPER.writeValueAsString(message)});
+            rows.add(new MessageRow(view.uuid(), before + i, searchable(message.body()),
+                    Documents.MAPPER.writeValueAsString(message)));
         }
         return rows;
     }
 
-    private void insertMessageRows(List<Object[]> rows) {
+    private void insertMessageRows(List<MessageRow> rows) {
         jdbc.batchUpdate("INSERT INTO case_view_message (case_id, position, search_text, message) VALUES (?, ?, ?, ?::jsonb)",
-                rows);
+                rows.stream().map(r -> new Object[] {r.caseId(), r.position(), r.searchText(), r.message()}).toList());
     }
 
     private void insertTags(List<CaseView> views) {
