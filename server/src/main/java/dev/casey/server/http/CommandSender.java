@@ -9,21 +9,23 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends commands and waits for them, turning "no such aggregate" (also an id that belongs to an aggregate of another
- * kind) into the caller's not-found refusal.
+ * Sends commands in their turn ({@link CommandTurns}) and waits for them, turning "no such aggregate" (also an id
+ * that belongs to an aggregate of another kind) into the caller's not-found refusal.
  */
 @Component
 class CommandSender {
 
     private final CommandGateway commands;
+    private final CommandTurns turns;
 
-    CommandSender(CommandGateway commands) {
+    CommandSender(CommandGateway commands, CommandTurns turns) {
         this.commands = commands;
+        this.turns = turns;
     }
 
     <R> R send(Object command, ErrorCode whenMissing, String missingMessage) {
         try {
-            return commands.sendAndWait(command);
+            return turns.inTurn(() -> commands.sendAndWait(command));
         } catch (RuntimeException e) {
             CaseyRefusal refusal = ProblemResponses.causeOf(e, CaseyRefusal.class);
             if (refusal != null) {

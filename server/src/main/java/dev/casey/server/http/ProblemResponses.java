@@ -98,6 +98,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             return unavailable("DATABASE_UNAVAILABLE", "5", "the database is not reachable; nothing was changed, try "
                     + "again shortly");
         }
+        if (causeOf(e, CommandTurns.NoTurn.class) != null) {
+            log.warn("Answering 503: no turn for a command ({})", e.getMessage());
+            return unavailable("SERVICE_BUSY", "1", "the service is running as many changes as it may at once and "
+                    + "none ended in time; nothing was changed, try again shortly");
+        }
         if (LostRaces.lostARace(e)) {
             // the retries were spent on a case that others keep writing to: an expected outcome of contention, and
             // the rolled-back work makes a repeat (with the same Idempotency-Key) safe

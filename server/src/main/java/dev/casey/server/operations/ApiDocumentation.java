@@ -226,8 +226,9 @@ class ApiDocumentation {
             responses.addApiResponse("415", problem("The body is not of a content type this operation reads"));
         }
         responses.addApiResponse("503", problem("The database is out of reach (DATABASE_UNAVAILABLE), the service "
-                + "short of memory (OUT_OF_MEMORY) or the case written to by too many at once (CASE_BUSY): nothing was "
-                + "changed, try again after Retry-After seconds"));
+                + "short of memory (OUT_OF_MEMORY), the case written to by too many at once (CASE_BUSY) or the service "
+                + "running as many changes as it may at once for too long (SERVICE_BUSY): nothing was changed, try "
+                + "again after Retry-After seconds"));
         responses.addApiResponse("default", problem("Any other refusal (410, 412, 422 …), same shape"));
         operation.setResponses(responses);
     }

@@ -43,6 +43,15 @@ class ProblemResponsesTests {
     }
 
     @Test
+    void aCommandWhoseTurnDidNotComeIsToldToComeAgain() {
+        ResponseEntity<ProblemDetail> answer = responses.unexpected(new CommandTurns.NoTurn(6));
+        assertThat(answer.getStatusCode().value()).isEqualTo(503);
+        assertThat(answer.getBody().getProperties()).containsEntry("code", "SERVICE_BUSY");
+        assertThat(answer.getBody().getDetail()).contains("nothing was changed");
+        assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+    }
+
+    @Test
     void aDeadlockLostEveryTimeIsOneToo() {
         // an inbound mail's whole transaction, run again until LostRaces.retried gave up
         ResponseEntity<ProblemDetail> answer = responses.unexpected(new IllegalStateException("mail",
