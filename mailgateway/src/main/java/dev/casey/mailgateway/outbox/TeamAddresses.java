@@ -74,7 +74,8 @@ final class TeamAddresses {
             b.append("(?:").append(Pattern.quote(c)).append('|').append(Pattern.quote(encoded.toString()))
                     .append('|').append(Pattern.quote(encoded.toString().replace("%", "%25")));
             if (i == at) {
-                // HTML written as text (each form of '@' has a character of mayHoldAnAddress), or escaped once too often, still reads as the address
+                // HTML written as text, or escaped once too often, still reads as the address (each form of '@' has
+                // a character mayHoldAnAddress looks for)
                 b.append("|&#0*64;|&#x0*40;|&commat;");
             }
             b.append(')');
