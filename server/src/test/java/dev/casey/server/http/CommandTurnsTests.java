@@ -15,14 +15,8 @@ class CommandTurnsTests {
     @Test
     void aCommandWaitsForItsTurnAndRunsOnceOneEnds() throws Exception {
         CommandTurns turns = new CommandTurns(1, Duration.ofSeconds(30));
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> turns.inTurn(() -> {
-            running.countDown();
-            await(finish);
-            return "first";
-        }));
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = takeTheOnlyTurn(turns, finish);
         AtomicBoolean secondRan = new AtomicBoolean();
         CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> turns.inTurn(() -> {
             secondRan.set(true);
@@ -39,14 +33,8 @@ class CommandTurnsTests {
     @Test
     void aCommandWhoseTurnDoesNotComeInTimeIsNotSent() throws Exception {
         CommandTurns turns = new CommandTurns(1, Duration.ofMillis(100));
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> turns.inTurn(() -> {
-            running.countDown();
-            await(finish);
-            return "first";
-        }));
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = takeTheOnlyTurn(turns, finish);
         AtomicBoolean sent = new AtomicBoolean();
         assertThatThrownBy(() -> turns.inTurn(() -> sent.getAndSet(true)))
                 .isInstanceOf(CommandTurns.NoTurn.class);
@@ -73,6 +61,19 @@ class CommandTurnsTests {
                 .hasMessageContaining("casey.commands.concurrency");
         assertThatThrownBy(() -> new CommandTurns(4, Duration.ofSeconds(-1)))
                 .hasMessageContaining("casey.commands.wait");
+    }
+
+    /** A command that has taken the turn and holds it until {@code finish}; "first" once it ends. */
+    private static CompletableFuture<String> takeTheOnlyTurn(CommandTurns turns, CountDownLatch finish)
+            throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> turns.inTurn(() -> {
+            running.countDown();
+            await(finish);
+            return "first";
+        }));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        return first;
     }
 
     private static void await(CountDownLatch latch) {
