@@ -12,10 +12,11 @@ import org.springframework.stereotype.Component;
  * its processors and two); the others wait for their turn in the order they came, at most {@code casey.commands.wait}
  * (5 s, as long as for a database connection), and are then told to come again.
  *
- * <p>A command is a transaction of about fifteen statements. With as many at once as clients send, PostgreSQL spends
- * its processors switching between them: on 2 cores, 16 clients were served 11 % (messages) to 20 % (openings) more
- * commands a second when only 6 ran at once (bench/README.md, "Commands at once"). Mail, timers and the mailbox do
- * not take turns: they run on a few threads of their own, and a mail must never wait to be told it came too early.
+ * <p>A command is a transaction of 11 (a message) to 32 (an opening) statements. With as many at once as clients send,
+ * PostgreSQL spends its processors switching between them: on 2 cores, 16 clients were served 17 % (openings) and 24 %
+ * (messages) more commands a second when only 6 ran at once (bench/README.md, "Commands at once"). Mail, timers and
+ * the mailbox do not take turns: they run on a few threads of their own, and a mail must never wait to be told it came
+ * too early.
  */
 @Component
 class CommandTurns {
