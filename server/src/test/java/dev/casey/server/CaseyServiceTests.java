@@ -612,6 +612,20 @@ class CaseyServiceTests extends ServiceTest {
     }
 
     @Test
+    void aCasesNextCommandFoldsOntoTheViewThisInstanceStoredWithoutReadingIt() {
+        String uuid = api.openCase("K", "kept-unread@other.tld", "As stored", "first").at("/uuid");
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"kept-unread@other.tld\", \"message\": \"kept\"}");
+        // the document changed without its row (no writer does that): only a view read again would see it
+        jdbc.update("UPDATE case_view_document SET document = jsonb_set(document, '{subject}', '\"read again\"')"
+                + " WHERE case_id = ?::uuid", uuid);
+
+        api.post("/case/" + uuid + "/messages", "{\"from\": \"kept-unread@other.tld\", \"message\": \"after\"}");
+        JsonNode listed = api.get("/cases?participant=kept-unread@other.tld").json().get("cases").get(0);
+        assertThat(listed.get("subject").asString()).as("the row written from the kept view").isEqualTo("As stored");
+        assertThat(listed.get("messageCount").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void aViewChangedSinceThisInstanceStoredItIsFoldedOntoAsItIsNow() {
         String uuid = api.openCase("K", "kept@other.tld", "Kept view", "first").at("/uuid");
         // the view this message stores is kept for the case's next command
