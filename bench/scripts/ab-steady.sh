@@ -8,14 +8,12 @@
 # Output: one table row per window, "round build | …", to bench/target/ab-steady.txt
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CP='bench/target/casey-bench.jar:bench/target/lib/*'
-TOKEN=bench-admin-token-0123456789
 declare -A jar=([a]="${A_JAR:?A_JAR}" [b]="${B_JAR:?B_JAR}") opts=([a]="${A_OPTS:-}" [b]="${B_OPTS:-}")
-declare -A port=([a]=8081 [b]=8082) pid=()
+declare -A port=([a]=8081 [b]=8082) pids=()
 stop() {
     for x in a b; do
-        if [ -n "${pid[$x]:-}" ]; then
-            echo "${pid[$x]}" > bench/target/caseyd.pid
+        if [ -n "${pids[$x]:-}" ]; then
+            echo "${pids[$x]}" > bench/target/caseyd.pid
             bench/scripts/stop-caseyd.sh || true
         fi
     done
@@ -25,20 +23,21 @@ for x in a b; do
     bench/scripts/pg-cluster.sh reset "casey_$x"
     CASEYD_JAR=${jar[$x]} JAVA_OPTS=${opts[$x]} CASEY_PORT=${port[$x]} CASEYD_LOG=bench/target/caseyd-$x.log \
         CASEY_DB_URL="jdbc:postgresql://127.0.0.1:55432/casey_$x" bench/scripts/run-caseyd.sh
-    pid[$x]=$(cat bench/target/caseyd.pid)
+    pids[$x]=$(cat bench/target/caseyd.pid)
 done
-run() {
+. bench/scripts/driver.sh
+# the driver's run, against instance x
+on() {
     local x=$1; shift
-    java -cp "$CP" dev.casey.bench.http.HttpLoadBenchmark "$@" --url "http://127.0.0.1:${port[$x]}" --token $TOKEN \
-        --pid "${pid[$x]}" --db "jdbc:postgresql://127.0.0.1:55432/casey_$x"
+    pid=${pids[$x]} CASEY_DB_URL="jdbc:postgresql://127.0.0.1:55432/casey_$x" run "$@" --url "http://127.0.0.1:${port[$x]}"
 }
 {
     echo "# $(date -u +%FT%TZ) A: ${jar[a]} ${opts[a]}; B: ${jar[b]} ${opts[b]}"
-    for x in a b; do run $x team >/dev/null; done
+    for x in a b; do on $x team >/dev/null; done
     for load in open-cases post-messages; do
         for round in $(seq 1 "${ROUNDS:-6}"); do
             for x in a b; do
-                run $x "$load" --clients 16 --warmup 10 --duration 30 | grep "^| $load" | tail -1 \
+                on $x "$load" --clients 16 --warmup 10 --duration 30 | grep "^| $load" | tail -1 \
                     | sed "s/^/$round ${x^^} /"
             done
         done
