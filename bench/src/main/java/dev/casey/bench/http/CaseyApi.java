@@ -2,19 +2,18 @@ package dev.casey.bench.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few calls of Casey's HTTP API the load runs make, on {@code java.net.http}. One instance is shared by all
- * client threads: its connection pool keeps one keep-alive connection per thread busy.
+ * The few calls of Casey's HTTP API the load runs make, over HTTP/1.1 ({@link HttpConnection}). One instance is
+ * shared by all client threads, each with a keep-alive connection of its own.
  */
 public final class CaseyApi {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern UUID_FIELD = Pattern.compile("\"uuid\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     /** An answer: status and body. */
@@ -34,44 +33,46 @@ public final class CaseyApi {
         }
     }
 
-    private final HttpClient client;
-    private final String root;
+    private final String host;
+    private final int port;
     private final String base;
-    private final String token;
+    private final String authorization;
+    /** Each client thread its own keep-alive connection, as a closed-loop client has. */
+    private final ThreadLocal<HttpConnection> connections;
 
     /** @param root e.g. {@code http://127.0.0.1:8080} */
     public CaseyApi(String root, String token) {
-        // HTTP/1.1 without the h2c upgrade dance: what a reverse proxy in front of Casey speaks to it
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        this.root = root;
-        this.base = root + "/api/casey/v1";
-        this.token = token;
+        URI uri = URI.create(root);
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("an http:// address of caseyd, not " + root);
+        }
+        this.host = uri.getHost();
+        this.port = uri.getPort() < 0 ? 80 : uri.getPort();
+        this.base = uri.getRawPath().replaceFirst("/$", "") + "/api/casey/v1";
+        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
+        this.connections = ThreadLocal.withInitial(() -> new HttpConnection(host, port));
     }
 
     public Answer get(String path) {
-        return send(request(base + path).GET());
+        return send("GET", base + path, null, null, TIMEOUT);
     }
 
     public Answer postJson(String path, String json) {
-        return send(request(base + path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return postJson(path, json, TIMEOUT);
     }
 
     /** A POST that may take long (a rebuild of a large store), waited for up to {@code timeout}. */
     public Answer postJson(String path, String json, Duration timeout) {
-        return send(request(base + path).timeout(timeout).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return send("POST", base + path, "application/json", json.getBytes(StandardCharsets.UTF_8), timeout);
     }
 
     public Answer post(String path, String contentType, byte[] body) {
-        return send(request(base + path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send("POST", base + path, contentType, body, TIMEOUT);
     }
 
     /** A path outside the API, e.g. {@code /actuator/metrics/jvm.memory.used}. */
     public Answer getOutside(String path) {
-        return send(request(root + path).GET());
+        return send("GET", path, null, null, TIMEOUT);
     }
 
     public String openCase(String creatorName, String creatorEmail, String subject, String message) {
@@ -98,23 +99,13 @@ public final class CaseyApi {
         }
     }
 
-    private HttpRequest.Builder request(String url) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b;
-    }
-
-    private Answer send(HttpRequest.Builder request) {
+    private Answer send(String method, String target, String contentType, byte[] body, Duration timeout) {
+        String headers = contentType == null ? authorization
+                : authorization + "Content-Type: " + contentType + "\r\n";
         try {
-            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
+            return connections.get().exchange(method, target, headers, body, timeout);
         } catch (IOException e) {
             return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(-1, "interrupted");
         }
     }
 }

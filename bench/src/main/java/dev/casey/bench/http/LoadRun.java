@@ -25,7 +25,7 @@ public final class LoadRun {
     /** What a run measured. */
     public record Result(String name, int clients, double seconds, long ok, long errors, Latencies latencies,
                          String loadBefore, String loadAfter, double otherCores, double serviceCpu,
-                         double postgresCpu, List<String> firstErrors) {
+                         double postgresCpu, double driverCpu, List<String> firstErrors) {
 
         public double rate() {
             return ok / seconds;
@@ -34,10 +34,10 @@ public final class LoadRun {
         /** One row of the README's tables. */
         public String row() {
             return String.format(Locale.ROOT,
-                    "| %s | %d | %.0f s | %.1f/s | %.1f | %.1f | %.1f | %.1f | %d | %s → %s | %.2f | %.2f | %.2f |",
+                    "| %s | %d | %.0f s | %.1f/s | %.1f | %.1f | %.1f | %.1f | %d | %s → %s | %.2f | %.2f | %.2f | %.2f |",
                     name, clients, seconds, rate(), latencies.percentileMillis(50), latencies.percentileMillis(95),
                     latencies.percentileMillis(99), latencies.maxMillis(), errors, loadBefore, loadAfter, otherCores,
-                    perRequestMillis(serviceCpu), perRequestMillis(postgresCpu));
+                    perRequestMillis(serviceCpu), perRequestMillis(postgresCpu), perRequestMillis(driverCpu));
         }
 
         /** CPU seconds of the window per request in it, in milliseconds. */
@@ -47,8 +47,8 @@ public final class LoadRun {
 
         public static String header() {
             return "| run | clients | window | rate | p50 ms | p95 ms | p99 ms | max ms | errors | load before → after"
-                    + " | other cores | caseyd CPU ms/req | PostgreSQL CPU ms/req |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+                    + " | other cores | caseyd CPU ms/req | PostgreSQL CPU ms/req | driver CPU ms/req |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
         }
     }
 
@@ -115,7 +115,7 @@ public final class LoadRun {
         Latencies all = Latencies.merge(perClient);
         return new Result(name, clients, window.toNanos() / 1e9, all.count(), errors.get(), all, loadBefore,
                 loadAverage(), otherCores, windowEnd.serviceCpuSince(windowStart), windowEnd.postgresCpuSince(windowStart),
-                List.copyOf(firstErrors));
+                windowEnd.driverCpuSince(windowStart), List.copyOf(firstErrors));
     }
 
     private static void sleepUntil(long nanoTime) {

@@ -86,6 +86,14 @@ public final class MachineLoad {
         return ticksSince(earlier, postgresPids);
     }
 
+    /**
+     * The CPU seconds this driver used since {@code earlier}: it runs on the same cores as caseyd and PostgreSQL, and
+     * what it takes per request is not left to them.
+     */
+    public double driverCpuSince(MachineLoad earlier) {
+        return ticksSince(earlier, Set.of(ProcessHandle.current().pid()));
+    }
+
     private double ticksSince(MachineLoad earlier, Set<Long> pids) {
         long ticks = 0;
         for (long pid : pids) {
