@@ -576,6 +576,29 @@ class MailConversationTests extends ServiceTest {
         assertThat(Mails.header(answer, "References")).doesNotContain("xxxxxxxx");
     }
 
+    /** The quoted messages are read in the statement that stores the message: none of its own, newest first, five. */
+    @Test
+    void aMessagesMailQuotesTheFiveMessagesBeforeItNewestFirst() {
+        String customer = "quoted.history@example.org";
+        Response created = api.openCase("Quoted History", customer, "Eight messages", "message 1");
+        String uuid = created.at("/uuid");
+        String reference = created.at("/reference");
+        for (int n = 2; n <= 8; n++) {
+            String from = n % 2 == 0 ? "ben@team.test" : customer;
+            assertThat(api.post("/case/" + uuid + "/messages", """
+                    {"from": "%s", "message": "message %d"}""".formatted(from, n)).status()).isEqualTo(201);
+        }
+        // Ben's last message is the only mail to the customer quoting message 7
+        await().atMost(PATIENCE).until(() -> mailsOfCase(customer, reference).stream()
+                .anyMatch(mail -> Mails.text(mail).contains("> message 7")));
+        String text = mailsOfCase(customer, reference).stream().map(Mails::text)
+                .filter(mail -> mail.contains("> message 7")).findFirst().orElseThrow();
+        assertThat(text.split("message 8", -1)).as(text).hasSize(2);
+        assertThat(text).as(text).doesNotContain("> message 8", "message 2", "message 1");
+        List<Integer> quoted = List.of(7, 6, 5, 4, 3).stream().map(n -> text.indexOf("> message " + n)).toList();
+        assertThat(quoted).as(text).doesNotContain(-1).isSorted();
+    }
+
     @Test
     void aTextSubjectOrNameLongerThanACaseKeepsIsCutNotRefused() {
         String log = "2026-12-02 12:00:00 ERROR something failed at line 42 of the pasted log\n".repeat(17_000);

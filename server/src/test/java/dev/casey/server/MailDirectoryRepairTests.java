@@ -437,14 +437,38 @@ class MailDirectoryRepairTests extends ServiceTest {
         java.time.Instant at = java.time.Instant.parse("2026-12-03T10:00:00.123456789Z");
         dev.casey.api.supportcase.Participant author = new dev.casey.api.supportcase.Participant("again@example.org",
                 "Again", false, null);
-        MailDirectory.PostedMessage first = directory.messagePosted(caseId, messageId, author, "first", at, null, null);
-        assertThat(first.body()).isEqualTo("first");
-        assertThat(first.postedAt()).as("as stored: microseconds").isEqualTo(directory.message(messageId).orElseThrow()
-                .postedAt());
-        MailDirectory.PostedMessage again = directory.messagePosted(caseId, messageId, author, "changed",
-                at.plusSeconds(1), null, null);
-        assertThat(again).isEqualTo(first);
+        MailDirectory.Posting first = directory.messagePosted(caseId, messageId, author, "first", at, null, null, 5);
+        assertThat(first.message().body()).isEqualTo("first");
+        assertThat(first.message().postedAt()).as("as stored: microseconds")
+                .isEqualTo(directory.message(messageId).orElseThrow().postedAt());
+        assertThat(first.kase()).isEqualTo(directory.find(caseId).orElseThrow());
+        MailDirectory.Posting again = directory.messagePosted(caseId, messageId, author, "changed", at.plusSeconds(1),
+                null, null, 5);
+        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(again.kase()).as("read as usual").isNull();
+        assertThat(again.before()).as("read as usual").isNull();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM mail_message WHERE message_id = ?", Long.class, messageId))
                 .isEqualTo(1L);
+    }
+
+    /**
+     * The messages a new one's mails quote come with its posting, as the history would read them: the ones before
+     * it (to the microsecond it is stored with), newest first, as many as asked for.
+     */
+    @Test
+    void aPostedMessageComesWithTheMessagesBeforeItAsTheHistoryReadsThem() {
+        UUID caseId = openCase("before@example.org");
+        dev.casey.api.supportcase.Participant author = new dev.casey.api.supportcase.Participant("before@example.org",
+                "Before", false, null);
+        java.time.Instant at = java.time.Instant.parse("2026-12-03T10:00:00.000000100Z");
+        MailDirectory.Posting posting = null;
+        for (int n = 1; n <= 8; n++) {
+            // the last two share their microsecond: the one stored first is not before the other
+            at = at.plusNanos(n == 8 ? 200 : 1_000_300);
+            posting = directory.messagePosted(caseId, UUID.randomUUID(), author, "message " + n, at, null, null, 5);
+        }
+        assertThat(posting.before()).extracting(MailDirectory.PostedMessage::body)
+                .containsExactly("message 6", "message 5", "message 4", "message 3", "message 2");
+        assertThat(posting.before()).isEqualTo(directory.history(caseId, posting.message().postedAt(), 5));
     }
 }

@@ -110,21 +110,53 @@ public class MailDirectory {
     }
 
     /**
-     * Keeps a message of a case (once: the same event handled again changes nothing) and its author as taking part
-     * ({@link #tookPart}), with one statement, and gives the message as stored, as {@link #message} would read it back.
+     * A message as stored, the case it is in ({@link #find}), and up to so many messages of the case posted before it,
+     * newest first ({@link #history}); {@code kase} and {@code before} are null when the message was stored already
+     * (its event handled again): read them as usual then.
      */
-    public PostedMessage messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
-                                       String mailMessageId, List<AttachmentRef> attachments) {
+    public record Posting(PostedMessage message, CaseInfo kase, List<PostedMessage> before) {
+    }
+
+    /**
+     * Keeps a message of a case (once: the same event handled again changes nothing) and its author as taking part
+     * ({@link #tookPart}), and reads the case and the {@code quoted} messages before it, which every mail of the
+     * message needs: one statement where there were three.
+     */
+    public Posting messagePosted(UUID caseId, UUID messageId, Participant author, String body, Instant at,
+                                 String mailMessageId, List<AttachmentRef> attachments, int quoted) {
+        Timestamp postedAt = Timestamp.from(at);
         List<Object> args = new ArrayList<>(List.of(participantRow(caseId, author, TOOK_PART)));
-        args.addAll(Arrays.asList(messageId, caseId, author.email(), author.name(), body, Timestamp.from(at),
-                mailMessageId, attachmentsJson(attachments)));
-        // a data-modifying WITH runs to its end whether or not the INSERT after it reads it
-        return jdbc.query("WITH author AS (" + UPSERT_PARTICIPANT.formatted("'participant'") + """
-                ) INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at,
-                                            mail_message_id, attachments)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING\s""" + MESSAGE_COLUMNS,
-                MailDirectory::postedMessage, args.toArray()).stream().findFirst()
-                .or(() -> message(messageId)).orElseThrow();
+        args.addAll(Arrays.asList(messageId, caseId, author.email(), author.name(), body, postedAt, mailMessageId,
+                attachmentsJson(attachments), caseId, postedAt, quoted));
+        // a data-modifying WITH runs to its end whether or not the query after it reads it; the messages before this
+        // one are read in the statement's snapshot, which has not got it: posted_at < its own anyway
+        List<PostedMessage> before = new ArrayList<>();
+        List<Posting> posted = new ArrayList<>();
+        jdbc.query("WITH author AS (" + UPSERT_PARTICIPANT.formatted("'participant'") + """
+                ), message AS (
+                    INSERT INTO mail_message (message_id, case_id, author_email, author_name, body, posted_at,
+                                              mail_message_id, attachments)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING case_id,\s""" + MESSAGE_COLUMNS
+                + """
+                )
+                SELECT TRUE AS posted, c.case_id, c.reference, c.subject, c.status,\s""" + MESSAGE_COLUMNS + """
+                  FROM message LEFT JOIN mail_case c USING (case_id)
+                UNION ALL (
+                SELECT FALSE, NULL, NULL, NULL, NULL,\s""" + MESSAGE_COLUMNS + """
+                  FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?)
+                ORDER BY posted DESC, posted_at DESC""", rs -> {
+                    PostedMessage message = postedMessageFrom(rs, 6);
+                    if (!rs.getBoolean(1)) {
+                        before.add(message);
+                    } else {
+                        posted.add(new Posting(message, rs.getObject(2) == null ? null : caseInfoFrom(rs, 2), null));
+                    }
+                }, args.toArray());
+        if (posted.isEmpty()) {
+            return new Posting(message(messageId).orElseThrow(), null, null);
+        }
+        Posting stored = posted.get(0);
+        return new Posting(stored.message(), stored.kase(), stored.kase() == null ? null : List.copyOf(before));
     }
 
     /**
@@ -357,12 +389,23 @@ public class MailDirectory {
     }
 
     private static CaseInfo caseInfo(ResultSet rs, int row) throws SQLException {
-        return new CaseInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                CaseStatus.valueOf(rs.getString(4)));
+        return caseInfoFrom(rs, 1);
+    }
+
+    /** The case of the row's columns from {@code first} on. */
+    private static CaseInfo caseInfoFrom(ResultSet rs, int first) throws SQLException {
+        return new CaseInfo(rs.getObject(first, UUID.class), rs.getString(first + 1), rs.getString(first + 2),
+                CaseStatus.valueOf(rs.getString(first + 3)));
     }
 
     private static PostedMessage postedMessage(ResultSet rs, int row) throws SQLException {
-        return new PostedMessage(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getTimestamp(5).toInstant(), rs.getString(6), JSON.readValue(rs.getString(7), ATTACHMENTS));
+        return postedMessageFrom(rs, 1);
+    }
+
+    /** The message of the row's {@link #MESSAGE_COLUMNS} from {@code first} on. */
+    private static PostedMessage postedMessageFrom(ResultSet rs, int first) throws SQLException {
+        return new PostedMessage(rs.getObject(first, UUID.class), rs.getString(first + 1), rs.getString(first + 2),
+                rs.getString(first + 3), rs.getTimestamp(first + 4).toInstant(), rs.getString(first + 5),
+                JSON.readValue(rs.getString(first + 6), ATTACHMENTS));
     }
 }

@@ -109,8 +109,13 @@ class CaseMail {
 
     @EventHandler
     void on(MessagePostedEvent event, EventMessage<?> message, @Timestamp Instant at) {
-        MailDirectory.PostedMessage posted = directory.messagePosted(event.caseId(), event.messageId(), event.author(),
-                event.body(), at, event.mailMessageId(), event.attachments());
+        MailDirectory.Posting posting = directory.messagePosted(event.caseId(), event.messageId(), event.author(),
+                event.body(), at, event.mailMessageId(), event.attachments(), MailPlanner.QUOTED_MESSAGES);
+        MailDirectory.PostedMessage posted = posting.message();
+        if (posting.kase() != null) {
+            cases().put(event.caseId(), posting.kase());
+            planner.quoting(event.caseId(), posted.postedAt(), posting.before());
+        }
         MailDirectory.CaseInfo kase = kase(event.caseId());
         if (event.initial()) {
             firstMessages().put(event.caseId(), posted);

@@ -39,6 +39,8 @@ public class MailPlanner {
     private static final Logger log = LoggerFactory.getLogger(MailPlanner.class);
 
     static final int QUOTED_MESSAGES = 5;
+    /** Of what is kept per unit of work ({@link #perUnitOfWork}). */
+    private static final String KEYS = MailPlanner.class.getName() + ".";
     static final int MAX_REFERENCES = 20;
     /**
      * Attachments made of their sender's addresses, by type or name: an attached mail or its headers, a contact card,
@@ -139,7 +141,7 @@ public class MailPlanner {
         Function<MailDirectory.PostedMessage, String> author = m -> shown.apply(known.authors().shown(m.authorEmail(),
                 m.authorName()));
         // every recipient of an event quotes the same messages
-        List<MailDirectory.PostedMessage> earlier = perUnitOfWork("history:" + kase.caseId() + "@" + since,
+        List<MailDirectory.PostedMessage> earlier = perUnitOfWork(history(kase.caseId(), since),
                 () -> directory.history(kase.caseId(), since, QUOTED_MESSAGES));
         List<OutgoingMail.EarlierMessage> history = earlier.stream()
                 .map(m -> new OutgoingMail.EarlierMessage(author.apply(m), m.postedAt(),
@@ -258,6 +260,20 @@ public class MailPlanner {
     }
 
     /**
+     * The {@link #QUOTED_MESSAGES} messages of the case before {@code since} that the mails of this unit of work about
+     * a message posted then quote, newest first, as read with that message ({@link MailDirectory#messagePosted}).
+     */
+    void quoting(UUID caseId, Instant since, List<MailDirectory.PostedMessage> earlier) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().root().resources().put(KEYS + history(caseId, since), earlier);
+        }
+    }
+
+    private static String history(UUID caseId, Instant since) {
+        return "history:" + caseId + "@" + since;
+    }
+
+    /**
      * What every mail planned in the command's unit of work reads alike (the team's addresses, the quoted history of
      * one event), read once for all of them.
      */
@@ -265,8 +281,7 @@ public class MailPlanner {
         if (!CurrentUnitOfWork.isStarted()) {
             return read.get();
         }
-        return CurrentUnitOfWork.get().root().getOrComputeResource(MailPlanner.class.getName() + "." + key,
-                k -> read.get());
+        return CurrentUnitOfWork.get().root().getOrComputeResource(KEYS + key, k -> read.get());
     }
 
     /** {@code support+TOKEN@domain}, the token being the one in our Message-ID. */
