@@ -33,8 +33,8 @@ public final class CaseyApi {
         }
     }
 
-    private final String host;
-    private final int port;
+    /** The path caseyd is served under ({@code ""} at the root); the API is below it. */
+    private final String root;
     private final String base;
     private final String authorization;
     /** Each client thread its own keep-alive connection, as a closed-loop client has. */
@@ -46,11 +46,11 @@ public final class CaseyApi {
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("an http:// address of caseyd, not " + root);
         }
-        this.host = uri.getHost();
-        this.port = uri.getPort() < 0 ? 80 : uri.getPort();
-        this.base = uri.getRawPath().replaceFirst("/$", "") + "/api/casey/v1";
+        this.root = uri.getRawPath().replaceFirst("/$", "");
+        this.base = root + "/api/casey/v1";
         this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
-        this.connections = ThreadLocal.withInitial(() -> new HttpConnection(host, port));
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        this.connections = ThreadLocal.withInitial(() -> new HttpConnection(uri.getHost(), port));
     }
 
     public Answer get(String path) {
@@ -72,7 +72,7 @@ public final class CaseyApi {
 
     /** A path outside the API, e.g. {@code /actuator/metrics/jvm.memory.used}. */
     public Answer getOutside(String path) {
-        return send("GET", path, null, null, TIMEOUT);
+        return send("GET", root + path, null, null, TIMEOUT);
     }
 
     public String openCase(String creatorName, String creatorEmail, String subject, String message) {

@@ -68,9 +68,12 @@ final class HttpConnection implements AutoCloseable {
                 throw new NoAnswer("the connection was closed before an answer");
             }
             return answer(first);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             close(); // left in the middle of an exchange: it cannot be used again
             throw e;
+        } catch (RuntimeException malformed) {
+            close();
+            throw new IOException("a malformed answer: " + malformed, malformed);
         }
     }
 
