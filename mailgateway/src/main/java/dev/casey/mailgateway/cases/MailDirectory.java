@@ -56,6 +56,9 @@ public class MailDirectory {
     /** A message as {@link #postedMessage} reads it. */
     private static final String MESSAGE_COLUMNS =
             "message_id, author_email, author_name, body, posted_at, mail_message_id, attachments";
+    /** Where {@link #history} and {@link #messagePosted} read the messages before one: case, time, how many. */
+    private static final String HISTORY =
+            " FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?";
     private static final TypeReference<List<Attachment>> ATTACHMENTS = new TypeReference<>() {
     };
 
@@ -142,8 +145,8 @@ public class MailDirectory {
                 SELECT TRUE AS posted, c.case_id, c.reference, c.subject, c.status,\s""" + MESSAGE_COLUMNS + """
                   FROM message LEFT JOIN mail_case c USING (case_id)
                 UNION ALL (
-                SELECT FALSE, NULL, NULL, NULL, NULL,\s""" + MESSAGE_COLUMNS + """
-                  FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?)
+                SELECT FALSE, NULL, NULL, NULL, NULL,\s""" + MESSAGE_COLUMNS + HISTORY + """
+                )
                 ORDER BY posted DESC, posted_at DESC""", rs -> {
                     PostedMessage message = postedMessageFrom(rs, 6);
                     if (!rs.getBoolean(1)) {
@@ -382,10 +385,8 @@ public class MailDirectory {
 
     /** Earlier messages of a case, newest first, for quoting below a new one. */
     public List<PostedMessage> history(UUID caseId, Instant before, int limit) {
-        return jdbc.query("""
-                SELECT %s FROM mail_message WHERE case_id = ? AND posted_at < ? ORDER BY posted_at DESC LIMIT ?"""
-                        .formatted(MESSAGE_COLUMNS),
-                MailDirectory::postedMessage, caseId, Timestamp.from(before), limit);
+        return jdbc.query("SELECT " + MESSAGE_COLUMNS + HISTORY, MailDirectory::postedMessage, caseId,
+                Timestamp.from(before), limit);
     }
 
     private static CaseInfo caseInfo(ResultSet rs, int row) throws SQLException {
