@@ -19,12 +19,5 @@ with() {
 {
     echo "# $(date -u +%FT%TZ) caseyd pid $pid, ${CASEYD_JAR:-server/target/caseyd.jar}; A: ${bench[a]}; B: ${bench[b]}"
     with b team >/dev/null
-    for load in open-cases post-messages; do
-        for round in $(seq 1 "${ROUNDS:-4}"); do
-            for x in a b; do
-                with "$x" "$load" --clients 16 --warmup 10 --duration 30 | grep "^| $load" | tail -1 \
-                    | sed "s/^/$round ${x^^} /"
-            done
-        done
-    done
+    in_turn with "${ROUNDS:-4}"
 } | tee bench/target/ab-driver.txt

@@ -34,12 +34,5 @@ on() {
 {
     echo "# $(date -u +%FT%TZ) A: ${jar[a]} ${opts[a]}; B: ${jar[b]} ${opts[b]}"
     for x in a b; do on $x team >/dev/null; done
-    for load in open-cases post-messages; do
-        for round in $(seq 1 "${ROUNDS:-6}"); do
-            for x in a b; do
-                on $x "$load" --clients 16 --warmup 10 --duration 30 | grep "^| $load" | tail -1 \
-                    | sed "s/^/$round ${x^^} /"
-            done
-        done
-    done
+    in_turn on "${ROUNDS:-6}"
 } | tee bench/target/ab-steady.txt

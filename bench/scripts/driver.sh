@@ -20,3 +20,17 @@ run() {
     java -cp "$CP" dev.casey.bench.http.HttpLoadBenchmark "$@" --token $TOKEN --pid "$pid" \
         --db "${CASEY_DB_URL:-jdbc:postgresql://127.0.0.1:55432/casey}"
 }
+# `in_turn RUNNER ROUNDS`: ROUNDS rounds of one 30-s window of 16-client openings with A and one with B (10 s warm-up
+# each), then the same for messages; `RUNNER a|b LOAD options…` runs one window (ab-steady.sh: two caseyd builds,
+# ab-driver.sh: two driver builds). Prints each window's row as "round A|B | …".
+in_turn() {
+    local runner=$1 rounds=$2 load round x
+    for load in open-cases post-messages; do
+        for round in $(seq 1 "$rounds"); do
+            for x in a b; do
+                "$runner" "$x" "$load" --clients 16 --warmup 10 --duration 30 | grep "^| $load" | tail -1 \
+                    | sed "s/^/$round ${x^^} /"
+            done
+        done
+    done
+}
